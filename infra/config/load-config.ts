@@ -1,0 +1,201 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+/**
+ * The whole configuration of the service, from `temporal.config.json` and the
+ * environment (which wins). `loadConfig` is pure: same inputs, same result, and
+ * every problem is reported at once with the key or variable that caused it.
+ */
+export interface Config {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    uiUrl: string;
+    apiKey?: string;
+    tls?: { clientCertPath?: string; clientKeyPath?: string; serverRootCaCertPath?: string; serverNameOverride?: string };
+  };
+  /** The embedded Temporal CLI dev server; `enabled` is false when an external cluster is configured. */
+  devServer: {
+    enabled: boolean;
+    cliPath?: string;
+    cliVersion: string;
+    dbFilename: string;
+    uiPort: number;
+    logLevel: 'debug' | 'info' | 'warn' | 'error';
+  };
+  api: { port: number; host: string; publicUrl: string };
+  datadog: { site: string; apiUrl?: string; apiKey?: string; appKey?: string; webhookToken?: string };
+  slack: { botToken?: string; channel?: string; apiUrl?: string; signingSecret?: string; approverUserIds: string[] };
+  git: { repoUrl?: string; branch: string; token?: string; cacheDir: string };
+  claude: { path?: string; anthropicBaseUrl?: string; anthropicApiKey?: string; model?: string; maxTurns: number; timeoutMs: number };
+  approval: { timeoutMs: number; reminderIntervalMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+
+const fileSchema = z
+  .object({
+    temporal: z
+      .object({
+        address: hostPort,
+        namespace: z.string().min(1),
+        taskQueue: z.string().min(1),
+        uiUrl: httpUrl,
+        apiKey: z.string().min(1).optional(),
+        tls: z
+          .object({
+            clientCertPath: z.string().min(1).optional(),
+            clientKeyPath: z.string().min(1).optional(),
+            serverRootCaCertPath: z.string().min(1).optional(),
+            serverNameOverride: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    devServer: z
+      .object({
+        enabled: z.boolean(),
+        cliVersion: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a version like 1.5.1'),
+        dbFilename: z.string().min(1),
+        uiPort: z.number().int().min(1).max(65535),
+        logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+      })
+      .strict(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof fileSchema>;
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates configuration from the parsed config file and an environment. */
+export function loadConfig(file: unknown, env: Env): Config {
+  const problems: string[] = [];
+  const parsed = fileSchema.safeParse(file);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const key = issue.path.join('.') || '(root)';
+      const detail = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+      problems.push(`temporal.config.json: ${key}: ${detail}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const f = parsed.data;
+
+  const str = (name: string): string | undefined => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const check = <T>(name: string, schema: z.ZodType<T>, fallback: T): T => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    problems.push(`${name}=${JSON.stringify(raw)}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+    return fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
+    return fallback;
+  };
+  const duration = (name: string, fallback: string): number => {
+    const raw = str(name) ?? fallback;
+    const ms = parseDuration(raw);
+    if (ms !== undefined) return ms;
+    problems.push(`${name}=${JSON.stringify(raw)}: expected a duration such as 30s, 15m, 24h`);
+    return 1;
+  };
+
+  const externalAddress = check('TEMPORAL_ADDRESS', hostPort, undefined);
+  const address = externalAddress ?? f.temporal.address;
+  const tlsFile = f.temporal.tls ?? {};
+  const tls = {
+    clientCertPath: str('TEMPORAL_TLS_CERT_PATH') ?? tlsFile.clientCertPath,
+    clientKeyPath: str('TEMPORAL_TLS_KEY_PATH') ?? tlsFile.clientKeyPath,
+    serverRootCaCertPath: str('TEMPORAL_TLS_CA_PATH') ?? tlsFile.serverRootCaCertPath,
+    serverNameOverride: str('TEMPORAL_TLS_SERVER_NAME') ?? tlsFile.serverNameOverride,
+  };
+  if (Boolean(tls.clientCertPath) !== Boolean(tls.clientKeyPath)) {
+    problems.push('TEMPORAL_TLS_CERT_PATH / TEMPORAL_TLS_KEY_PATH: set both or neither');
+  }
+  const apiKey = str('TEMPORAL_API_KEY') ?? f.temporal.apiKey;
+  const wantsTls = Object.values(tls).some(Boolean) || Boolean(apiKey);
+
+  const port = int('PORT', 3000, 0, 65535);
+  const host = str('HOST') ?? '127.0.0.1';
+  const approverUserIds = (str('APPROVER_SLACK_USER_IDS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+  const config: Config = {
+    temporal: {
+      address,
+      namespace: str('TEMPORAL_NAMESPACE') ?? f.temporal.namespace,
+      taskQueue: str('TEMPORAL_TASK_QUEUE') ?? f.temporal.taskQueue,
+      uiUrl: (check('TEMPORAL_UI_URL', httpUrl, undefined) ?? f.temporal.uiUrl).replace(/\/+$/, ''),
+      ...(apiKey ? { apiKey } : {}),
+      ...(wantsTls ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v)) } : {}),
+    },
+    devServer: {
+      enabled: f.devServer.enabled && externalAddress === undefined,
+      ...(str('TEMPORAL_CLI_PATH') ? { cliPath: str('TEMPORAL_CLI_PATH') } : {}),
+      cliVersion: f.devServer.cliVersion,
+      dbFilename: str('TEMPORAL_DB_FILENAME') ?? f.devServer.dbFilename,
+      uiPort: int('TEMPORAL_UI_PORT', f.devServer.uiPort, 1, 65535),
+      logLevel: f.devServer.logLevel,
+    },
+    api: {
+      port,
+      host,
+      publicUrl: (check('PUBLIC_URL', httpUrl, undefined) ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    },
+    datadog: {
+      site: str('DATADOG_SITE') ?? 'datadoghq.com',
+      apiUrl: check('DATADOG_API_URL', httpUrl, undefined),
+      apiKey: str('DATADOG_API_KEY'),
+      appKey: str('DATADOG_APP_KEY'),
+      webhookToken: str('DATADOG_WEBHOOK_TOKEN'),
+    },
+    slack: {
+      botToken: str('SLACK_BOT_TOKEN'),
+      channel: str('SLACK_CHANNEL'),
+      apiUrl: check('SLACK_API_URL', httpUrl, undefined),
+      signingSecret: str('SLACK_SIGNING_SECRET'),
+      approverUserIds,
+    },
+    git: {
+      repoUrl: str('GIT_REPO_URL'),
+      branch: str('GIT_BRANCH') ?? 'main',
+      token: str('GIT_TOKEN'),
+      cacheDir: str('GIT_CACHE_DIR') ?? '.data/repos',
+    },
+    claude: {
+      path: str('CLAUDE_CODE_PATH'),
+      anthropicBaseUrl: check('ANTHROPIC_BASE_URL', httpUrl, undefined),
+      anthropicApiKey: str('ANTHROPIC_API_KEY'),
+      model: str('CLAUDE_MODEL'),
+      maxTurns: int('CLAUDE_MAX_TURNS', 30, 1, 500),
+      timeoutMs: duration('CLAUDE_TIMEOUT', '15m'),
+    },
+    approval: {
+      timeoutMs: duration('APPROVAL_TIMEOUT', '24h'),
+      reminderIntervalMs: duration('APPROVAL_REMINDER_INTERVAL', '4h'),
+    },
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,35 @@
+import type { TestProject } from 'vitest/node';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { readConfig } from '../infra/config/read-config';
+import { ensureTemporalCli } from '../infra/temporal/ensure-cli';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** host:port of the real Temporal dev server shared by every test file; empty when TEST_NO_TEMPORAL is set. */
+    temporalAddress: string;
+  }
+}
+
+/** Starts one real Temporal dev server (the project's pinned CLI) for the whole run. */
+export default async function setup(project: TestProject) {
+  // Lets unit tests of a single module run without a server: `TEST_NO_TEMPORAL=1 npx vitest run test/activities/...`
+  if (process.env.TEST_NO_TEMPORAL) {
+    project.provide('temporalAddress', '');
+    return;
+  }
+  const config = readConfig({ ...process.env, TEMPORAL_ADDRESS: undefined });
+  const cli = await ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: cli },
+      ip: '127.0.0.1',
+      searchAttributes: [...ALL_SEARCH_ATTRIBUTES],
+      extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--log-level', 'error'],
+    },
+  });
+  project.provide('temporalAddress', env.address);
+  return async () => {
+    await env.teardown();
+  };
+}

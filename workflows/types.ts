@@ -1,0 +1,122 @@
+/**
+ * The pipeline's domain, shared by the ingress, the workflows and the activities.
+ * Plain data only: everything here crosses Temporal's payload boundary as JSON.
+ */
+
+/** One parsed stack frame. `inApp` is false for runtime, framework and dependency frames. */
+export interface StackFrame {
+  function?: string;
+  file: string;
+  line?: number;
+  column?: number;
+  inApp: boolean;
+}
+
+export type StackLanguage = 'dotnet' | 'java' | 'python' | 'node' | 'go' | 'ruby' | 'unknown';
+
+/** What identifies a unique error: the same fingerprint means the same bug. */
+export interface ErrorIdentity {
+  fingerprint: string;
+  service: string;
+  errorType: string;
+  /** The message with ids, numbers, uuids and quoted values replaced by placeholders. */
+  normalizedMessage: string;
+  /** Top in-app frames that went into the fingerprint, "file:function". */
+  topFrames: string[];
+  language: StackLanguage;
+}
+
+/** One sighting of an error in production, as much as the webhook or the logs tell. */
+export interface Occurrence {
+  /** Datadog delivery (`$ID`) or log event id: what makes a repeat of the same sighting recognisable. */
+  id: string;
+  at: string;
+  message: string;
+  stack?: string;
+  url?: string;
+  userId?: string;
+  traceId?: string;
+  env?: string;
+  version?: string;
+}
+
+/** What the ingress sends to a run: new occurrences of its error. */
+export interface OccurrenceBatch {
+  deliveryId: string;
+  occurrences: Occurrence[];
+  alert?: AlertContext;
+}
+
+/** The Datadog monitor that fired, as the webhook tells it. */
+export interface AlertContext {
+  eventId: string;
+  title: string;
+  monitorId?: string;
+  query?: string;
+  transition?: string;
+  link?: string;
+  tags: string[];
+  /** Alert window for the logs search, ISO-8601. */
+  from: string;
+  to: string;
+}
+
+/** A log event from the Datadog Logs API, reduced to what the fix needs. */
+export interface LogEvent {
+  id: string;
+  timestamp: string;
+  service?: string;
+  env?: string;
+  version?: string;
+  message: string;
+  errorKind?: string;
+  errorMessage?: string;
+  stack?: string;
+  url?: string;
+  userId?: string;
+  traceId?: string;
+}
+
+/** Claude Code's proposal, as recorded in the workflow. */
+export interface FixSuggestion {
+  explanation: string;
+  /** Unified diff of the working tree after Claude's edits (empty when it changed nothing). */
+  diff: string;
+  filesTouched: string[];
+  turns: number;
+  costUsd: number;
+  sessionId: string;
+  /** The commit the diff applies to. */
+  baseCommit: string;
+}
+
+export interface Decision {
+  approved: boolean;
+  userId: string;
+  userName: string;
+  reason?: string;
+  /** Where the decision came from: a Slack button or the operator CLI. */
+  via: 'slack' | 'cli';
+}
+
+export interface RecordedDecision extends Decision {
+  at: string;
+}
+
+/** Stages a run goes through; also the `BugfixStage` search attribute. */
+export type Stage =
+  | 'collecting'
+  | 'cloning'
+  | 'proposing'
+  | 'awaiting-approval'
+  | 'approved'
+  | 'rejected'
+  | 'expired'
+  | 'failed';
+
+/** Where the suggestion lives in Slack, so later stages update it and reply in its thread. */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+  permalink?: string;
+}
