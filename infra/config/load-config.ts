@@ -146,7 +146,11 @@ export function loadConfig(file: unknown, env: Env): Config {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? f.temporal.namespace,
       taskQueue: str('TEMPORAL_TASK_QUEUE') ?? f.temporal.taskQueue,
-      uiUrl: (check('TEMPORAL_UI_URL', httpUrl, undefined) ?? f.temporal.uiUrl).replace(/\/+$/, ''),
+      // The embedded dev server serves its UI on devServer.uiPort; an external cluster's UI is configured.
+      uiUrl: (
+        check('TEMPORAL_UI_URL', httpUrl, undefined) ??
+        (f.devServer.enabled && !externalAddress ? `http://${address.slice(0, address.lastIndexOf(':'))}:${int('TEMPORAL_UI_PORT', f.devServer.uiPort, 1, 65535)}` : f.temporal.uiUrl)
+      ).replace(/\/+$/, ''),
       ...(apiKey ? { apiKey } : {}),
       ...(wantsTls ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v)) } : {}),
     },

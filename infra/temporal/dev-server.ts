@@ -19,12 +19,12 @@ export function devServerArgs(config: Config): string[] {
     '--db-filename', config.devServer.dbFilename,
     '--sqlite-pragma', 'journal_mode=WAL',
     '--log-level', config.devServer.logLevel,
-    ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.valueType]}`]),
+    ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]),
   ];
 }
 
 export function searchAttributeFlags(): Record<string, string> {
-  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE[key.valueType]!]));
+  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE[key.type]!]));
 }
 
 function splitAddress(address: string): [string, number] {

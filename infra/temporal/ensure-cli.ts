@@ -63,7 +63,7 @@ function runWithProgress(cmd: string, args: string[], env: NodeJS.ProcessEnv, la
       if (code === 0) {
         log(`  ${label}: done in ${Math.round((Date.now() - started) / 1000)}s`);
         resolve();
-      } else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}\n${tail}`));
+      } else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? 'a signal'}\n${tail}`));
     });
   });
 }
@@ -77,7 +77,8 @@ async function buildWithGo(version: string, target: string): Promise<void> {
     log(`building Temporal CLI v${version} from its Go module (first build takes a few minutes; later runs reuse it)`);
     await runWithProgress(
       go,
-      ['install', `github.com/temporalio/cli/cmd/temporal@v${version}`],
+      // Same flags as the official release build, so `temporal --version` reports the pinned version.
+      ['install', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${version}`, `github.com/temporalio/cli/cmd/temporal@v${version}`],
       { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
       'go install',
     );

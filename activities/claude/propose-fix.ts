@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import git from 'isomorphic-git';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Config } from '../../infra/config/load-config';
+import type { FixSuggestion } from '../../workflows/types';
+import { workingTreeDiff } from '../git/working-tree-diff';
+import { buildFixPrompt, type FixRequest } from './prompt';
+import { runClaude } from './run-claude';
+import { claudeArgs, claudeEnvironment } from './sandbox';
+
+export interface ProposeFixInput {
+  /** A checkout of the repository at `baseCommit`, with a clean working tree. */
+  dir: string;
+  baseCommit: string;
+  request: FixRequest;
+}
+
+export interface ProposeFixHooks {
+  signal?: AbortSignal;
+  heartbeat?: (info: { elapsedMs: number; bytes: number }) => void;
+  heartbeatIntervalMs?: number;
+  onSpawn?: (pid: number) => void;
+  /** The parent environment the allow-list picks from; tests pass one with planted secrets. */
+  parentEnv?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Lets Claude Code edit the checkout in `dir`, then reads its edits back as a diff against
+ * HEAD. Outside a Temporal activity it runs the same way, with `hooks` in place of the
+ * activity context.
+ */
+export async function proposeFix(config: Config['claude'], input: ProposeFixInput, hooks: ProposeFixHooks = {}): Promise<FixSuggestion> {
+  await assertPristine(input.dir, input.baseCommit);
+  const home = await mkdtemp(join(tmpdir(), 'claude-home-'));
+  try {
+    const run = await runClaude({
+      cwd: input.dir,
+      prompt: buildFixPrompt({ ...input.request, repo: { ...input.request.repo, commit: input.baseCommit } }),
+      ...(config.path ? { cliPath: config.path } : {}),
+      env: claudeEnvironment(
+        { home, anthropicBaseUrl: config.anthropicBaseUrl, anthropicApiKey: config.anthropicApiKey, model: config.model },
+        hooks.parentEnv,
+      ),
+      args: claudeArgs({ maxTurns: config.maxTurns, model: config.model }),
+      timeoutMs: config.timeoutMs,
+      signal: hooks.signal,
+      onHeartbeat: hooks.heartbeat,
+      heartbeatIntervalMs: hooks.heartbeatIntervalMs,
+      onSpawn: hooks.onSpawn,
+    });
+    const { diff, files } = await workingTreeDiff(input.dir);
+    return {
+      explanation: run.result,
+      diff,
+      filesTouched: files,
+      turns: run.numTurns,
+      costUsd: run.costUsd,
+      sessionId: run.sessionId,
+      baseCommit: input.baseCommit,
+    };
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The diff is read against HEAD and must apply to `baseCommit`: a checkout at another
+ * commit, or one still holding edits of an earlier attempt, would give a wrong diff.
+ * Retrying cannot change that, so these failures are not retryable: the caller needs a
+ * fresh checkout.
+ */
+async function assertPristine(dir: string, baseCommit: string): Promise<void> {
+  const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
+  if (head !== baseCommit) {
+    throw ApplicationFailure.nonRetryable(`Checkout ${dir} is at ${head}, not at ${baseCommit}`, 'WorkingTreeMismatch');
+  }
+  const { files } = await workingTreeDiff(dir);
+  if (files.length) {
+    throw ApplicationFailure.nonRetryable(`Checkout ${dir} has uncommitted changes (${files.slice(0, 5).join(', ')})`, 'WorkingTreeMismatch');
+  }
+}

@@ -1,0 +1,70 @@
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../infra/config/load-config';
+import type { RunStatus } from '../workflows/bugfix-status';
+import type { FixSuggestion, SlackMessageRef } from '../workflows/types';
+import { createClaudeActivities, type FixRequest } from './claude';
+import { createDatadogActivities } from './datadog';
+import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
+import { createGitActivities } from './git';
+import { selfTestActivities } from './self-test';
+import { createSlackActivities, type SuggestionView } from './slack';
+import { pastRejections } from './temporal/past-rejections';
+
+/**
+ * Every activity the worker registers, bound to the configuration. Each external system
+ * keeps its own module; this file only composes them into the pipeline's vocabulary.
+ */
+export function createActivities(config: Config, deps: { client: Client; workRoot?: string }) {
+  const datadog = createDatadogActivities(config.datadog);
+  const git = createGitActivities(config.git, deps.workRoot ?? path.join(path.dirname(config.git.cacheDir), 'work'));
+  const claude = createClaudeActivities(config.claude);
+  const slack = createSlackActivities(config.slack);
+
+  return {
+    ...selfTestActivities,
+    fetchOccurrenceLogs: (input: FetchOccurrenceLogsInput) => fetchOccurrenceLogs(datadog.fetchErrorLogs, input),
+    cloneRepository: git.cloneRepository,
+    /** A fresh checkout for every attempt, so a retry after a crash never sees a half-edited tree. */
+    async proposeFix(input: { runKey: string; baseCommit: string; request: Omit<FixRequest, 'repo'> }): Promise<FixSuggestion> {
+      const checkout = await git.cloneRepository({ runKey: input.runKey });
+      return claude.proposeFix({
+        dir: checkout.dir,
+        baseCommit: checkout.commit,
+        request: { ...input.request, repo: { ...(config.git.repoUrl ? { url: config.git.repoUrl } : {}), branch: config.git.branch, commit: checkout.commit } },
+      });
+    },
+    postSuggestion: ({ status }: { status: RunStatus }) => slack.postSuggestion({ view: toSuggestionView(status) }),
+    updateSuggestion: ({ ref, status }: { ref: SlackMessageRef; status: RunStatus }) => slack.updateSuggestion({ ref, view: toSuggestionView(status) }),
+    replyInThread: slack.replyInThread,
+    pastRejections: (input: { workflowId: string; currentRunId: string }) => pastRejections(deps.client, input),
+  };
+}
+
+export type PipelineActivities = ReturnType<typeof createActivities>;
+
+export function toSuggestionView(s: RunStatus): SuggestionView {
+  const at = s.timeline.at(-1)?.at ?? s.lastSeen;
+  const state: SuggestionView['state'] =
+    s.stage === 'expired' ? { kind: 'expired', at }
+    : s.stage === 'failed' ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
+    : s.decision?.approved ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
+    : s.decision ? { kind: 'rejected', by: s.decision.userName, at: s.decision.at, ...(s.decision.reason ? { reason: s.decision.reason } : {}) }
+    : { kind: 'awaiting' };
+  return {
+    workflowId: s.workflowId,
+    runUrl: s.runUrl,
+    identity: s.identity,
+    message: s.message,
+    occurrences: s.occurrences,
+    firstSeen: s.firstSeen,
+    lastSeen: s.lastSeen,
+    sampleUrls: s.samples.urls,
+    sampleUserIds: s.samples.userIds,
+    sampleTraceIds: s.samples.traceIds,
+    ...(s.alert?.link ? { alertLink: s.alert.link } : {}),
+    ...(s.fix ? { fix: s.fix } : {}),
+    notes: s.notes,
+    state,
+  };
+}

@@ -1,0 +1,63 @@
+import { Context } from '@temporalio/activity';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../../infra/config/load-config';
+import type { SlackMessageRef } from '../../workflows/types';
+import { configFailure, createSlackClient } from './client';
+import { postSuggestion } from './post-suggestion';
+import { replyInThread } from './reply-in-thread';
+import { resolveChannelId } from './resolve-channel';
+import { respondToAction, type ActionResponse } from './respond';
+import { updateSuggestion } from './update-suggestion';
+import type { SuggestionView } from './suggestion-blocks';
+
+export type { SuggestionView, SuggestionState } from './suggestion-blocks';
+export { APPROVE_ACTION_ID, REJECT_ACTION_ID, DECISION_BLOCK_ID, suggestionBlocks } from './suggestion-blocks';
+export { SlackFailureType } from './client';
+export { escapeText } from './mrkdwn';
+export { respondToAction as respondToSlackAction } from './respond';
+export type { ActionResponse } from './respond';
+
+/**
+ * The Slack activities. Configuration problems (no token, no channel) surface as a
+ * non-retryable SlackConfigError when an activity runs, so a worker without Slack still starts.
+ */
+export function createSlackActivities(config: Config['slack']) {
+  let client: WebClient | undefined;
+  let channelId: Promise<string> | undefined;
+  const slack = () => (client ??= createSlackClient(config));
+  const channel = (): Promise<string> => {
+    if (!config.channel) return Promise.reject(configFailure('SLACK_CHANNEL is not set'));
+    channelId ??= resolveChannelId(slack(), config.channel).catch((err: unknown) => {
+      channelId = undefined; // a transient failure must not stick
+      throw err;
+    });
+    return channelId;
+  };
+
+  return {
+    async postSuggestion(input: { view: SuggestionView }): Promise<SlackMessageRef> {
+      return postSuggestion(slack(), { channel: await channel(), view: input.view });
+    },
+    async updateSuggestion(input: { ref: SlackMessageRef; view: SuggestionView }): Promise<void> {
+      await updateSuggestion(slack(), input.ref, input.view);
+    },
+    async replyInThread(input: { ref: SlackMessageRef; text: string; dedupeKey?: string }): Promise<SlackMessageRef> {
+      return replyInThread(slack(), input.ref, input.text, input.dedupeKey);
+    },
+    async respondToAction(input: ActionResponse & { responseUrl: string }): Promise<void> {
+      const { responseUrl, ...response } = input;
+      await respondToAction(responseUrl, response, { ...activitySignal() });
+    },
+  };
+}
+
+export type SlackActivities = ReturnType<typeof createSlackActivities>;
+
+/** The activity's cancellation signal when running in a worker; nothing when called directly. */
+function activitySignal(): { signal?: AbortSignal } {
+  try {
+    return { signal: Context.current().cancellationSignal };
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,169 @@
+import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
+import type { ErrorIdentity, FixSuggestion } from '../../workflows/types';
+import { clip, escapeCode, escapeInlineCode, escapeText, link, slackDate } from './mrkdwn';
+
+export type SuggestionState =
+  | { kind: 'awaiting' }
+  | { kind: 'approved'; by: string; at: string }
+  | { kind: 'rejected'; by: string; at: string; reason?: string }
+  | { kind: 'expired'; at: string }
+  | { kind: 'failed'; reason: string };
+
+/** Everything the approval message shows; plain data so a workflow can hand it to an activity. */
+export interface SuggestionView {
+  workflowId: string;
+  /** Tells apart reruns under the same workflow id: each run gets its own message. */
+  runId?: string;
+  /** Link to the run in the Temporal Web UI. */
+  runUrl: string;
+  identity: ErrorIdentity;
+  /** A representative, raw (untrusted) error message. */
+  message: string;
+  occurrences: number;
+  firstSeen: string;
+  lastSeen: string;
+  sampleUrls: string[];
+  sampleUserIds: string[];
+  sampleTraceIds: string[];
+  alertLink?: string;
+  /** Absent when Claude produced nothing. */
+  fix?: FixSuggestion;
+  /** Caveats shown to the reviewer, e.g. a data source that was unavailable. */
+  notes: string[];
+  state: SuggestionState;
+}
+
+export const APPROVE_ACTION_ID = 'bugfix_approve';
+export const REJECT_ACTION_ID = 'bugfix_reject';
+export const DECISION_BLOCK_ID = 'bugfix_decision';
+
+/** Slack's documented limits for what this message uses. */
+export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, contextElements: 10, contextText: 2000, sampleCount: 3 };
+
+const MAX_LINE = 400;
+
+/** Builds the approval message: a pure function of the view, so any state can be re-rendered. */
+export function suggestionBlocks(view: SuggestionView): { text: string; blocks: KnownBlock[] } {
+  const { identity } = view;
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: clip(`Bug fix: ${identity.service} — ${identity.errorType}`, SLACK_LIMITS.headerText), emoji: false } },
+    section(codeSection('*Error message*', view.message)),
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Occurrences*\n${view.occurrences}` },
+        { type: 'mrkdwn', text: `*Fingerprint*\n\`${escapeInlineCode(clip(identity.fingerprint, 100))}\`` },
+        { type: 'mrkdwn', text: `*First seen*\n${slackDate(view.firstSeen)}` },
+        { type: 'mrkdwn', text: `*Last seen*\n${slackDate(view.lastSeen)}` },
+      ],
+    },
+  ];
+  const samples = samplesText(view);
+  if (samples) blocks.push(section(samples));
+  blocks.push({ type: 'divider' });
+  blocks.push(...fixBlocks(view.fix));
+  if (view.notes.length) blocks.push(context(view.notes.map((n) => `:warning: ${escapeText(n)}`)));
+  blocks.push(context([`${link(view.runUrl, 'View run in Temporal')} · \`${escapeInlineCode(clip(view.workflowId, 200))}\``]));
+  blocks.push(stateBlock(view));
+  return { text: clip(fallbackText(view), 3000), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
+}
+
+/** Notification text (also what screen readers and old clients show). */
+function fallbackText(view: SuggestionView): string {
+  const what = `${escapeText(view.identity.service)}: ${escapeText(clip(view.identity.errorType, 200))}`;
+  const status: Record<SuggestionState['kind'], string> = {
+    awaiting: 'awaiting approval',
+    approved: 'approved',
+    rejected: 'rejected',
+    expired: 'expired',
+    failed: 'failed',
+  };
+  return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${status[view.state.kind]}`;
+}
+
+function section(text: string): SectionBlock {
+  // verbatim: Slack must not auto-link URLs or resolve @names in text we do not control.
+  return { type: 'section', text: { type: 'mrkdwn', text: clip(text, SLACK_LIMITS.sectionText), verbatim: true } };
+}
+
+function context(texts: string[]): ContextBlock {
+  return {
+    type: 'context',
+    elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => ({ type: 'mrkdwn', text: clip(t, SLACK_LIMITS.contextText), verbatim: true })),
+  };
+}
+
+function codeSection(title: string, raw: string): string {
+  const open = `${title}\n\`\`\`\n`;
+  const close = '\n```';
+  return open + clip(escapeCode(raw), SLACK_LIMITS.sectionText - open.length - close.length) + close;
+}
+
+function samplesText(view: SuggestionView): string {
+  const n = SLACK_LIMITS.sampleCount;
+  const code = (s: string) => `\`${escapeInlineCode(clip(s, 120))}\``;
+  const lines: string[] = [];
+  if (view.sampleUrls.length) lines.push(`*URLs:* ${view.sampleUrls.slice(0, n).map((u) => link(u, clip(u, 120))).join(', ')}`);
+  if (view.sampleUserIds.length) lines.push(`*Users:* ${view.sampleUserIds.slice(0, n).map(code).join(', ')}`);
+  if (view.sampleTraceIds.length) lines.push(`*Traces:* ${view.sampleTraceIds.slice(0, n).map(code).join(', ')}`);
+  if (view.alertLink) lines.push(link(view.alertLink, 'Datadog alert'));
+  return lines.join('\n');
+}
+
+function fixBlocks(fix: FixSuggestion | undefined): KnownBlock[] {
+  if (!fix) return [section('*Suggested fix*\n_Claude Code produced no suggestion._')];
+  const blocks: KnownBlock[] = [section(`*Suggested fix*\n${escapeText(fix.explanation)}`)];
+  if (fix.diff.trim()) {
+    const files = fix.filesTouched.length ? ` — ${fix.filesTouched.slice(0, 10).map((f) => `\`${escapeInlineCode(clip(f, 150))}\``).join(', ')}` : '';
+    blocks.push(section(diffSection(`*Proposed diff*${files}`, fix.diff)));
+  } else {
+    blocks.push(section('_Claude Code changed no files._'));
+  }
+  const base = fix.baseCommit ? ` · base \`${escapeInlineCode(fix.baseCommit.slice(0, 12))}\`` : '';
+  blocks.push(context([`Claude Code · ${fix.turns} turns · $${fix.costUsd.toFixed(2)} USD${base}`]));
+  return blocks;
+}
+
+/** The diff in a code block, whole lines only, with a count of what did not fit. */
+export function diffSection(title: string, diff: string): string {
+  const lines = diff.replace(/\n$/, '').split('\n');
+  const open = `${clip(title, 1000)}\n\`\`\`\n`;
+  const close = '\n```';
+  // Reserve room for the longest possible "not shown" note before knowing the count.
+  const reserve = `\n… ${lines.length} more lines not shown`.length;
+  const budget = SLACK_LIMITS.sectionText - open.length - close.length - reserve;
+  const shown: string[] = [];
+  let used = 0;
+  for (const line of lines) {
+    const escaped = clip(escapeCode(line), MAX_LINE);
+    const cost = escaped.length + (shown.length ? 1 : 0);
+    if (used + cost > budget) break;
+    shown.push(escaped);
+    used += cost;
+  }
+  const hidden = lines.length - shown.length;
+  return open + shown.join('\n') + close + (hidden ? `\n… ${hidden} more lines not shown` : '');
+}
+
+function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
+  const s = view.state;
+  switch (s.kind) {
+    case 'awaiting':
+      return {
+        type: 'actions',
+        block_id: DECISION_BLOCK_ID,
+        elements: [
+          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', value: view.workflowId, text: { type: 'plain_text', text: 'Approve' } },
+          { type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', value: view.workflowId, text: { type: 'plain_text', text: 'Reject' } },
+        ],
+      };
+    case 'approved':
+      return context([`:white_check_mark: Approved by *${escapeText(s.by)}* at ${slackDate(s.at)}`]);
+    case 'rejected':
+      return context([`:x: Rejected by *${escapeText(s.by)}* at ${slackDate(s.at)}${s.reason ? ` — ${escapeText(s.reason)}` : ''}`]);
+    case 'expired':
+      return context([`:hourglass: Expired at ${slackDate(s.at)} without a decision`]);
+    case 'failed':
+      return context([`:warning: Failed: ${escapeText(s.reason)}`]);
+  }
+}

@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../infra/config/load-config';
+import { errorHandler, HttpError } from './http/http-error';
+import { healthRoute } from './health-route';
+import { datadogWebhookRoute } from './datadog/webhook-route';
+import { slackInteractionsRoute } from './slack/interactions-route';
+
+export interface AppDeps {
+  client: Client;
+  config: Config;
+  slack?: WebClient;
+  log?: (entry: Record<string, unknown>) => void;
+}
+
+/** The thin ingress: authenticate, translate to Temporal, answer fast. All state lives in the workflows. */
+export function createApp({ client, config, slack, log = jsonLog }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRoute({ client, config }));
+  app.use(datadogWebhookRoute({ client, config, log }));
+  app.use(slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), log }));
+  app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
+  app.use(errorHandler);
+  return app;
+}
+
+export function jsonLog(entry: Record<string, unknown>): void {
+  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...entry }));
+}

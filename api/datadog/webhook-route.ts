@@ -1,0 +1,85 @@
+import express, { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../infra/config/load-config';
+import { fingerprintError, workflowIdFor } from '../fingerprint/fingerprint';
+import { checkBearer } from '../http/constant-time-equal';
+import { HttpError } from '../http/http-error';
+import { parseDatadogAlert, type ReportedError } from './parse-alert';
+import type { bugfixWorkflow } from '../../workflows/bugfix';
+import { occurrencesSignal } from '../../workflows/messages';
+import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../workflows/search-attributes';
+import type { RunSettings } from '../../workflows/bugfix-status';
+import type { ErrorIdentity, OccurrenceBatch } from '../../workflows/types';
+
+export interface WebhookDeps {
+  client: Client;
+  config: Config;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+export function runSettings(config: Config): RunSettings {
+  return {
+    approvalTimeoutMs: config.approval.timeoutMs,
+    reminderIntervalMs: config.approval.reminderIntervalMs,
+    claudeTimeoutMs: config.claude.timeoutMs,
+    temporalUiUrl: config.temporal.uiUrl,
+    namespace: config.temporal.namespace,
+  };
+}
+
+/**
+ * POST /webhooks/datadog: authenticate, group the alert's errors by fingerprint,
+ * and signal-with-start one run per unique error. A repeat of a running error
+ * only signals it; a repeated delivery ($ID) is counted once by the run.
+ */
+export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Router {
+  const router = Router();
+  router.post('/webhooks/datadog', express.json({ limit: '1mb', type: () => true }), async (req, res, next) => {
+    try {
+      const token = config.datadog.webhookToken;
+      if (!token) throw new HttpError(503, 'not_configured', 'DATADOG_WEBHOOK_TOKEN is not set: refusing unauthenticated webhooks');
+      const denied = checkBearer(req.get('authorization'), token);
+      if (denied) throw new HttpError(401, 'unauthorized', `Datadog webhook rejected: ${denied}`);
+
+      const alert = parseDatadogAlert(req.body, new Date());
+      if (!alert.active) {
+        log({ msg: 'alert recorded, no fix run', deliveryId: alert.deliveryId, transition: alert.transition, title: alert.alert.title });
+        res.status(202).json({ deliveryId: alert.deliveryId, transition: alert.transition, recorded: true, workflows: [] });
+        return;
+      }
+
+      const groups = new Map<string, { identity: ErrorIdentity; errors: ReportedError[] }>();
+      for (const e of alert.errors) {
+        const identity = fingerprintError({ service: e.service, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+        const group = groups.get(identity.fingerprint) ?? { identity, errors: [] };
+        group.errors.push(e);
+        groups.set(identity.fingerprint, group);
+      }
+
+      const settings = runSettings(config);
+      const workflows = await Promise.all(
+        [...groups.values()].map(async ({ identity, errors }) => {
+          const workflowId = workflowIdFor(identity);
+          const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
+            workflowId,
+            taskQueue: config.temporal.taskQueue,
+            args: [{ identity, settings }],
+            signal: occurrencesSignal,
+            signalArgs: [{ deliveryId: alert.deliveryId, occurrences: errors.map((e) => e.occurrence), alert: alert.alert }],
+            typedSearchAttributes: [
+              { key: FINGERPRINT, value: identity.fingerprint },
+              { key: SERVICE, value: identity.service },
+              { key: ERROR_TYPE, value: identity.errorType },
+            ],
+          });
+          return { workflowId, runId: handle.signaledRunId, fingerprint: identity.fingerprint, service: identity.service, errorType: identity.errorType, occurrences: errors.length };
+        }),
+      );
+      log({ msg: 'alert accepted', deliveryId: alert.deliveryId, workflows: workflows.map((w) => w.workflowId) });
+      res.status(202).json({ deliveryId: alert.deliveryId, transition: alert.transition, workflows });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,35 @@
+import type { StackFrame, StackLanguage } from '../../workflows/types';
+
+/** What a stack trace says: its runtime, the exception it reports and its frames, innermost first. */
+export interface ParsedStack {
+  language: StackLanguage;
+  errorType?: string;
+  message?: string;
+  frames: StackFrame[];
+}
+
+/** Lines without trailing whitespace or carriage returns (traces pasted from Windows logs carry \r). */
+export function splitLines(stack: string): string[] {
+  return stack.split(/\r?\n/).map((line) => line.trimEnd());
+}
+
+/** `Type: message` when the head looks like an exception type; a bare type (`StopIteration`) has no message. */
+export function splitTypeAndMessage(head: string, typePattern: RegExp): { errorType?: string; message?: string } {
+  const line = head.trim();
+  const match = typePattern.exec(line);
+  if (!match?.[1]) return line ? { message: line } : {};
+  const message = match[2]?.trim();
+  return message ? { errorType: match[1], message } : { errorType: match[1] };
+}
+
+/** Joins continuation lines of a multi-line message, dropping blank ones. */
+export function joinMessage(lines: string[]): string | undefined {
+  const text = lines.map((line) => line.trim()).filter(Boolean).join('\n');
+  return text || undefined;
+}
+
+export function toInt(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number.parseInt(value, 10);
+  return Number.isFinite(n) ? n : undefined;
+}

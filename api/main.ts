@@ -1,0 +1,33 @@
+import type { Server } from 'node:http';
+import type { Config } from '../infra/config/load-config';
+import { readConfig } from '../infra/config/read-config';
+import { createClient } from '../infra/temporal/connect';
+import { createSlackClient } from '../activities/slack/client';
+import { createApp } from './create-app';
+
+/** Starts the ingress; resolves once it listens. */
+export async function startApi(config: Config): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const client = await createClient(config.temporal);
+  const slack = config.slack.botToken ? createSlackClient(config.slack) : undefined;
+  const app = createApp({ client, config, ...(slack ? { slack } : {}) });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.api.port, config.api.host, () => resolve(s)).once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  return {
+    server,
+    url: `http://${config.api.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await client.connection.close();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const api = await startApi(readConfig());
+  console.log(`API listening on ${api.url}`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void api.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,146 @@
+import express, { Router } from 'express';
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { WebClient } from '@slack/web-api';
+import type { Config } from '../../infra/config/load-config';
+import { HttpError } from '../http/http-error';
+import { verifySlackSignature } from './verify-signature';
+import { respondToAction } from '../../activities/slack/respond';
+import { decideUpdate } from '../../workflows/messages';
+import type { Decision } from '../../workflows/types';
+
+export const APPROVE_ACTION = 'bugfix_approve';
+export const REJECT_ACTION = 'bugfix_reject';
+export const REJECT_MODAL = 'bugfix_reject_reason';
+
+interface SlackUser { id: string; username?: string; name?: string }
+interface Interaction {
+  type: string;
+  user?: SlackUser;
+  actions?: { action_id: string; value?: string }[];
+  response_url?: string;
+  trigger_id?: string;
+  view?: { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } };
+}
+
+export interface InteractionDeps {
+  client: Client;
+  config: Config;
+  /** Opens the "reason for rejecting" modal; absent when no bot token is configured. */
+  slack?: WebClient;
+  log: (entry: Record<string, unknown>) => void;
+}
+
+/**
+ * POST /slack/interactions: Approve / Reject clicks. The signature is checked on the raw
+ * body; the answer goes back at once (Slack allows 3 s) and the decision is delivered to
+ * the run as an update, whose validator makes a double click decide only once.
+ */
+export function slackInteractionsRoute({ client, config, slack, log }: InteractionDeps): Router {
+  const router = Router();
+  router.post(
+    '/slack/interactions',
+    express.raw({ type: () => true, limit: '256kb' }),
+    async (req, res, next) => {
+      try {
+        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const check = verifySlackSignature({
+          signingSecret: config.slack.signingSecret,
+          rawBody: raw,
+          timestamp: req.get('x-slack-request-timestamp'),
+          signature: req.get('x-slack-signature'),
+        });
+        if (!check.ok) throw new HttpError(401, 'invalid_signature', `Slack request rejected: ${check.reason}`);
+
+        const payloadText = new URLSearchParams(raw.toString('utf8')).get('payload');
+        if (!payloadText) throw new HttpError(400, 'invalid_payload', 'missing form field "payload"', 'payload');
+        let payload: Interaction;
+        try {
+          payload = JSON.parse(payloadText) as Interaction;
+        } catch {
+          throw new HttpError(400, 'invalid_payload', 'form field "payload" is not valid JSON', 'payload');
+        }
+        if (!payload.user?.id) throw new HttpError(400, 'invalid_payload', 'missing field "payload.user.id"', 'payload.user.id');
+        const user = payload.user;
+
+        if (payload.type === 'view_submission' && payload.view?.callback_id === REJECT_MODAL) {
+          const meta = JSON.parse(payload.view.private_metadata ?? '{}') as { workflowId?: string; responseUrl?: string };
+          const reason = Object.values(payload.view.state?.values ?? {}).flatMap((block) => Object.values(block)).find((v) => v.value)?.value ?? undefined;
+          res.status(200).end(); // closes the modal
+          if (meta.workflowId) void decide(meta.workflowId, { approved: false, reason: reason ?? undefined }, user, meta.responseUrl);
+          return;
+        }
+
+        const action = payload.type === 'block_actions' ? payload.actions?.find((a) => a.action_id === APPROVE_ACTION || a.action_id === REJECT_ACTION) : undefined;
+        res.status(200).end();
+        if (!action?.value) return; // not ours: acknowledged and ignored
+        const workflowId = action.value;
+
+        if (config.slack.approverUserIds.length && !config.slack.approverUserIds.includes(user.id)) {
+          log({ msg: 'decision refused: not an approver', workflowId, userId: user.id });
+          await say(payload.response_url, `Sorry <@${user.id}>, only the configured approvers can approve or reject fixes.`);
+          return;
+        }
+        if (action.action_id === REJECT_ACTION && slack && payload.trigger_id) {
+          const opened = await openRejectModal(slack, payload.trigger_id, workflowId, payload.response_url).catch((err: Error) => {
+            log({ msg: 'could not open the reject modal; rejecting without a reason', workflowId, error: err.message });
+            return false;
+          });
+          if (opened) return;
+        }
+        await decide(workflowId, { approved: action.action_id === APPROVE_ACTION }, user, payload.response_url);
+      } catch (err) {
+        if (res.headersSent) log({ msg: 'interaction failed after acknowledgement', error: String(err) });
+        else next(err);
+      }
+    },
+  );
+
+  async function decide(workflowId: string, d: { approved: boolean; reason?: string | undefined }, user: SlackUser, responseUrl?: string): Promise<void> {
+    const decision: Decision = {
+      approved: d.approved,
+      userId: user.id,
+      userName: user.name ?? user.username ?? user.id,
+      via: 'slack',
+      ...(d.reason ? { reason: d.reason } : {}),
+    };
+    try {
+      await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
+      log({ msg: 'decision delivered', workflowId, approved: d.approved, userId: user.id });
+    } catch (err) {
+      const why = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
+      log({ msg: 'decision not applied', workflowId, userId: user.id, reason: why });
+      await say(responseUrl, `Your decision was not applied: ${why}`);
+    }
+  }
+
+  async function say(responseUrl: string | undefined, text: string): Promise<void> {
+    if (!responseUrl) return;
+    await respondToAction(responseUrl, { text, ephemeral: true }).catch((err: Error) => log({ msg: 'response_url failed', error: err.message }));
+  }
+
+  return router;
+}
+
+async function openRejectModal(slack: WebClient, triggerId: string, workflowId: string, responseUrl?: string): Promise<boolean> {
+  await slack.views.open({
+    trigger_id: triggerId,
+    view: {
+      type: 'modal',
+      callback_id: REJECT_MODAL,
+      private_metadata: JSON.stringify({ workflowId, responseUrl }),
+      title: { type: 'plain_text', text: 'Reject fix' },
+      submit: { type: 'plain_text', text: 'Reject' },
+      close: { type: 'plain_text', text: 'Cancel' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'reason',
+          optional: true,
+          label: { type: 'plain_text', text: 'Why? (the next attempt at this error will be told)' },
+          element: { type: 'plain_text_input', action_id: 'reason_input', multiline: true, max_length: 1000 },
+        },
+      ],
+    },
+  });
+  return true;
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm start`: the whole service on one machine. Without TEMPORAL_ADDRESS it runs the
+ * embedded Temporal dev server (SQLite file, Web UI); then the worker and the API.
+ * Ctrl-C stops the API, then the worker (in-flight activities finish or are handed
+ * back to Temporal), then the dev server.
+ */
+import { Runtime } from '@temporalio/worker';
+import { ConfigError, type Config } from './config/load-config';
+import { readConfig } from './config/read-config';
+import { ensureTemporalCli } from './temporal/ensure-cli';
+import { startDevServer, type DevServer } from './temporal/dev-server';
+import { createClient } from './temporal/connect';
+import { createWorker } from '../workers/create-worker';
+import { startApi } from '../api/main';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = readConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  // We own shutdown order: the SDK must not stop the worker on its own when Ctrl-C arrives.
+  Runtime.install({ shutdownSignals: [] });
+
+  let devServer: DevServer | undefined;
+  if (config.devServer.enabled) {
+    const cli = await ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) });
+    console.log(`Starting Temporal dev server (${cli}), data in ${config.devServer.dbFilename}`);
+    devServer = await startDevServer(cli, config);
+  }
+
+  const client = await createClient(config.temporal);
+  const { worker, connection } = await createWorker({ config, client });
+  const workerDone = worker.run();
+  const api = await startApi(config);
+
+  console.log(
+    [
+      '',
+      'Bugfix pipeline is running:',
+      `  Temporal        ${config.temporal.address} (namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue})${devServer ? ' [embedded dev server]' : ''}`,
+      `  Temporal Web UI ${config.temporal.uiUrl}`,
+      `  API             ${api.url}`,
+      `    GET  ${api.url}/healthz`,
+      `    POST ${api.url}/webhooks/datadog`,
+      `    POST ${api.url}/slack/interactions`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping API, worker${devServer ? ' and Temporal dev server' : ''}...`);
+    await api.close();
+    worker.shutdown();
+    await workerDone.catch((err: Error) => console.error(`worker stopped with an error: ${err.message}`));
+    await connection.close();
+    await client.connection.close();
+    await devServer?.stop();
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  devServer?.process.once('exit', (code) => {
+    if (stopping) return;
+    console.error(`Temporal dev server exited unexpectedly (code ${code}); stopping.`);
+    void stop('dev server exit');
+  });
+}
+
+main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});

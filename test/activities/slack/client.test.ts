@@ -1,0 +1,71 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackActivities } from '../../../activities/slack/index';
+import { createSlackClient, slackCall } from '../../../activities/slack/client';
+import { SlackFake } from '../../fakes/slack-fake';
+import { sampleView } from './sample-view';
+
+let fake: SlackFake;
+beforeEach(async () => {
+  fake = await SlackFake.start();
+});
+afterEach(() => fake.close());
+
+const failureOf = async (p: Promise<unknown>) => {
+  const e = await p.then(() => undefined, (err: unknown) => err);
+  expect(e).toBeInstanceOf(ApplicationFailure);
+  return e as ApplicationFailure;
+};
+
+describe('Slack client and error mapping', () => {
+  it('sends the bot token and reaches the configured API URL', async () => {
+    const client = createSlackClient({ botToken: fake.token, apiUrl: fake.apiUrl.replace(/\/$/, '') });
+    const me = await slackCall('auth.test', () => client.auth.test());
+    expect(me.user_id).toBe('U0BUGFIXBOT');
+  });
+
+  it('a request Slack refuses (invalid blocks) is non-retryable', async () => {
+    const client = createSlackClient({ botToken: fake.token, apiUrl: fake.apiUrl });
+    const failure = await failureOf(
+      slackCall('chat.postMessage', () => client.chat.postMessage({ channel: 'C0BUGS0001', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })),
+    );
+    expect([failure.type, failure.nonRetryable]).toEqual(['SlackRequestRejected', true]);
+    expect(failure.message).toContain('invalid_blocks');
+  });
+
+  it('the fake records modals opened through the real client (used by the ingress tests)', async () => {
+    const client = createSlackClient({ botToken: fake.token, apiUrl: fake.apiUrl });
+    await client.views.open({ trigger_id: '123.456.abc', view: { type: 'modal', callback_id: 'cb', title: { type: 'plain_text', text: 'T' }, blocks: [] } });
+    expect(fake.openedViews()).toEqual([{ trigger_id: '123.456.abc', view: { type: 'modal', callback_id: 'cb', title: { type: 'plain_text', text: 'T' }, blocks: [] } }]);
+    const failure = await failureOf(slackCall('views.open', () => client.views.open({ trigger_id: '', view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] } })));
+    expect([failure.type, failure.message]).toEqual(['SlackRequestRejected', 'views.open: invalid_trigger_id']);
+  });
+
+  it('a wrong API URL (HTTP 404) is a config error, not retried', async () => {
+    const client = createSlackClient({ botToken: fake.token, apiUrl: `${fake.baseUrl}/not-the-api/` });
+    const failure = await failureOf(slackCall('auth.test', () => client.auth.test()));
+    expect([failure.type, failure.nonRetryable]).toEqual(['SlackConfigError', true]);
+  });
+});
+
+describe('createSlackActivities', () => {
+  it('resolves a #name channel to its ID and posts there', async () => {
+    const activities = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, channel: '#bugs', approverUserIds: [] });
+    const ref = await activities.postSuggestion({ view: sampleView() });
+    expect(ref.channel).toBe('C0BUGS0001');
+    await activities.replyInThread({ ref, text: 'Reminder', dedupeKey: 'r1' });
+    await activities.replyInThread({ ref, text: 'Reminder', dedupeKey: 'r1' });
+    expect(fake.replies(ref.ts)).toHaveLength(1);
+    expect(fake.callCount('conversations.list')).toBe(1); // resolved once, then cached
+  });
+
+  it('missing token or channel fails the activity as a non-retryable config error', async () => {
+    const noToken = createSlackActivities({ channel: 'C0BUGS0001', approverUserIds: [] });
+    expect((await failureOf(noToken.postSuggestion({ view: sampleView() }))).type).toBe('SlackConfigError');
+    const noChannel = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, approverUserIds: [] });
+    const failure = await failureOf(noChannel.postSuggestion({ view: sampleView() }));
+    expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['SlackConfigError', true, 'SLACK_CHANNEL is not set']);
+    const unknown = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, channel: '#nope', approverUserIds: [] });
+    expect((await failureOf(unknown.postSuggestion({ view: sampleView() }))).type).toBe('SlackConfigError');
+  });
+});

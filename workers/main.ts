@@ -1,0 +1,23 @@
+import { readConfig } from '../infra/config/read-config';
+import { createClient } from '../infra/temporal/connect';
+import { createWorker } from './create-worker';
+
+/** Runs a worker until SIGINT/SIGTERM; in-flight activities are given the SDK's graceful shutdown time. */
+export async function runWorker(config = readConfig()): Promise<void> {
+  const client = await createClient(config.temporal);
+  const { worker, connection } = await createWorker({ config, client });
+  console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    await client.connection.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runWorker().catch((err: Error) => {
+    console.error(err.message);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,110 @@
+import type {
+  AlertContext,
+  ErrorIdentity,
+  FixSuggestion,
+  Occurrence,
+  OccurrenceBatch,
+  RecordedDecision,
+  SlackMessageRef,
+  Stage,
+} from './types';
+
+/** Settings a run is started with; they come from the service's configuration, so tests can shorten them. */
+export interface RunSettings {
+  approvalTimeoutMs: number;
+  reminderIntervalMs: number;
+  claudeTimeoutMs: number;
+  /** Base URL of the Temporal Web UI, for links to the run. */
+  temporalUiUrl: string;
+  namespace: string;
+}
+
+export interface BugfixInput {
+  identity: ErrorIdentity;
+  settings: RunSettings;
+}
+
+/** What a run knows at any moment: returned by the status query and the workflow result. */
+export interface RunStatus {
+  workflowId: string;
+  runId: string;
+  runUrl: string;
+  identity: ErrorIdentity;
+  stage: Stage;
+  timeline: { stage: Stage; at: string }[];
+  message: string;
+  occurrences: number;
+  firstSeen: string;
+  lastSeen: string;
+  samples: { urls: string[]; userIds: string[]; traceIds: string[] };
+  alert?: AlertContext;
+  notes: string[];
+  fix?: FixSuggestion;
+  slack?: SlackMessageRef;
+  decision?: RecordedDecision;
+  previousRejections: string[];
+  failure?: string;
+}
+
+const MAX_SAMPLES = 5;
+const MAX_REMEMBERED_DELIVERIES = 5000;
+
+/** Occurrence bookkeeping: exact counts, first/last seen, a few samples; a repeated delivery counts once. */
+export class OccurrenceLedger {
+  count = 0;
+  firstSeen = '';
+  lastSeen = '';
+  message = '';
+  readonly urls: string[] = [];
+  readonly userIds: string[] = [];
+  readonly traceIds: string[] = [];
+  readonly examples: Occurrence[] = [];
+  private readonly seen = new Set<string>();
+  private readonly order: string[] = [];
+
+  /** Returns false when this delivery was already counted (Datadog retried it). */
+  add(batch: OccurrenceBatch): boolean {
+    if (this.seen.has(batch.deliveryId)) return false;
+    this.seen.add(batch.deliveryId);
+    this.order.push(batch.deliveryId);
+    if (this.order.length > MAX_REMEMBERED_DELIVERIES) this.seen.delete(this.order.shift()!);
+    for (const o of batch.occurrences) this.addOccurrence(o);
+    return true;
+  }
+
+  /** Folds in details found later (from the logs) without counting them as new sightings. */
+  enrich(occurrences: Occurrence[]): void {
+    for (const o of occurrences) this.sample(o);
+  }
+
+  private addOccurrence(o: Occurrence): void {
+    this.count++;
+    if (!this.firstSeen || o.at < this.firstSeen) this.firstSeen = o.at;
+    if (!this.lastSeen || o.at > this.lastSeen) this.lastSeen = o.at;
+    if (!this.message) this.message = o.message;
+    this.sample(o);
+  }
+
+  private sample(o: Occurrence): void {
+    pushUnique(this.urls, o.url);
+    pushUnique(this.userIds, o.userId);
+    pushUnique(this.traceIds, o.traceId);
+    const known = this.examples.find((e) => e.id === o.id);
+    if (known) Object.assign(known, { ...o, ...known, stack: known.stack ?? o.stack });
+    else if (this.examples.length < MAX_SAMPLES) this.examples.push({ ...o });
+  }
+}
+
+function pushUnique(list: string[], value: string | undefined): void {
+  if (value && !list.includes(value) && list.length < MAX_SAMPLES) list.push(value);
+}
+
+export function runUrl(settings: RunSettings, workflowId: string, runId: string): string {
+  return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+}
+
+/** Datadog's log search for this error: the monitor's own log query when it has one, else the service's errors. */
+export function logsQueryFor(identity: ErrorIdentity, alert?: AlertContext): string {
+  const monitorQuery = alert?.query ? /logs\(\s*"((?:[^"\\]|\\.)*)"\s*\)/.exec(alert.query)?.[1] : undefined;
+  return monitorQuery ? monitorQuery.replace(/\\"/g, '"') : `service:${identity.service} status:error`;
+}

@@ -1,0 +1,3 @@
+/** Every workflow the worker runs; the worker bundles this file. */
+export { bugfixWorkflow } from './bugfix';
+export { selfTestWorkflow } from './self-test';
