@@ -53,6 +53,7 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
     : { kind: 'awaiting' };
   return {
     workflowId: s.workflowId,
+    runId: s.runId,
     runUrl: s.runUrl,
     identity: s.identity,
     message: s.message,

@@ -3,11 +3,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readConfig } from '../infra/config/read-config';
 import { ensureTemporalCli } from '../infra/temporal/ensure-cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../workers/create-worker';
+import { quietLogger } from './support/quiet-logger';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** host:port of the real Temporal dev server shared by every test file; empty when TEST_NO_TEMPORAL is set. */
     temporalAddress: string;
+    /** The workflow bundle, built once so each test file's worker starts in milliseconds. */
+    workflowBundleCode: string;
   }
 }
 
@@ -16,6 +21,7 @@ export default async function setup(project: TestProject) {
   // Lets unit tests of a single module run without a server: `TEST_NO_TEMPORAL=1 npx vitest run test/activities/...`
   if (process.env.TEST_NO_TEMPORAL) {
     project.provide('temporalAddress', '');
+    project.provide('workflowBundleCode', '');
     return;
   }
   const config = readConfig({ ...process.env, TEMPORAL_ADDRESS: undefined });
@@ -29,6 +35,8 @@ export default async function setup(project: TestProject) {
     },
   });
   project.provide('temporalAddress', env.address);
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  project.provide('workflowBundleCode', code);
   return async () => {
     await env.teardown();
   };

@@ -44,8 +44,11 @@ const RULES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/(?<![A-Za-z0-9.])-?\d+(?:[.,]\d+)*/g, '<num>'],
 ];
 
+/** Longer input is cut before the rules run: some of them are quadratic on pathological text. */
+export const MAX_INPUT_LENGTH = 4 * MAX_MESSAGE_LENGTH;
+
 export function normalizeMessage(message: string): string {
-  let text = message;
+  let text = message.replace(/\s+/g, ' ').trim().slice(0, MAX_INPUT_LENGTH);
   for (const [pattern, replacement] of RULES) {
     text = typeof replacement === 'string' ? text.replace(pattern, replacement) : text.replace(pattern, replacement);
   }

@@ -1,5 +1,5 @@
 import type { StackLanguage } from '../../workflows/types';
-import { splitLines, splitTypeAndMessage, type ParsedStack } from './parsed-stack';
+import { boundStack, splitLines, splitTypeAndMessage, type ParsedStack } from './parsed-stack';
 import { parseDotnetStack } from './parsers/dotnet';
 import { parseGoStack } from './parsers/go';
 import { parseJavaStack } from './parsers/java';
@@ -61,7 +61,8 @@ export function detectLanguage(stack: string): StackLanguage {
  * (where the error was thrown) first whatever the runtime's own order. For chained
  * exceptions, the root cause's type and message are reported (see each parser).
  */
-export function parseStack(stack: string): ParsedStack {
+export function parseStack(rawStack: string): ParsedStack {
+  const stack = boundStack(rawStack);
   const language = detectLanguage(stack);
   if (language !== 'unknown') return PARSERS[language](stack);
   const first = splitLines(stack).find((line) => line.trim()) ?? '';

@@ -13,6 +13,20 @@ export function splitLines(stack: string): string[] {
   return stack.split(/\r?\n/).map((line) => line.trimEnd());
 }
 
+export const MAX_LINES = 1000;
+export const MAX_LINE_LENGTH = 2000;
+
+/**
+ * Bounds the work on a hostile or runaway trace (some frame patterns are quadratic in the
+ * line length). Keeps the head and the tail: Python puts the innermost frames and the
+ * exception last, the JVM its root cause.
+ */
+export function boundStack(stack: string): string {
+  let lines = stack.split(/\r?\n/);
+  if (lines.length > MAX_LINES) lines = [...lines.slice(0, MAX_LINES / 2), ...lines.slice(-MAX_LINES / 2)];
+  return lines.map((line) => (line.length > MAX_LINE_LENGTH ? line.slice(0, MAX_LINE_LENGTH) : line)).join('\n');
+}
+
 /** `Type: message` when the head looks like an exception type; a bare type (`StopIteration`) has no message. */
 export function splitTypeAndMessage(head: string, typePattern: RegExp): { errorType?: string; message?: string } {
   const line = head.trim();

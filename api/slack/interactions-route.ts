@@ -5,11 +5,10 @@ import type { Config } from '../../infra/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
+import { APPROVE_ACTION_ID as APPROVE_ACTION, REJECT_ACTION_ID as REJECT_ACTION } from '../../activities/slack/suggestion-blocks';
 import { decideUpdate } from '../../workflows/messages';
 import type { Decision } from '../../workflows/types';
 
-export const APPROVE_ACTION = 'bugfix_approve';
-export const REJECT_ACTION = 'bugfix_reject';
 export const REJECT_MODAL = 'bugfix_reject_reason';
 
 interface SlackUser { id: string; username?: string; name?: string }

@@ -88,7 +88,12 @@ export function toolNames(req: RecordedRequest): string[] {
   return (req.body?.tools ?? []).map((t) => t.name);
 }
 
-export async function startAnthropicFake(script: FakeTurn[]): Promise<AnthropicFake> {
+/**
+ * `byConversation`: pick the turn from the conversation itself (the number of assistant
+ * messages so far) instead of a global counter, so several CLI sessions can run at once,
+ * each going through the same script.
+ */
+export async function startAnthropicFake(script: FakeTurn[], opts: { byConversation?: boolean } = {}): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const pending = new Set<ServerResponse>();
   let next = 0;
@@ -118,7 +123,8 @@ export async function startAnthropicFake(script: FakeTurn[]): Promise<AnthropicF
 
       let blocks: FakeBlock[];
       if (scripted) {
-        const turn = script[next++];
+        const index = opts.byConversation ? (body?.messages ?? []).filter((m) => m.role === 'assistant').length : next++;
+        const turn = script[index];
         if (turn === 'hang') {
           pending.add(res);
           res.on('close', () => pending.delete(res));

@@ -8,16 +8,19 @@ const FILE = /^\s+(.+?):(\d+)(?: \+0x[0-9a-f]+)?$/;
 const CREATED_BY = /^created by (.+?)(?: in goroutine \d+)?$/;
 
 /**
- * A Go panic or `debug.Stack()` dump. Only the first goroutine is read: it is the one that
- * panicked. With nested panics (`[recovered]`) the first one is the root cause.
+ * A Go panic, a `debug.Stack()` dump or a tracer's frame list. Only the first goroutine
+ * is read: it is the one that panicked. With nested panics (`[recovered]`) the first one
+ * is the root cause.
  */
 export function parseGoStack(stack: string): ParsedStack {
   const lines = splitLines(stack);
-  const start = lines.findIndex((line) => GOROUTINE.test(line));
-  const header = start === -1 ? lines : lines.slice(0, start);
+  const goroutine = lines.findIndex((line) => GOROUTINE.test(line));
+  // Tracers (dd-trace-go) print the function/file pairs without a goroutine header.
+  const start = goroutine !== -1 ? goroutine + 1 : lines.findIndex((line, i) => !/^\s/.test(line) && FILE.test(lines[i + 1] ?? ''));
+  const header = goroutine !== -1 ? lines.slice(0, goroutine) : start === -1 ? lines : lines.slice(0, start);
   const frames: StackFrame[] = [];
   let pendingFunction: string | undefined;
-  for (const line of start === -1 ? [] : lines.slice(start + 1)) {
+  for (const line of start === -1 ? [] : lines.slice(start)) {
     if (!line.trim()) {
       if (frames.length > 0 || pendingFunction) break;
       continue;

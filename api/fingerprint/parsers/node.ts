@@ -51,22 +51,22 @@ function headerOf(header: string[]): { errorType?: string; message?: string } {
   return message ? { ...head, message } : { ...head };
 }
 
-function parseFrame(text: string): StackFrame {
-  let rest = text.replace(/^async\s+/, '');
+function parseFrame(frameText: string): StackFrame {
+  const text = frameText.replace(/^async\s+/, '');
   let fn: string | undefined;
-  let location = rest;
-  const open = rest.indexOf(' (');
-  if (open !== -1 && rest.endsWith(')')) {
-    fn = rest.slice(0, open).replace(/\s+\[as [^\]]+\]$/, '');
-    location = rest.slice(open + 2, -1);
+  let location = text;
+  const open = text.indexOf(' (');
+  if (open !== -1 && text.endsWith(')')) {
+    fn = text.slice(0, open).replace(/\s+\[as [^\]]+\]$/, '');
+    location = text.slice(open + 2, -1);
   }
   // `eval at handler (/app/x.js:10:5), <anonymous>:1:1`: the eval call site is the useful place.
   if (location.startsWith('eval at ')) {
     location = /\(([^()]+:\d+:\d+)\)/.exec(location)?.[1] ?? '<anonymous>';
   }
-  rest = location.replace(/^file:\/\//, '');
-  const match = /^(.*?):(\d+)(?::(\d+))?$/.exec(rest);
-  const file = match?.[1] ?? rest;
+  location = location.replace(/^file:\/\//, '');
+  const match = /^(.*?):(\d+)(?::(\d+))?$/.exec(location);
+  const file = match?.[1] ?? location;
   return {
     ...(fn ? { function: fn } : {}),
     file,

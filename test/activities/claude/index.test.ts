@@ -28,10 +28,12 @@ async function processesIn(dir: string): Promise<number[]> {
 let fake: AnthropicFake | undefined;
 let checkout: SampleCheckout | undefined;
 let env: MockActivityEnvironment | undefined;
+let running: Promise<unknown> | undefined;
 afterEach(async () => {
-  // Cancelling stops a run that a failed assertion left hanging.
+  // Cancelling stops a run that a failed assertion left hanging; awaiting it lets it clean up.
   env?.cancel();
-  env = undefined;
+  await running;
+  env = running = undefined;
   await fake?.close();
   await checkout?.remove();
   fake = checkout = undefined;
@@ -58,9 +60,9 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
     const { proposeFix } = createClaudeActivities({ anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 });
     env = new MockActivityEnvironment();
 
-    const running = env.run(proposeFix, { dir: checkout.dir, baseCommit: checkout.baseCommit, request }).catch((e: unknown) => e);
+    running = env.run(proposeFix, { dir: checkout.dir, baseCommit: checkout.baseCommit, request }).catch((e: unknown) => e);
     await fake.hung;
-    expect(await processesIn(checkout.dir)).toHaveLength(1);
+    expect((await processesIn(checkout.dir)).length).toBeGreaterThan(0);
     env.cancel();
 
     expect(await running).toBeInstanceOf(CancelledFailure);

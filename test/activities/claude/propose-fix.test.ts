@@ -44,15 +44,17 @@ function config(fake: AnthropicFake, over: Partial<Config['claude']> = {}): Conf
 let fake: AnthropicFake | undefined;
 let checkout: SampleCheckout | undefined;
 let controller = new AbortController();
+let outcome: Promise<unknown> | undefined;
 beforeEach(() => {
   controller = new AbortController();
 });
 afterEach(async () => {
   // A hanging run left behind by a failed assertion must not outlive the test.
   controller.abort();
+  await outcome;
   await fake?.close();
   await checkout?.remove();
-  fake = checkout = undefined;
+  fake = checkout = outcome = undefined;
 });
 
 describe('proposeFix with the real Claude Code CLI', () => {
@@ -115,7 +117,7 @@ describe('proposeFix with the real Claude Code CLI', () => {
       { dir: checkout.dir, baseCommit: checkout.baseCommit, request: request(`${sampleErrorMessage}\n${INJECTION}`) },
       { parentEnv, signal: controller.signal, onSpawn: (p) => (pid = p) },
     );
-    const outcome = running.catch((err: unknown) => err);
+    outcome = running.catch((err: unknown) => err);
     await fake.hung;
 
     const environ = (await readFile(`/proc/${pid}/environ`, 'utf8')).split('\0').filter(Boolean);

@@ -55,4 +55,12 @@ describe('normalizeMessage', () => {
     expect(normalized.length).toBe(MAX_MESSAGE_LENGTH);
     expect(normalized.endsWith('…')).toBe(true);
   });
+
+  it('stays fast on pathological text, which some rules would take quadratic time on', () => {
+    const started = Date.now();
+    for (const text of ['a'.repeat(1_000_000), 'a1-'.repeat(300_000), '1.'.repeat(500_000)]) {
+      expect(normalizeMessage(text).length).toBeLessThanOrEqual(MAX_MESSAGE_LENGTH);
+    }
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });

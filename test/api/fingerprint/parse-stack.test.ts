@@ -46,4 +46,19 @@ describe('parseStack', () => {
     expect(parsed.frames[0]).toMatchObject({ file: 'ReminderJob.java', line: 41 });
     expect(parsed.message).not.toMatch(/\r/);
   });
+
+  it('keeps the head and tail of a runaway trace: Python puts the exception last', () => {
+    const frame = '  File "/app/walk.py", line 3, in walk\n    return walk(n + 1)\n';
+    const stack = `Traceback (most recent call last):\n${frame.repeat(5000)}  File "/app/leaf.py", line 9, in leaf\n    raise ValueError(n)\nValueError: 5000`;
+    const parsed = parseStack(stack);
+    expect(parsed).toMatchObject({ language: 'python', errorType: 'ValueError', message: '5000' });
+    expect(parsed.frames[0]).toMatchObject({ function: 'leaf', file: '/app/leaf.py' });
+    expect(parsed.frames.length).toBeLessThan(1000);
+  });
+
+  it('stays fast on pathological lines', () => {
+    const started = Date.now();
+    parseStack(`    at ${'a ('.repeat(200_000)}\n`.repeat(5));
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
 });

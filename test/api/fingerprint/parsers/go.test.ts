@@ -47,4 +47,12 @@ describe('Go panics', () => {
     expect(fatal.message).toBe('concurrent map writes');
     expect(fatal.frames[0]).toMatchObject({ function: 'example.com/svc/cache.(*Cache).Put', line: 40, inApp: true });
   });
+
+  it("reads a tracer's frame list that has no goroutine header", () => {
+    const stack = 'github.com/acme/svc/orders.(*Repo).Find\n\t/app/orders/repo.go:31\nruntime.goexit\n\t/usr/local/go/src/runtime/asm_amd64.s:1700\n';
+    expect(parseStack(stack).frames).toEqual([
+      { function: 'github.com/acme/svc/orders.(*Repo).Find', file: '/app/orders/repo.go', line: 31, inApp: true },
+      { function: 'runtime.goexit', file: '/usr/local/go/src/runtime/asm_amd64.s', line: 1700, inApp: false },
+    ]);
+  });
 });

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../infra/config/load-config';
+import { repoRoot } from '../../infra/config/read-config';
+
+const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+const withFile = (patch: (f: typeof shipped) => void) => {
+  const copy = structuredClone(shipped);
+  patch(copy);
+  return copy;
+};
+const problemsOf = (fn: () => unknown): string[] => {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('reads the shipped file: embedded dev server, default task queue, API on 3000', () => {
+    const c = loadConfig(shipped, {});
+    expect(c.devServer.enabled).toBe(true);
+    expect(c.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'bugfix-pipeline', uiUrl: 'http://127.0.0.1:8233' });
+    expect(c.api.port).toBe(3000);
+    expect(c.approval).toEqual({ timeoutMs: 24 * 3_600_000, reminderIntervalMs: 4 * 3_600_000 });
+  });
+
+  it('environment overrides the file; TEMPORAL_ADDRESS means an external cluster, so no dev server', () => {
+    const c = loadConfig(shipped, { TEMPORAL_ADDRESS: 'temporal.prod:7233', TEMPORAL_NAMESPACE: 'bugs', TEMPORAL_TASK_QUEUE: 'q', PORT: '8080', TEMPORAL_UI_URL: 'https://ui.example/' });
+    expect(c.devServer.enabled).toBe(false);
+    expect(c.temporal).toMatchObject({ address: 'temporal.prod:7233', namespace: 'bugs', taskQueue: 'q', uiUrl: 'https://ui.example' });
+    expect(c.api.port).toBe(8080);
+  });
+
+  it('Temporal Cloud: an API key turns TLS on', () => {
+    const c = loadConfig(shipped, { TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k' });
+    expect(c.temporal.apiKey).toBe('k');
+    expect(c.temporal.tls).toEqual({});
+  });
+
+  it.each([
+    ['temporal.namespace', (f: typeof shipped) => (f.temporal!.namespace = 42)],
+    ['temporal.address', (f: typeof shipped) => (f.temporal!.address = 'no-port')],
+    ['devServer.uiPort', (f: typeof shipped) => (f.devServer!.uiPort = 70000)],
+    ['devServer.logLevel', (f: typeof shipped) => (f.devServer!.logLevel = 'loud')],
+    ['temporal.taskQueue', (f: typeof shipped) => delete f.temporal!.taskQueue],
+    ['devServer', (f: typeof shipped) => (f.devServer!.colour = 'blue')],
+  ])('a wrong %s in temporal.config.json fails naming the key', (key, patch) => {
+    const problems = problemsOf(() => loadConfig(withFile(patch), {}));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(`temporal.config.json: ${key}`);
+  });
+
+  it('bad environment values are all reported, each by name', () => {
+    const problems = problemsOf(() => loadConfig(shipped, { PORT: 'eighty', TEMPORAL_ADDRESS: 'nope', APPROVAL_TIMEOUT: 'soon', SLACK_API_URL: 'ftp://x' }));
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['TEMPORAL_ADDRESS', 'PORT', 'SLACK_API_URL', 'APPROVAL_TIMEOUT']);
+  });
+
+  it('parses durations and approver lists', () => {
+    const c = loadConfig(shipped, { APPROVAL_TIMEOUT: '90s', APPROVAL_REMINDER_INTERVAL: '250ms', APPROVER_SLACK_USER_IDS: 'U1, U2,,' });
+    expect(c.approval).toEqual({ timeoutMs: 90_000, reminderIntervalMs: 250 });
+    expect(c.slack.approverUserIds).toEqual(['U1', 'U2']);
+  });
+});

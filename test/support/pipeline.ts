@@ -1,0 +1,79 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { Runtime, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { loadConfig, type Config } from '../../infra/config/load-config';
+import { repoRoot } from '../../infra/config/read-config';
+import { createClient } from '../../infra/temporal/connect';
+import { createWorker } from '../../workers/create-worker';
+import { startApi } from '../../api/main';
+import { quietLogger } from './quiet-logger';
+
+let runtimeInstalled = false;
+
+export interface Pipeline {
+  config: Config;
+  client: Client;
+  apiUrl: string;
+  workRoot: string;
+  /** Stops the in-process worker (graceful) — for tests that bring their own worker. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The service as `npm start` runs it (API + worker), against the shared real Temporal dev server, on a task queue of its own. */
+export async function startPipeline(env: Record<string, string | undefined> = {}, opts: { worker?: boolean } = {}): Promise<Pipeline> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: quietLogger, shutdownSignals: [] });
+    runtimeInstalled = true;
+  }
+  const address = inject('temporalAddress');
+  if (!address) throw new Error('No Temporal dev server: run without TEST_NO_TEMPORAL');
+  const workRoot = await mkdtemp(path.join(os.tmpdir(), 'bugfix-work-'));
+  const file = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as unknown;
+  const config = loadConfig(file, {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    PORT: '0',
+    GIT_CACHE_DIR: path.join(workRoot, 'repos'),
+    ...env,
+  });
+  const client = await createClient(config.temporal);
+  let worker: { worker: Worker; done: Promise<void>; close(): Promise<void> } | undefined;
+
+  const startWorker = async () => {
+    const created = await createWorker({ config, client, workflowBundle: { code: inject('workflowBundleCode') }, workRoot: path.join(workRoot, 'work') });
+    const done = created.worker.run();
+    worker = { worker: created.worker, done, close: () => created.connection.close() };
+  };
+  const stopWorker = async () => {
+    if (!worker) return;
+    const w = worker;
+    worker = undefined;
+    w.worker.shutdown();
+    await w.done;
+    await w.close();
+  };
+  if (opts.worker !== false) await startWorker();
+  const api = await startApi(config);
+
+  return {
+    config,
+    client,
+    apiUrl: api.url,
+    workRoot,
+    startWorker,
+    stopWorker,
+    async close() {
+      await api.close();
+      await stopWorker();
+      await client.connection.close();
+      await rm(workRoot, { recursive: true, force: true });
+    },
+  };
+}
