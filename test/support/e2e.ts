@@ -1,0 +1,143 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPipeline, type Pipeline } from './pipeline';
+import { startDatadogFake, type DatadogFake } from '../fakes/datadog-fake';
+import { SlackFake } from '../fakes/slack-fake';
+import { startGitServer, type GitServer } from '../fakes/git-server';
+import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
+import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
+import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
+import type { RunStatus } from '../../workflows/bugfix-status';
+import type { Stage } from '../../workflows/types';
+
+export const WEBHOOK_TOKEN = 'dd-webhook-token-for-tests';
+export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
+export const SLACK_CHANNEL = 'C0BUGS0001';
+export const SERVICE = 'shop-api';
+const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
+
+export interface E2E {
+  pipeline: Pipeline;
+  datadog: DatadogFake;
+  slack: SlackFake;
+  git: GitServer;
+  anthropic: AnthropicFake;
+  sendAlert(payload: object, token?: string): Promise<Response>;
+  click(action: 'approve' | 'reject', workflowId: string, user?: { id: string; name: string }, timestamp?: number): Promise<Response>;
+  submitRejectReason(workflowId: string, reason: string, user?: { id: string; name: string }): Promise<Response>;
+  status(workflowId: string): Promise<RunStatus>;
+  waitFor(workflowId: string, predicate: (s: RunStatus) => boolean, timeoutMs?: number): Promise<RunStatus>;
+  waitForStage(workflowId: string, stage: Stage, timeoutMs?: number): Promise<RunStatus>;
+  close(): Promise<void>;
+}
+
+/** The whole first half of the pipeline with every outside system faked on loopback and Temporal real. */
+export async function startE2E(opts: { env?: Record<string, string>; script?: FakeTurn[]; worker?: boolean } = {}): Promise<E2E> {
+  const [datadog, slack, git, anthropic] = await Promise.all([
+    startDatadogFake(),
+    SlackFake.start(),
+    startGitServer(),
+    startAnthropicFake(opts.script ?? scriptedFixTurns(), { byConversation: true }),
+  ]);
+  const repoUrl = await git.createBareRepo('shop-api', await readTree(path.join(fixtures, 'sample-repo')));
+  const pipeline = await startPipeline(
+    {
+      DATADOG_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+      DATADOG_API_URL: datadog.url,
+      DATADOG_API_KEY: datadog.apiKey,
+      DATADOG_APP_KEY: datadog.appKey,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_CHANNEL,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      GIT_REPO_URL: repoUrl,
+      GIT_BRANCH: 'main',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      CLAUDE_TIMEOUT: '90s',
+      APPROVAL_TIMEOUT: '10m',
+      APPROVAL_REMINDER_INTERVAL: '5m',
+      ...opts.env,
+    },
+    { worker: opts.worker ?? true },
+  );
+
+  const post = (url: string, body: string, headers: Record<string, string>) => fetch(url, { method: 'POST', body, headers });
+  const e2e: E2E = {
+    pipeline, datadog, slack, git, anthropic,
+    sendAlert: (payload, token = WEBHOOK_TOKEN) =>
+      post(`${pipeline.apiUrl}/webhooks/datadog`, JSON.stringify(payload), { 'content-type': 'application/json', authorization: `Bearer ${token}` }),
+    async click(action, workflowId, user = { id: 'U0APPROVER', name: 'alice' }, timestamp) {
+      const { body, headers } = signedBlockActions(
+        SIGNING_SECRET,
+        { actionId: `bugfix_${action}`, value: workflowId, userId: user.id, userName: user.name, responseUrl: slack.responseUrl(`${workflowId}-${user.id}`) },
+        timestamp,
+      );
+      return post(`${pipeline.apiUrl}/slack/interactions`, body, { 'content-type': 'application/x-www-form-urlencoded', ...headers });
+    },
+    async submitRejectReason(workflowId, reason, user = { id: 'U0APPROVER', name: 'alice' }) {
+      const payload = viewSubmissionPayload({
+        callbackId: 'bugfix_reject_reason',
+        privateMetadata: JSON.stringify({ workflowId }),
+        values: { reason: { reason_input: { type: 'plain_text_input', value: reason } } },
+        userId: user.id,
+        userName: user.name,
+      });
+      const { body, headers } = signedInteraction(SIGNING_SECRET, payload);
+      return post(`${pipeline.apiUrl}/slack/interactions`, body, { 'content-type': 'application/x-www-form-urlencoded', ...headers });
+    },
+    status: (workflowId) => pipeline.client.workflow.getHandle(workflowId).query<RunStatus>('status'),
+    async waitFor(workflowId, predicate, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: RunStatus | undefined;
+      for (;;) {
+        last = await e2e.status(workflowId).catch(() => last);
+        if (last && predicate(last)) return last;
+        if (Date.now() > deadline) throw new Error(`timed out waiting on ${workflowId}; last stage ${last?.stage ?? 'none'} (${last?.failure ?? ''})`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    waitForStage: (workflowId, stage, timeoutMs) => e2e.waitFor(workflowId, (s) => s.stage === stage, timeoutMs),
+    async close() {
+      await pipeline.close();
+      await Promise.all([datadog.close(), slack.close(), git.close(), anthropic.close()]);
+    },
+  };
+  return e2e;
+}
+
+/** A Datadog webhook as the project's template (infra/datadog/webhook-payload.json) renders it. */
+export function alertPayload(o: { id: string; message?: string; service?: string; transition?: string; date?: number } ): object {
+  const message = o.message ?? sampleStackTrace;
+  return {
+    id: o.id,
+    event_type: 'log_alert',
+    title: `[${o.transition ?? 'Triggered'}] Errors in ${o.service ?? SERVICE}`,
+    body: '%%%\nMore than 5 errors in the last 5 minutes\n%%%',
+    date: String(o.date ?? Date.now()),
+    last_updated: String(o.date ?? Date.now()),
+    org: { id: '1234', name: 'Acme' },
+    alert: {
+      id: '98765',
+      transition: o.transition ?? 'Triggered',
+      query: `logs("service:${o.service ?? SERVICE} status:error").index("*").rollup("count").last("5m") > 5`,
+      scope: `service:${o.service ?? SERVICE}`,
+      cycle_key: '5551234',
+      status: 'Alert',
+    },
+    tags: `env:prod,service:${o.service ?? SERVICE},team:checkout`,
+    link: 'https://app.datadoghq.com/monitors/98765',
+    logs_sample: { columns: ['service', 'count'], label: 'Logs', rows: [{ items: [o.service ?? SERVICE, '1'], message }] },
+  };
+}
+
+async function readTree(dir: string, prefix = ''): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(files, await readTree(path.join(dir, entry.name), rel));
+    else files[rel] = await readFile(path.join(dir, entry.name), 'utf8');
+  }
+  return files;
+}
