@@ -10,6 +10,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     fileParallelism: true,
     maxWorkers: 2,
+    env: { LOG_LEVEL: 'warn' },
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });

@@ -26,6 +26,9 @@ export function createApp({ client, config, slack, log = jsonLog }: AppDeps): Ex
   return app;
 }
 
+const quiet = process.env.LOG_LEVEL === 'warn' || process.env.LOG_LEVEL === 'error' || process.env.LOG_LEVEL === 'silent';
+
+/** One JSON line per event; LOG_LEVEL=warn silences the informational ones. */
 export function jsonLog(entry: Record<string, unknown>): void {
-  console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...entry }));
+  if (!quiet) console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...entry }));
 }

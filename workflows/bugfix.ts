@@ -170,9 +170,9 @@ async function waitForDecision(timeoutMs: number, intervalMs: number, decided: (
 }
 
 function reminderText(remainingMs: number): string {
-  const minutes = Math.max(1, Math.round(remainingMs / 60_000));
-  const left = minutes >= 120 ? `${Math.round(minutes / 60)} hours` : `${minutes} minutes`;
-  return `Reminder: this fix is waiting for a decision (Approve or Reject above). It expires in about ${left}.`;
+  const minutes = Math.round(remainingMs / 60_000);
+  const left = minutes < 1 ? 'less than a minute' : minutes === 1 ? 'about a minute' : minutes < 120 ? `about ${minutes} minutes` : `about ${Math.round(minutes / 60)} hours`;
+  return `Reminder: this fix is waiting for a decision (Approve or Reject above). It expires in ${left}.`;
 }
 
 function isActivityFailureOfType(err: unknown, type: string): boolean {

@@ -4,8 +4,23 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Config } from '../../infra/config/load-config';
 import { cloneRepository, type ClonedRepository, type CloneProgress } from './clone-repository';
+import { pushFixBranch, type PushBranchOptions, type PushedBranch } from './push-fix';
+import { pushRevertBranch } from './revert-fix';
 
 export type { ClonedRepository } from './clone-repository';
+export type { PushedBranch } from './push-fix';
+export { applyUnifiedDiff } from './apply-patch';
+
+/** Who the pipeline's fix and revert commits are by. */
+export const PIPELINE_AUTHOR = { name: 'Bugfix Pipeline', email: 'bugfix-pipeline@users.noreply.github.com' };
+
+/** What the push activities take: the branch to create and the diff its one commit holds. */
+export interface PushBranchInput {
+  runKey: string;
+  branch: string;
+  diff: string;
+  commitMessage: string;
+}
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
 
@@ -27,6 +42,35 @@ export function createGitActivities(config: Config['git'], workRoot: string) {
         ...(heartbeat ? { onProgress: throttle(heartbeat, HEARTBEAT_INTERVAL_MS) } : {}),
       });
     },
+
+    /** Pushes `branch` = the configured branch plus one commit with the fix's diff; returns the existing branch if an earlier attempt pushed it. */
+    async pushFixBranch(input: PushBranchInput): Promise<PushedBranch> {
+      return pushFixBranch(pushOptions(config, workRoot, input, 'fix'));
+    },
+
+    /** Pushes `branch` = the configured branch plus one commit undoing the fix's diff; idempotent like pushFixBranch. */
+    async pushRevertBranch(input: PushBranchInput): Promise<PushedBranch> {
+      return pushRevertBranch(pushOptions(config, workRoot, input, 'revert'));
+    },
+  };
+}
+
+/** Each push gets a clone of its own, apart from the run's fix working tree. */
+function pushOptions(config: Config['git'], workRoot: string, input: PushBranchInput, suffix: string): PushBranchOptions {
+  if (!config.repoUrl) {
+    throw ApplicationFailure.create({ type: 'GitConfigError', message: 'GIT_REPO_URL is not set', nonRetryable: true });
+  }
+  const heartbeat = activityHeartbeat();
+  return {
+    repoUrl: config.repoUrl,
+    ...(config.token ? { token: config.token } : {}),
+    baseBranch: config.branch,
+    branch: input.branch,
+    diff: input.diff,
+    commitMessage: input.commitMessage,
+    author: PIPELINE_AUTHOR,
+    workDir: path.join(path.resolve(workRoot), `${workDirName(input.runKey)}-${suffix}`),
+    ...(heartbeat ? { onProgress: throttle(heartbeat, HEARTBEAT_INTERVAL_MS) } : {}),
   };
 }
 

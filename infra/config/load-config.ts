@@ -30,6 +30,12 @@ export interface Config {
   git: { repoUrl?: string; branch: string; token?: string; cacheDir: string };
   claude: { path?: string; anthropicBaseUrl?: string; anthropicApiKey?: string; model?: string; maxTurns: number; timeoutMs: number };
   approval: { timeoutMs: number; reminderIntervalMs: number };
+  /** How an approved fix becomes a pull request. */
+  fix: { applyMode: 'direct' | 'cursor-api' | 'cursor-slack' };
+  github: { token?: string; apiUrl?: string; webhookSecret?: string; repository?: string; deployEnvironment: string };
+  cursor: { apiKey?: string; apiUrl: string; webhookSecret?: string };
+  /** Waits after approval, all owned by the workflow. */
+  tracking: { prWaitTimeoutMs: number; deployTimeoutMs: number; verifyWindowMs: number; pollIntervalMs: number; maxPollIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -198,6 +204,26 @@ export function loadConfig(file: unknown, env: Env): Config {
     approval: {
       timeoutMs: duration('APPROVAL_TIMEOUT', '24h'),
       reminderIntervalMs: duration('APPROVAL_REMINDER_INTERVAL', '4h'),
+    },
+    fix: { applyMode: check('FIX_APPLY_MODE', z.enum(['direct', 'cursor-api', 'cursor-slack'], { error: 'expected direct, cursor-api or cursor-slack' }), 'direct') },
+    github: {
+      token: str('GITHUB_TOKEN'),
+      apiUrl: check('GITHUB_API_URL', httpUrl, undefined),
+      webhookSecret: str('GITHUB_WEBHOOK_SECRET'),
+      repository: check('GITHUB_REPOSITORY', z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'), undefined),
+      deployEnvironment: str('DEPLOY_ENVIRONMENT') ?? 'production',
+    },
+    cursor: {
+      apiKey: str('CURSOR_API_KEY'),
+      apiUrl: (check('CURSOR_API_URL', httpUrl, undefined) ?? 'https://api.cursor.com').replace(/\/+$/, ''),
+      webhookSecret: check('CURSOR_WEBHOOK_SECRET', z.string().min(32, 'must be at least 32 characters (Cursor requires it)'), undefined),
+    },
+    tracking: {
+      prWaitTimeoutMs: duration('PR_WAIT_TIMEOUT', '24h'),
+      deployTimeoutMs: duration('DEPLOY_TIMEOUT', '2h'),
+      verifyWindowMs: duration('VERIFY_WINDOW', '30m'),
+      pollIntervalMs: duration('POLL_INTERVAL', '30s'),
+      maxPollIntervalMs: duration('POLL_MAX_INTERVAL', '10m'),
     },
   };
   if (problems.length) throw new ConfigError(problems);

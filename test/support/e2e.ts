@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPipeline, type Pipeline } from './pipeline';
-import { startDatadogFake, type DatadogFake } from '../fakes/datadog-fake';
+import { startDatadogFake, type DatadogFake, type DatadogFakeOptions } from '../fakes/datadog-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { startGitServer, type GitServer } from '../fakes/git-server';
 import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
@@ -33,9 +33,9 @@ export interface E2E {
 }
 
 /** The whole first half of the pipeline with every outside system faked on loopback and Temporal real. */
-export async function startE2E(opts: { env?: Record<string, string>; script?: FakeTurn[]; worker?: boolean } = {}): Promise<E2E> {
+export async function startE2E(opts: { env?: Record<string, string>; script?: FakeTurn[]; worker?: boolean; datadog?: DatadogFakeOptions } = {}): Promise<E2E> {
   const [datadog, slack, git, anthropic] = await Promise.all([
-    startDatadogFake(),
+    startDatadogFake(opts.datadog),
     SlackFake.start(),
     startGitServer(),
     startAnthropicFake(opts.script ?? scriptedFixTurns(), { byConversation: true }),

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { Runtime, type Worker } from '@temporalio/worker';
+import { makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../../infra/config/load-config';
 import { repoRoot } from '../../infra/config/read-config';
@@ -29,7 +29,8 @@ export interface Pipeline {
 /** The service as `npm start` runs it (API + worker), against the shared real Temporal dev server, on a task queue of its own. */
 export async function startPipeline(env: Record<string, string | undefined> = {}, opts: { worker?: boolean } = {}): Promise<Pipeline> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: quietLogger, shutdownSignals: [] });
+    // Core warnings about activities finishing after their run was terminated are expected when tests end.
+    Runtime.install({ logger: quietLogger, shutdownSignals: [], telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
     runtimeInstalled = true;
   }
   const address = inject('temporalAddress');

@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import git, { type AuthCallback, type ProgressCallback } from 'isomorphic-git';
+import http from 'isomorphic-git/http/node';
+import { ApplicationFailure } from '@temporalio/common';
+import { applyUnifiedDiff } from './apply-patch';
+import { toFailure, type CloneProgress } from './clone-repository';
+
+export interface PushBranchOptions {
+  repoUrl: string;
+  token?: string;
+  /** The branch the new one starts from. */
+  baseBranch: string;
+  /** The branch to create; never overwritten. */
+  branch: string;
+  diff: string;
+  commitMessage: string;
+  /** Author and committer of the commit. */
+  author: { name: string; email: string };
+  /** Where the clone goes; replaced if it exists. */
+  workDir: string;
+  onProgress?: (p: CloneProgress) => void;
+}
+
+export interface PushedBranch {
+  branch: string;
+  /** The branch's tip: the commit pushed now, or the one an earlier attempt pushed. */
+  commit: string;
+  /** The commit of the base branch the tip was made on (its parent). */
+  baseCommit: string;
+  /** True when the branch already existed and nothing was pushed. */
+  alreadyPushed: boolean;
+}
+
+/**
+ * Creates `branch` on the server from the tip of `baseBranch` plus one commit
+ * holding `diff`. Idempotent: when the branch already exists on the server
+ * (an earlier attempt pushed it, then crashed before recording that), it is
+ * returned as it is, without a second push.
+ */
+export function pushFixBranch(opts: PushBranchOptions): Promise<PushedBranch> {
+  return pushPatchBranch(opts, { reverse: false });
+}
+
+/** `pushFixBranch`, or with `reverse` the same with the inverse of the diff (for reverts). */
+export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { reverse: boolean }): Promise<PushedBranch> {
+  const remote = remoteOptions(opts);
+  const { workDir: dir, branch } = opts;
+  const ref = `refs/heads/${branch}`;
+  const progress = (phase: string) => opts.onProgress?.({ phase, loaded: 0 });
+  try {
+    progress('Looking up the branch');
+    const refs = await git.listServerRefs({ http, url: opts.repoUrl, prefix: ref, ...remote });
+    const existing = refs.find((r) => r.ref === ref)?.oid;
+    if (existing) {
+      return { branch, commit: existing, baseCommit: await parentOf(existing, opts, remote), alreadyPushed: true };
+    }
+
+    await fs.promises.rm(dir, { recursive: true, force: true });
+    await fs.promises.mkdir(path.dirname(dir), { recursive: true });
+    // Without depth: isomorphic-git cannot push a new branch from a shallow clone.
+    await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.baseBranch, singleBranch: true, noTags: true, ...remote });
+    const baseCommit = await git.resolveRef({ fs, dir, ref: 'HEAD' });
+    await git.branch({ fs, dir, ref: branch, checkout: true });
+
+    progress(reverse ? 'Applying the reverse of the diff' : 'Applying the diff');
+    await applyUnifiedDiff(dir, opts.diff, { reverse });
+    if (!(await stageAll(dir))) {
+      throw ApplicationFailure.create({ type: 'EmptyPatch', message: `The diff changes nothing on ${opts.baseBranch}`, nonRetryable: true });
+    }
+    const commit = await git.commit({ fs, dir, message: opts.commitMessage, author: opts.author, committer: opts.author });
+
+    progress('Pushing');
+    const result = await git.push({ fs, http, dir, remote: 'origin', ref: branch, remoteRef: ref, force: false, ...remote });
+    const status = result.refs[ref];
+    if (!result.ok || (status && !status.ok)) {
+      throw rejected(`the server refused the push of ${branch}: ${status?.error ?? result.error ?? 'unknown reason'}`);
+    }
+    return { branch, commit, baseCommit, alreadyPushed: false };
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    // Most likely the branch appeared since the lookup (another attempt): the next attempt's lookup finds it.
+    if (code === 'PushRejectedError' || code === 'GitPushError') {
+      const message = (err as Error).message;
+      throw rejected(opts.token ? message.split(opts.token).join('***') : message);
+    }
+    throw toFailure(err, { repoUrl: opts.repoUrl, branch: `${opts.baseBranch} -> ${branch}`, ...(opts.token ? { token: opts.token } : {}) });
+  }
+}
+
+/** Stages every addition, modification and deletion; returns whether anything changed. */
+async function stageAll(dir: string): Promise<boolean> {
+  const matrix = await git.statusMatrix({ fs, dir });
+  let changed = false;
+  // [path, HEAD, WORKDIR (0 absent, 1 same as HEAD, 2 different), STAGE]
+  for (const [filepath, , workdir] of matrix) {
+    if (workdir === 1) continue;
+    changed = true;
+    if (workdir === 0) await git.remove({ fs, dir, filepath });
+    else await git.add({ fs, dir, filepath });
+  }
+  return changed;
+}
+
+/**
+ * The parent of an already pushed tip. The earlier attempt's clone usually
+ * still holds it; otherwise one commit is fetched (a retry path, so rare).
+ */
+async function parentOf(tip: string, opts: PushBranchOptions, remote: Remote): Promise<string> {
+  const local = await git.readCommit({ fs, dir: opts.workDir, oid: tip }).catch(() => undefined);
+  if (local?.commit.parent[0]) return local.commit.parent[0];
+  const dir = opts.workDir;
+  await fs.promises.rm(dir, { recursive: true, force: true });
+  await fs.promises.mkdir(path.dirname(dir), { recursive: true });
+  await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.branch, singleBranch: true, noTags: true, noCheckout: true, depth: 1, ...remote });
+  const { commit } = await git.readCommit({ fs, dir, oid: tip });
+  const parent = commit.parent[0];
+  if (!parent) throw ApplicationFailure.create({ type: 'GitError', message: `Branch ${opts.branch} holds a root commit`, nonRetryable: true });
+  return parent;
+}
+
+interface Remote {
+  headers: Record<string, string>;
+  onAuth?: AuthCallback;
+  onProgress?: ProgressCallback;
+}
+
+/** As in clone-repository: the token goes up front, since onAuth is only called after a 401. */
+function remoteOptions(opts: PushBranchOptions): Remote {
+  const remote: Remote = { headers: {} };
+  if (opts.token) {
+    const token = opts.token;
+    remote.headers.Authorization = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+    remote.onAuth = () => ({ username: 'x-access-token', password: token });
+  }
+  if (opts.onProgress) remote.onProgress = opts.onProgress;
+  return remote;
+}
+
+function rejected(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'GitPushRejected', message: `Push rejected: ${message}`, nonRetryable: false });
+}

@@ -1,0 +1,55 @@
+import { Context } from '@temporalio/activity';
+import type { Config } from '../../infra/config/load-config';
+import { createOctokit, githubCall, repoOf } from './client';
+import { findDeployment, type DeploymentInfo } from './deployments';
+import { findPullRequest, getPullRequest, openPullRequest, type PullRequestInfo } from './pull-requests';
+import { createReview, listReviews, type ReviewInfo } from './reviews';
+
+export { GitHubFailureType, createOctokit, repoOf, toGitHubFailure } from './client';
+export type { PullRequestInfo } from './pull-requests';
+export type { ReviewInfo } from './reviews';
+export type { DeploymentInfo, DeploymentState } from './deployments';
+
+/**
+ * The GitHub activities, on `GITHUB_REPOSITORY`. Configuration problems (no token, no
+ * repository) surface as a non-retryable GitHubConfigError when an activity runs, so a
+ * worker without GitHub still starts.
+ */
+export function createGitHubActivities(config: Config['github']) {
+  // One client per call: each carries that activity's cancellation signal.
+  const call = <T>(what: string, fn: (octokit: ReturnType<typeof createOctokit>, repo: { owner: string; repo: string }) => Promise<T>) =>
+    githubCall(what, () => fn(createOctokit(config, activitySignal()), repoOf(config)));
+
+  return {
+    async openPullRequest(input: { head: string; base: string; title: string; body: string; marker: string }): Promise<PullRequestInfo & { created: boolean }> {
+      return call(`open pull request from ${input.head}`, (gh, repo) => openPullRequest(gh, { ...repo, ...input }));
+    },
+    async findPullRequest(input: { marker?: string; headPrefix?: string; since?: string }): Promise<PullRequestInfo | undefined> {
+      return call('find pull request', (gh, repo) => findPullRequest(gh, { ...repo, ...input }));
+    },
+    async getPullRequest(input: { number: number }): Promise<PullRequestInfo> {
+      return call(`get pull request #${input.number}`, (gh, repo) => getPullRequest(gh, { ...repo, ...input }));
+    },
+    async listReviews(input: { number: number }): Promise<ReviewInfo[]> {
+      return call(`list reviews of #${input.number}`, (gh, repo) => listReviews(gh, { ...repo, ...input }));
+    },
+    async createReview(input: { number: number; body: string; marker: string }): Promise<ReviewInfo & { created: boolean }> {
+      return call(`review #${input.number}`, (gh, repo) => createReview(gh, { ...repo, ...input, event: 'COMMENT' }));
+    },
+    async findDeployment(input: { sha: string; environment?: string }): Promise<DeploymentInfo | undefined> {
+      const environment = input.environment ?? config.deployEnvironment;
+      return call(`find ${environment} deployment of ${input.sha.slice(0, 12)}`, (gh, repo) => findDeployment(gh, { ...repo, sha: input.sha, environment }));
+    },
+  };
+}
+
+export type GitHubActivities = ReturnType<typeof createGitHubActivities>;
+
+/** The activity's cancellation signal when running in a worker; nothing when called directly. */
+function activitySignal(): { signal?: AbortSignal } {
+  try {
+    return { signal: Context.current().cancellationSignal };
+  } catch {
+    return {};
+  }
+}

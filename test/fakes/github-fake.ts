@@ -1,0 +1,287 @@
+import { execFile } from 'node:child_process';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { promisify } from 'node:util';
+
+/**
+ * The GitHub REST API on 127.0.0.1, close enough to the wire format for the real Octokit:
+ * token auth, JSON errors `{message, documentation_url}`, `Link` pagination, the pulls,
+ * reviews, issue events and deployments endpoints. With `bareRepoPath` head shas come from
+ * that repository and merges are real merge commits pushed to its base branch.
+ */
+
+const exec = promisify(execFile);
+type Json = Record<string, unknown>;
+export type DeploymentStatusState = 'success' | 'failure' | 'error' | 'pending' | 'in_progress' | 'queued' | 'inactive';
+export interface FakeRequest { method: string; path: string; query: Record<string, string>; status: number }
+
+interface PullRecord {
+  number: number; title: string; body: string | null; state: 'open' | 'closed'; user: string;
+  head: { ref: string; sha: string }; base: { ref: string }; created_at: string; updated_at: string;
+  closed_at: string | null; merged_at: string | null; merged_by: string | null; merge_commit_sha: string | null;
+  events: { id: number; event: string; actor: string; created_at: string }[];
+  reviews: { id: number; user: string; body: string; state: string; submitted_at: string; commit_id: string }[];
+}
+interface DeploymentRecord {
+  id: number; sha: string; ref: string; environment: string; created_at: string; creator: string;
+  statuses: { id: number; state: DeploymentStatusState; created_at: string; environment_url: string; log_url: string }[];
+}
+
+const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'); // GitHub has second resolution
+const user = (login: string) => ({ login, id: [...login].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7), type: login.endsWith('[bot]') ? 'Bot' : 'User' });
+
+/** `login` is the account the token belongs to: author of pull requests and reviews created through the API. */
+export async function startGitHubFake(opts: { token?: string; owner: string; repo: string; bareRepoPath?: string; login?: string }) {
+  const token = opts.token ?? 'ghp_fake_token';
+  const login = opts.login ?? 'bugfix-bot';
+  const { owner, repo, bareRepoPath } = opts;
+  const pulls: PullRecord[] = [];
+  const deployments: DeploymentRecord[] = [];
+  const requests: FakeRequest[] = [];
+  const failures: { status: number; headers: Record<string, string> }[] = [];
+  let nextId = 1000;
+  let url = '';
+  const repositoryJson = () => ({ id: 1, name: repo, full_name: `${owner}/${repo}`, owner: user(owner), private: true, html_url: `https://github.com/${owner}/${repo}`, url: `${url}/repos/${owner}/${repo}`, default_branch: 'main' });
+
+  const git = async (...args: string[]) => {
+    if (!bareRepoPath) throw new Error('no bare repository');
+    const env = { PATH: process.env.PATH, HOME: os.tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+    return (await exec('git', args, { cwd: bareRepoPath, env })).stdout.trim();
+  };
+  const branchSha = async (ref: string): Promise<string | undefined> => {
+    if (!bareRepoPath) return randomBytes(20).toString('hex');
+    return git('rev-parse', '--verify', '-q', `refs/heads/${ref}^{commit}`).catch(() => undefined);
+  };
+  // An open pull request follows pushes to its branch, as on GitHub.
+  const refresh = async (pr: PullRecord) => {
+    if (bareRepoPath && pr.state === 'open') pr.head.sha = (await branchSha(pr.head.ref)) ?? pr.head.sha;
+    return pr;
+  };
+
+  const pullJson = (pr: PullRecord) => ({
+    url: `${url}/repos/${owner}/${repo}/pulls/${pr.number}`, id: pr.number * 7919, number: pr.number, html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}`,
+    state: pr.state, title: pr.title, body: pr.body, user: user(pr.user), draft: false, locked: false,
+    created_at: pr.created_at, updated_at: pr.updated_at, closed_at: pr.closed_at, merged_at: pr.merged_at, merge_commit_sha: pr.merge_commit_sha,
+    merged: pr.merged_at !== null, merged_by: pr.merged_by ? user(pr.merged_by) : null, mergeable: pr.state === 'open' ? true : null,
+    head: { label: `${owner}:${pr.head.ref}`, ref: pr.head.ref, sha: pr.head.sha, user: user(owner), repo: repositoryJson() },
+    base: { label: `${owner}:${pr.base.ref}`, ref: pr.base.ref, sha: '', user: user(owner), repo: repositoryJson() },
+  });
+  const reviewJson = (pr: PullRecord, r: PullRecord['reviews'][number]) => ({
+    id: r.id, node_id: `PRR_${r.id}`, user: user(r.user), body: r.body, state: r.state, commit_id: r.commit_id, submitted_at: r.submitted_at,
+    html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}#pullrequestreview-${r.id}`, author_association: 'MEMBER',
+  });
+  const deploymentJson = (d: DeploymentRecord) => ({
+    id: d.id, url: `${url}/repos/${owner}/${repo}/deployments/${d.id}`, sha: d.sha, ref: d.ref, task: 'deploy', payload: {}, environment: d.environment,
+    creator: user(d.creator), created_at: d.created_at, updated_at: d.statuses.at(-1)?.created_at ?? d.created_at, repository_url: `${url}/repos/${owner}/${repo}`,
+  });
+  const statusJson = (d: DeploymentRecord, s: DeploymentRecord['statuses'][number]) => ({
+    id: s.id, state: s.state, creator: user(d.creator), description: '', environment: d.environment, target_url: s.log_url, log_url: s.log_url,
+    environment_url: s.environment_url, created_at: s.created_at, updated_at: s.created_at, deployment_url: `${url}/repos/${owner}/${repo}/deployments/${d.id}`,
+  });
+  const findPull = (n: number) => {
+    const pr = pulls.find((p) => p.number === n);
+    if (!pr) throw new Error(`no pull request #${n}`);
+    return pr;
+  };
+
+  const createPull = async (author: string, body: { head?: unknown; base?: unknown; title?: unknown; body?: unknown }, createdAt = isoNow()): Promise<PullRecord | { error: string; field?: string }> => {
+    const head = String(body.head ?? '').replace(new RegExp(`^${owner}:`), '');
+    const base = String(body.base ?? '');
+    if (!head || !base || typeof body.title !== 'string') return { error: 'missing field', field: !head ? 'head' : !base ? 'base' : 'title' };
+    if (pulls.some((p) => p.state === 'open' && p.head.ref === head && p.base.ref === base)) return { error: `A pull request already exists for ${owner}:${head}.` };
+    const headSha = await branchSha(head);
+    if (!headSha) return { error: 'invalid', field: 'head' };
+    if (!(await branchSha(base))) return { error: 'invalid', field: 'base' };
+    if (bareRepoPath && (await git('merge-base', '--is-ancestor', `refs/heads/${head}`, `refs/heads/${base}`).then(() => true, () => false))) return { error: `No commits between ${base} and ${head}` };
+    const pr: PullRecord = {
+      number: pulls.length + 1, title: body.title, body: typeof body.body === 'string' ? body.body : null, state: 'open', user: author,
+      head: { ref: head, sha: headSha }, base: { ref: base }, created_at: createdAt, updated_at: createdAt,
+      closed_at: null, merged_at: null, merged_by: null, merge_commit_sha: null, events: [], reviews: [],
+    };
+    pulls.push(pr);
+    return pr;
+  };
+
+  /** Answers with `items` paginated the way GitHub does: `page`, `per_page` and a `Link` header. */
+  const paged = <T>(req: IncomingMessage, q: URLSearchParams, items: T[]): { items: T[]; headers: Record<string, string> } => {
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
+    const page = Math.max(1, Number(q.get('page') ?? 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (p: number, rel: string) => {
+      const next = new URL(req.url ?? '/', url);
+      next.searchParams.set('page', String(p));
+      next.searchParams.set('per_page', String(perPage));
+      return `<${next.href}>; rel="${rel}"`;
+    };
+    const headers: Record<string, string> = page < last ? { link: [link(page + 1, 'next'), link(last, 'last')].join(', ') } : {};
+    return { items: items.slice((page - 1) * perPage, page * perPage), headers };
+  };
+
+  const route = async (req: IncomingMessage, raw: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> => {
+    const u = new URL(req.url ?? '/', 'http://x');
+    const q = u.searchParams;
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(u.pathname);
+    if (!m || m[1] !== owner || m[2] !== repo) return notFound();
+    const rest = m[3] ?? '';
+    const post = req.method === 'POST';
+    let sub: RegExpExecArray | null;
+    if (rest === '/pulls' && !post) {
+      const state = q.get('state') ?? 'open';
+      const head = q.get('head');
+      let list = pulls.filter((p) => (state === 'all' || p.state === state) && (!head || `${owner}:${p.head.ref}` === head || p.head.ref === head) && (!q.get('base') || p.base.ref === q.get('base')));
+      const key = q.get('sort') === 'updated' ? 'updated_at' : 'created_at';
+      list = [...list].sort((a, b) => a[key].localeCompare(b[key]) || a.number - b.number);
+      if ((q.get('direction') ?? (key === 'created_at' ? 'desc' : 'asc')) === 'desc') list.reverse();
+      const { items, headers } = paged(req, q, list);
+      return { status: 200, body: await Promise.all(items.map(async (p) => pullJson(await refresh(p)))), headers };
+    }
+    if (rest === '/pulls' && post) {
+      const created = await createPull(login, JSON.parse(raw || '{}') as Json);
+      if ('error' in created) {
+        const error = created.field ? { resource: 'PullRequest', field: created.field, code: created.error === 'invalid' ? 'invalid' : 'missing_field' } : { resource: 'PullRequest', code: 'custom', message: created.error };
+        return { status: 422, body: { message: 'Validation Failed', errors: [error], documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request', status: '422' } };
+      }
+      return { status: 201, body: pullJson(created), headers: { location: `${url}/repos/${owner}/${repo}/pulls/${created.number}` } };
+    }
+    if ((sub = /^\/pulls\/(\d+)(\/reviews)?$/.exec(rest))) {
+      const pr = pulls.find((p) => p.number === Number(sub?.[1]));
+      if (!pr) return notFound();
+      if (!sub[2]) return { status: 200, body: pullJson(await refresh(pr)) };
+      if (!post) {
+        const { items, headers } = paged(req, q, pr.reviews);
+        return { status: 200, body: items.map((r) => reviewJson(pr, r)), headers };
+      }
+      const input = JSON.parse(raw || '{}') as Json;
+      const states: Record<string, string> = { COMMENT: 'COMMENTED', APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED' };
+      const state = states[String(input.event)] ?? 'PENDING';
+      if (state !== 'APPROVED' && state !== 'PENDING' && !input.body) return { status: 422, body: { message: 'Unprocessable Entity', errors: ['Body is required'] } };
+      const review = { id: nextId++, user: login, body: String(input.body ?? ''), state, submitted_at: isoNow(), commit_id: pr.head.sha };
+      pr.reviews.push(review);
+      return { status: 200, body: reviewJson(pr, review) };
+    }
+    if ((sub = /^\/issues\/(\d+)\/events$/.exec(rest)) && !post) {
+      const pr = pulls.find((p) => p.number === Number(sub?.[1]));
+      if (!pr) return notFound();
+      const { items, headers } = paged(req, q, pr.events);
+      return { status: 200, body: items.map((e) => ({ id: e.id, event: e.event, actor: user(e.actor), created_at: e.created_at, commit_id: e.event === 'merged' ? pr.merge_commit_sha : null })), headers };
+    }
+    if (rest === '/deployments' && !post) {
+      const list = deployments.filter((d) => (!q.get('sha') || d.sha === q.get('sha')) && (!q.get('environment') || d.environment === q.get('environment')) && (!q.get('ref') || d.ref === q.get('ref')));
+      const { items, headers } = paged(req, q, [...list].reverse());
+      return { status: 200, body: items.map(deploymentJson), headers };
+    }
+    if ((sub = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) && !post) {
+      const d = deployments.find((x) => x.id === Number(sub?.[1]));
+      if (!d) return notFound();
+      const { items, headers } = paged(req, q, [...d.statuses].reverse());
+      return { status: 200, body: items.map((s) => statusJson(d, s)), headers };
+    }
+    return notFound();
+  };
+
+  const server = createServer((req, res) => void handle(req, res));
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const u = new URL(req.url ?? '/', 'http://x');
+    const entry: FakeRequest = { method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), status: 0 };
+    requests.push(entry);
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      entry.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomUUID(), 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const [scheme, value] = (req.headers.authorization ?? '').split(' ');
+    if (!['token', 'bearer'].includes(scheme?.toLowerCase() ?? '') || value !== token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    const failure = failures.shift();
+    if (failure) {
+      const limited = failure.headers['x-ratelimit-remaining'] === '0' || failure.headers['retry-after'] !== undefined;
+      return send(failure.status, { message: limited ? 'API rate limit exceeded for user ID 1.' : (STATUS_CODES[failure.status] ?? 'Error'), documentation_url: 'https://docs.github.com/rest' }, failure.headers);
+    }
+    try {
+      const answer = await route(req, Buffer.concat(chunks).toString('utf8'));
+      send(answer.status, answer.body, answer.headers);
+    } catch (err) {
+      send(500, { message: `fake error: ${(err as Error).message}` });
+    }
+  };
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    /** For Octokit's `baseUrl` / GITHUB_API_URL. */
+    apiUrl: url, token, owner, repo, requests,
+    /** The next `times` requests (after the token check) answer `status` with `headers`. */
+    failNext(times: number, status: number, headers: Record<string, string> = {}) {
+      for (let i = 0; i < times; i++) failures.push({ status, headers });
+    },
+    /** Opens a pull request as `login` would (Cursor, a person); `createdAt` pins its time. */
+    async openPullRequestAs(login: string, input: { head: string; base: string; title: string; body?: string; createdAt?: string }) {
+      const created = await createPull(login, input, input.createdAt);
+      if ('error' in created) throw new Error(`cannot open pull request: ${created.error}${created.field ? ` (${created.field})` : ''}`);
+      return pullJson(created);
+    },
+    async pull(n: number) { return pullJson(await refresh(findPull(n))); },
+    pulls() { return pulls.map(pullJson); },
+    /** Merges for real when a bare repository is set: a `--no-ff` merge commit on the base branch. */
+    async mergePullRequest(n: number, by: { by: string }) {
+      const pr = await refresh(findPull(n));
+      if (pr.state !== 'open') throw new Error(`pull request #${n} is ${pr.state}`);
+      let sha = randomBytes(20).toString('hex');
+      if (bareRepoPath) {
+        const baseSha = await git('rev-parse', `refs/heads/${pr.base.ref}`);
+        const tree = await git('merge-tree', '--write-tree', baseSha, pr.head.sha).then(
+          (out) => out.split('\n')[0] ?? '',
+          (err: { stdout?: string }) => Promise.reject(new Error(`#${n} does not merge cleanly: ${err.stdout ?? ''}`)),
+        );
+        sha = await git('commit-tree', tree, '-p', baseSha, '-p', pr.head.sha, '-m', `Merge pull request #${n} from ${owner}/${pr.head.ref}\n\n${pr.title}`);
+        await git('update-ref', `refs/heads/${pr.base.ref}`, sha, baseSha);
+      }
+      const at = isoNow();
+      Object.assign(pr, { state: 'closed', merged_at: at, closed_at: at, updated_at: at, merged_by: by.by, merge_commit_sha: sha });
+      pr.events.push({ id: nextId++, event: 'merged', actor: by.by, created_at: at }, { id: nextId++, event: 'closed', actor: by.by, created_at: at });
+      return pullJson(pr);
+    },
+    closePullRequest(n: number, by: { by: string }) {
+      const pr = findPull(n);
+      const at = isoNow();
+      Object.assign(pr, { state: 'closed', closed_at: at, updated_at: at });
+      pr.events.push({ id: nextId++, event: 'closed', actor: by.by, created_at: at });
+      return pullJson(pr);
+    },
+    addReview(n: number, review: { user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; body?: string }) {
+      const pr = findPull(n);
+      const record = { id: nextId++, user: review.user, body: review.body ?? '', state: review.state, submitted_at: isoNow(), commit_id: pr.head.sha };
+      pr.reviews.push(record);
+      return reviewJson(pr, record);
+    },
+    createDeployment(input: { sha: string; environment: string; ref?: string; state?: DeploymentStatusState; creator?: string }) {
+      const d: DeploymentRecord = { id: nextId++, sha: input.sha, ref: input.ref ?? input.sha, environment: input.environment, created_at: isoNow(), creator: input.creator ?? 'deploy-bot[bot]', statuses: [] };
+      deployments.push(d);
+      if (input.state) d.statuses.push({ id: nextId++, state: input.state, created_at: d.created_at, environment_url: `https://${d.environment}.example.test`, log_url: `https://ci.example.test/deploy/${d.id}` });
+      return deploymentJson(d);
+    },
+    setDeploymentState(id: number, state: DeploymentStatusState, at = isoNow()) {
+      const d = deployments.find((x) => x.id === id);
+      if (!d) throw new Error(`no deployment ${id}`);
+      const s = { id: nextId++, state, created_at: at, environment_url: `https://${d.environment}.example.test`, log_url: `https://ci.example.test/deploy/${d.id}` };
+      d.statuses.push(s);
+      return statusJson(d, s);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type GitHubFake = Awaited<ReturnType<typeof startGitHubFake>>;
+export type FakePull = ReturnType<GitHubFake['pulls']>[number];
+export type FakeReview = ReturnType<GitHubFake['addReview']>;
+export type FakeDeployment = ReturnType<GitHubFake['createDeployment']>;
+
+function notFound() {
+  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+}
