@@ -1,5 +1,7 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
+import { Context } from '@temporalio/activity';
 import type { Config } from '../infra/config/load-config';
 import type { RunStatus } from '../workflows/bugfix-status';
 import type { FixSuggestion, SlackMessageRef } from '../workflows/types';
@@ -25,20 +27,36 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...selfTestActivities,
     fetchOccurrenceLogs: (input: FetchOccurrenceLogsInput) => fetchOccurrenceLogs(datadog.fetchErrorLogs, input),
     cloneRepository: git.cloneRepository,
-    /** A fresh checkout for every attempt, so a retry after a crash never sees a half-edited tree. */
+    /**
+     * A fresh checkout for every attempt, in a directory of its own: a retry after a crash never
+     * sees a half-edited tree, even if the crashed attempt's CLI is still running somewhere.
+     */
     async proposeFix(input: { runKey: string; baseCommit: string; request: Omit<FixRequest, 'repo'> }): Promise<FixSuggestion> {
-      const checkout = await git.cloneRepository({ runKey: input.runKey });
-      return claude.proposeFix({
-        dir: checkout.dir,
-        baseCommit: checkout.commit,
-        request: { ...input.request, repo: { ...(config.git.repoUrl ? { url: config.git.repoUrl } : {}), branch: config.git.branch, commit: checkout.commit } },
-      });
+      const checkout = await git.cloneRepository({ runKey: `${input.runKey}-attempt-${currentAttempt()}` });
+      try {
+        return await claude.proposeFix({
+          dir: checkout.dir,
+          baseCommit: checkout.commit,
+          request: { ...input.request, repo: { ...(config.git.repoUrl ? { url: config.git.repoUrl } : {}), branch: config.git.branch, commit: checkout.commit } },
+        });
+      } finally {
+        // The diff is the result; the checkout is not needed again (the PR step clones afresh).
+        await rm(checkout.dir, { recursive: true, force: true });
+      }
     },
     postSuggestion: ({ status }: { status: RunStatus }) => slack.postSuggestion({ view: toSuggestionView(status) }),
     updateSuggestion: ({ ref, status }: { ref: SlackMessageRef; status: RunStatus }) => slack.updateSuggestion({ ref, view: toSuggestionView(status) }),
     replyInThread: slack.replyInThread,
     pastRejections: (input: { workflowId: string; currentRunId: string }) => pastRejections(deps.client, input),
   };
+}
+
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
 }
 
 export type PipelineActivities = ReturnType<typeof createActivities>;

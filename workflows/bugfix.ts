@@ -42,7 +42,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const { proposeFix } = proxyActivities<PipelineActivities>({
     startToCloseTimeout: settings.claudeTimeoutMs + 120_000,
     heartbeatTimeout: '30s',
-    retry: { initialInterval: '10s', maximumAttempts: 3, nonRetryableErrorTypes: ['ClaudeFailed', 'GitAuthError', 'GitNotFound'] },
+    retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: ['GitAuthError', 'GitNotFound', 'GitConfigError', 'WorkingTreeMismatch'] },
   });
 
   const ledger = new OccurrenceLedger();
@@ -153,7 +153,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     failure = causeMessage(err);
     log.error('run failed', { failure });
     enter('failed');
-    if (slackRef) await slack.updateSuggestion({ ref: slackRef, status: status() }).catch(() => undefined);
+    // On-call hears about a failed run in the same place as a successful one.
+    await (slackRef ? slack.updateSuggestion({ ref: slackRef, status: status() }) : slack.postSuggestion({ status: status() })).catch(() => undefined);
     throw ApplicationFailure.create({ type: 'PipelineFailed', message: `Run failed at ${timeline.at(-2)?.stage ?? 'start'}: ${failure}`, nonRetryable: true, cause: err as Error });
   }
 }

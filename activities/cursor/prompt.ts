@@ -49,7 +49,7 @@ export function cursorFixPrompt(input: CursorFixPromptInput, nonce: string = ran
   const { open, close, fence } = fences(nonce, [input.diff]);
   const marker = markerLine(input.marker);
   const id = input.identity;
-  const title = `Fix ${field(id.errorType)} in ${field(id.service)}`;
+  const title = `Fix ${inline(id.errorType).slice(0, 80)} in ${inline(id.service).slice(0, 60)}`;
   const base = input.baseCommit ? ` (commit ${field(input.baseCommit)}, the one you start from)` : '';
 
   return [
@@ -113,7 +113,7 @@ export function fixPullRequestBody(input: CursorFixPromptInput): string {
     clip(data(input.explanation), MAX_EXPLANATION),
     '',
     '### Run',
-    `Temporal run: ${input.runUrl}`,
+    `Temporal run: [${inline(input.workflowId)}](${input.runUrl})`,
   ].join('\n');
 }
 
@@ -133,7 +133,7 @@ export function cursorRevertPrompt(input: CursorRevertPromptInput, nonce: string
     clip(data(input.reason), MAX_MESSAGE),
     '',
     '### Run',
-    `Temporal run: ${input.runUrl}`,
+    `Temporal run: [${inline(input.workflowId)}](${input.runUrl})`,
   ].join('\n');
 
   return [

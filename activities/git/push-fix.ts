@@ -44,13 +44,14 @@ export function pushFixBranch(opts: PushBranchOptions): Promise<PushedBranch> {
 
 /** `pushFixBranch`, or with `reverse` the same with the inverse of the diff (for reverts). */
 export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { reverse: boolean }): Promise<PushedBranch> {
-  const remote = remoteOptions(opts);
+  // A new object per call: isomorphic-git writes into `headers` (listServerRefs adds Git-Protocol: version=2).
+  const remote = () => remoteOptions(opts);
   const { workDir: dir, branch } = opts;
   const ref = `refs/heads/${branch}`;
   const progress = (phase: string) => opts.onProgress?.({ phase, loaded: 0 });
   try {
     progress('Looking up the branch');
-    const refs = await git.listServerRefs({ http, url: opts.repoUrl, prefix: ref, ...remote });
+    const refs = await git.listServerRefs({ http, url: opts.repoUrl, prefix: ref, ...remote() });
     const existing = refs.find((r) => r.ref === ref)?.oid;
     if (existing) {
       return { branch, commit: existing, baseCommit: await parentOf(existing, opts, remote), alreadyPushed: true };
@@ -59,7 +60,7 @@ export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { re
     await fs.promises.rm(dir, { recursive: true, force: true });
     await fs.promises.mkdir(path.dirname(dir), { recursive: true });
     // Without depth: isomorphic-git cannot push a new branch from a shallow clone.
-    await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.baseBranch, singleBranch: true, noTags: true, ...remote });
+    await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.baseBranch, singleBranch: true, noTags: true, ...remote() });
     const baseCommit = await git.resolveRef({ fs, dir, ref: 'HEAD' });
     await git.branch({ fs, dir, ref: branch, checkout: true });
 
@@ -71,7 +72,7 @@ export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { re
     const commit = await git.commit({ fs, dir, message: opts.commitMessage, author: opts.author, committer: opts.author });
 
     progress('Pushing');
-    const result = await git.push({ fs, http, dir, remote: 'origin', ref: branch, remoteRef: ref, force: false, ...remote });
+    const result = await git.push({ fs, http, dir, remote: 'origin', ref: branch, remoteRef: ref, force: false, ...remote() });
     const status = result.refs[ref];
     if (!result.ok || (status && !status.ok)) {
       throw rejected(`the server refused the push of ${branch}: ${status?.error ?? result.error ?? 'unknown reason'}`);
@@ -106,13 +107,13 @@ async function stageAll(dir: string): Promise<boolean> {
  * The parent of an already pushed tip. The earlier attempt's clone usually
  * still holds it; otherwise one commit is fetched (a retry path, so rare).
  */
-async function parentOf(tip: string, opts: PushBranchOptions, remote: Remote): Promise<string> {
+async function parentOf(tip: string, opts: PushBranchOptions, remote: () => Remote): Promise<string> {
   const local = await git.readCommit({ fs, dir: opts.workDir, oid: tip }).catch(() => undefined);
   if (local?.commit.parent[0]) return local.commit.parent[0];
   const dir = opts.workDir;
   await fs.promises.rm(dir, { recursive: true, force: true });
   await fs.promises.mkdir(path.dirname(dir), { recursive: true });
-  await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.branch, singleBranch: true, noTags: true, noCheckout: true, depth: 1, ...remote });
+  await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.branch, singleBranch: true, noTags: true, noCheckout: true, depth: 1, ...remote() });
   const { commit } = await git.readCommit({ fs, dir, oid: tip });
   const parent = commit.parent[0];
   if (!parent) throw ApplicationFailure.create({ type: 'GitError', message: `Branch ${opts.branch} holds a root commit`, nonRetryable: true });

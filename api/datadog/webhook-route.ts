@@ -59,7 +59,7 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
       const settings = runSettings(config);
       const workflows = await Promise.all(
         [...groups.values()].map(async ({ identity, errors }) => {
-          const workflowId = workflowIdFor(identity);
+          const workflowId = workflowIdFor(identity, config.temporal.workflowIdPrefix);
           const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
             workflowId,
             taskQueue: config.temporal.taskQueue,

@@ -50,8 +50,11 @@ export function fingerprintError(input: ErrorInput): ErrorIdentity {
 
 export const SERVICE_SLUG_MAX = 40;
 
-/** `bugfix-<service-slug>-<fingerprint>`: one Temporal workflow per unique error. */
-export function workflowIdFor(identity: ErrorIdentity): string {
+/**
+ * `<prefix>-<service-slug>-<fingerprint>`: one Temporal workflow per unique error. The prefix
+ * (WORKFLOW_ID_PREFIX, default `bugfix`) keeps two deployments sharing a namespace apart.
+ */
+export function workflowIdFor(identity: ErrorIdentity, prefix = 'bugfix'): string {
   const slug =
     identity.service
       .toLowerCase()
@@ -60,5 +63,5 @@ export function workflowIdFor(identity: ErrorIdentity): string {
       .replace(/^-+/, '')
       .slice(0, SERVICE_SLUG_MAX)
       .replace(/-+$/, '') || 'unknown';
-  return `bugfix-${slug}-${identity.fingerprint}`;
+  return `${prefix}-${slug}-${identity.fingerprint}`;
 }

@@ -11,6 +11,8 @@ export interface Config {
     address: string;
     namespace: string;
     taskQueue: string;
+    /** Runs are `<prefix>-<service>-<fingerprint>`. */
+    workflowIdPrefix: string;
     uiUrl: string;
     apiKey?: string;
     tls?: { clientCertPath?: string; clientKeyPath?: string; serverRootCaCertPath?: string; serverNameOverride?: string };
@@ -152,6 +154,7 @@ export function loadConfig(file: unknown, env: Env): Config {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? f.temporal.namespace,
       taskQueue: str('TEMPORAL_TASK_QUEUE') ?? f.temporal.taskQueue,
+      workflowIdPrefix: check('WORKFLOW_ID_PREFIX', z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'expected lowercase letters, digits and dashes'), 'bugfix'),
       // The embedded dev server serves its UI on devServer.uiPort; an external cluster's UI is configured.
       uiUrl: (
         check('TEMPORAL_UI_URL', httpUrl, undefined) ??

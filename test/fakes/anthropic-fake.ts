@@ -91,9 +91,9 @@ export function toolNames(req: RecordedRequest): string[] {
 /**
  * `byConversation`: pick the turn from the conversation itself (the number of assistant
  * messages so far) instead of a global counter, so several CLI sessions can run at once,
- * each going through the same script.
+ * each going through the same script. `turnDelayMs`: how long each scripted turn takes.
  */
-export async function startAnthropicFake(script: FakeTurn[], opts: { byConversation?: boolean } = {}): Promise<AnthropicFake> {
+export async function startAnthropicFake(script: FakeTurn[], opts: { byConversation?: boolean; turnDelayMs?: number } = {}): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const pending = new Set<ServerResponse>();
   let next = 0;
@@ -137,8 +137,12 @@ export async function startAnthropicFake(script: FakeTurn[], opts: { byConversat
         blocks = [{ type: 'text', text: 'ok' }];
       }
       const message = messageOf(blocks, body?.model ?? 'claude-fake', `msg_fake_${++seq}`);
-      if (body?.stream) stream(res, message);
-      else json(res, message);
+      // A slow model, so a test can act while a session is in the middle of its turns.
+      setTimeout(() => {
+        if (res.destroyed) return;
+        if (body?.stream) stream(res, message);
+        else json(res, message);
+      }, scripted ? (opts.turnDelayMs ?? 0) : 0);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

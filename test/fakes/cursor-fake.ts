@@ -12,33 +12,21 @@ import type { AddressInfo } from 'node:net';
 type Status = 'CREATING' | 'RUNNING' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'STOPPED';
 
 export interface FakeAgent {
-  id: string;
-  name: string;
-  status: Status;
+  id: string; name: string; status: Status; createdAt: string; summary?: string;
   source: { repository: string; ref?: string };
   target: { branchName: string; url: string; prUrl?: string; autoCreatePr: boolean };
-  summary?: string;
   /** Only sent in the ERROR webhook (the v0 GET answer has no error field). */
   error?: string;
-  createdAt: string;
-  prompt: { text: string; images?: unknown[] };
-  model?: string;
-  webhook?: { url: string; secret?: string };
+  prompt: { text: string; images?: unknown[] }; model?: string; webhook?: { url: string; secret?: string };
   followups: string[];
 }
 
 export interface WebhookDelivery {
-  agentId: string;
+  agentId: string; url: string; attempt: number; rawBody: string; headers: Record<string, string>;
   /** `X-Webhook-ID`: the same on every attempt of one delivery. */
   deliveryId: string;
-  url: string;
-  attempt: number;
-  rawBody: string;
-  headers: Record<string, string>;
-  /** The receiver's HTTP status; absent when dropped or unreachable. */
-  status?: number;
-  error?: string;
-  dropped?: boolean;
+  /** The receiver's HTTP status; absent when dropped (`dropped`) or unreachable (`error`). */
+  status?: number; error?: string; dropped?: boolean;
 }
 
 export interface CursorFakeRequest { method: string; path: string; headers: IncomingHttpHeaders; body?: unknown; status: number }
@@ -69,9 +57,13 @@ export class CursorFake {
   private readonly pending = new Set<Promise<unknown>>();
   private url = '';
   private closed = false;
+  /** Resolves on close: cuts short auto-finish waits, retry pauses and slow onLaunch hooks. */
+  private readonly closing: Promise<void>;
+  private stop = () => {};
 
   private constructor(private readonly server: Server, private readonly options: CursorFakeOptions) {
     this.apiKey = options.apiKey ?? `key_${randomBytes(16).toString('hex')}`;
+    this.closing = new Promise((resolve) => (this.stop = resolve));
   }
 
   static async start(options: CursorFakeOptions = {}): Promise<CursorFake> {
@@ -119,9 +111,14 @@ export class CursorFake {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.stop();
     await this.idle();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return Promise.race([sleep(ms), this.closing]);
   }
 
   private mustGet(id: string): FakeAgent {
@@ -141,12 +138,7 @@ export class CursorFake {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
-    let body: unknown;
-    try {
-      body = raw ? JSON.parse(raw) : undefined;
-    } catch {
-      body = raw;
-    }
+    const body = parseJson(raw);
     const record: CursorFakeRequest = { method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body, status: 0 };
     this.requests.push(record);
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
@@ -175,14 +167,8 @@ export class CursorFake {
     }
     const agent = this.all.get(decodeURIComponent(rawId));
     if (!agent) return [404, { error: 'Agent not found' }];
-    if (!action && method === 'GET') {
-      if (agent.status === 'CREATING') agent.status = 'RUNNING';
-      return [200, wire(agent)];
-    }
-    if (!action && method === 'DELETE') {
-      this.all.delete(agent.id);
-      return [200, { id: agent.id }];
-    }
+    if (!action && method === 'GET') return [200, wire(started(agent))];
+    if (!action && method === 'DELETE') return [this.all.delete(agent.id) ? 200 : 404, { id: agent.id }];
     if (action === 'stop' && method === 'POST') {
       if (agent.status === 'CREATING' || agent.status === 'RUNNING') agent.status = 'STOPPED';
       return [200, { id: agent.id }];
@@ -238,8 +224,7 @@ export class CursorFake {
     const offset = params.get('cursor') ? Number(Buffer.from(params.get('cursor')!, 'base64url').toString()) : 0;
     if (!Number.isInteger(offset) || offset < 0) return [400, { error: 'invalid cursor' }];
     const newestFirst = this.agents().reverse();
-    const page = newestFirst.slice(offset, offset + limit);
-    for (const a of page) if (a.status === 'CREATING') a.status = 'RUNNING';
+    const page = newestFirst.slice(offset, offset + limit).map(started);
     const next = offset + limit < newestFirst.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
     return [200, { agents: page.map(wire), ...(next ? { nextCursor: next } : {}) }];
   }
@@ -248,7 +233,8 @@ export class CursorFake {
     const { autoFinishAfterMs, onLaunch } = this.options;
     if (autoFinishAfterMs === undefined && !onLaunch) return;
     const work = async () => {
-      const [, prUrl] = await Promise.all([sleep(autoFinishAfterMs ?? 0), onLaunch?.(structuredClone(agent))]);
+      const done = Promise.all([this.sleep(autoFinishAfterMs ?? 0), onLaunch?.(structuredClone(agent))]);
+      const [, prUrl] = (await Promise.race([done, this.closing])) ?? [];
       if (this.closed || agent.status === 'STOPPED' || !this.all.has(agent.id)) return;
       await this.finish(agent.id, { ...(prUrl ? { prUrl } : {}) });
     };
@@ -292,20 +278,26 @@ export class CursorFake {
       } catch (err) {
         delivery.error = err instanceof Error ? err.message : String(err);
       }
-      if (attempt < attempts) await sleep(50 * attempt);
+      if (attempt < attempts && !this.closed) await this.sleep(50 * attempt);
     }
   }
 }
 
 /** The agent as the API answers it. */
 function wire(a: FakeAgent) {
-  return {
-    id: a.id,
-    name: a.name,
-    status: a.status,
-    source: a.source,
-    target: { ...a.target },
-    ...(a.summary ? { summary: a.summary } : {}),
-    createdAt: a.createdAt,
-  };
+  return { id: a.id, name: a.name, status: a.status, source: a.source, target: { ...a.target }, ...(a.summary ? { summary: a.summary } : {}), createdAt: a.createdAt };
+}
+
+/** Agents turn RUNNING when first read, so a test sees CREATING only in the launch answer. */
+function started(a: FakeAgent): FakeAgent {
+  if (a.status === 'CREATING') a.status = 'RUNNING';
+  return a;
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return raw ? JSON.parse(raw) : undefined;
+  } catch {
+    return raw;
+  }
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -54,10 +54,13 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     if (!bareRepoPath) return randomBytes(20).toString('hex');
     return git('rev-parse', '--verify', '-q', `refs/heads/${ref}^{commit}`).catch(() => undefined);
   };
-  // An open pull request follows pushes to its branch, as on GitHub.
-  const refresh = async (pr: PullRecord) => {
-    if (bareRepoPath && pr.state === 'open') pr.head.sha = (await branchSha(pr.head.ref)) ?? pr.head.sha;
-    return pr;
+  // Open pull requests follow pushes to their branches, as on GitHub; one git call for all of them.
+  const refresh = async <T extends PullRecord | PullRecord[]>(prs: T): Promise<T> => {
+    const open = (Array.isArray(prs) ? prs : [prs]).filter((p) => p.state === 'open');
+    if (!bareRepoPath || !open.length) return prs;
+    const refs = new Map((await git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads')).split('\n').map((l) => l.split(' ') as [string, string]));
+    for (const pr of open) pr.head.sha = refs.get(`refs/heads/${pr.head.ref}`) ?? pr.head.sha;
+    return prs;
   };
 
   const pullJson = (pr: PullRecord) => ({
@@ -135,7 +138,7 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       list = [...list].sort((a, b) => a[key].localeCompare(b[key]) || a.number - b.number);
       if ((q.get('direction') ?? (key === 'created_at' ? 'desc' : 'asc')) === 'desc') list.reverse();
       const { items, headers } = paged(req, q, list);
-      return { status: 200, body: await Promise.all(items.map(async (p) => pullJson(await refresh(p)))), headers };
+      return { status: 200, body: (await refresh(items)).map(pullJson), headers };
     }
     if (rest === '/pulls' && post) {
       const created = await createPull(login, JSON.parse(raw || '{}') as Json);
@@ -285,3 +288,5 @@ export type FakeDeployment = ReturnType<GitHubFake['createDeployment']>;
 function notFound() {
   return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 }
+
+export { sendWebhook, signWebhookBody, pullRequestEvent, reviewEvent, deploymentStatusEvent, type WebhookEvent } from './github-webhooks';

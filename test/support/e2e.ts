@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,12 +34,12 @@ export interface E2E {
 }
 
 /** The whole first half of the pipeline with every outside system faked on loopback and Temporal real. */
-export async function startE2E(opts: { env?: Record<string, string>; script?: FakeTurn[]; worker?: boolean; datadog?: DatadogFakeOptions } = {}): Promise<E2E> {
+export async function startE2E(opts: { env?: Record<string, string>; script?: FakeTurn[]; turnDelayMs?: number; worker?: boolean; datadog?: DatadogFakeOptions } = {}): Promise<E2E> {
   const [datadog, slack, git, anthropic] = await Promise.all([
     startDatadogFake(opts.datadog),
     SlackFake.start(),
     startGitServer(),
-    startAnthropicFake(opts.script ?? scriptedFixTurns(), { byConversation: true }),
+    startAnthropicFake(opts.script ?? scriptedFixTurns(), { byConversation: true, ...(opts.turnDelayMs ? { turnDelayMs: opts.turnDelayMs } : {}) }),
   ]);
   const repoUrl = await git.createBareRepo('shop-api', await readTree(path.join(fixtures, 'sample-repo')));
   const pipeline = await startPipeline(
@@ -55,6 +56,8 @@ export async function startE2E(opts: { env?: Record<string, string>; script?: Fa
       GIT_BRANCH: 'main',
       ANTHROPIC_BASE_URL: anthropic.url,
       ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      // Every harness its own workflow ids: files run in parallel against one Temporal namespace.
+      WORKFLOW_ID_PREFIX: `t${randomBytes(4).toString('hex')}`,
       CLAUDE_TIMEOUT: '90s',
       APPROVAL_TIMEOUT: '10m',
       APPROVAL_REMINDER_INTERVAL: '5m',

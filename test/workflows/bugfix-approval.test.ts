@@ -24,7 +24,7 @@ describe('first half: Datadog alert to a fix approved in Slack', () => {
     const accepted = (await res.json()) as Accepted;
     expect(accepted.workflows).toHaveLength(1);
     const { workflowId } = accepted.workflows[0]!;
-    expect(workflowId).toMatch(/^bugfix-shop-api-[0-9a-f]{16}$/);
+    expect(workflowId).toBe(`${e.pipeline.config.temporal.workflowIdPrefix}-shop-api-${accepted.workflows[0]!.fingerprint}`);
 
     const waiting = await e.waitForStage(workflowId, 'awaiting-approval', 90_000);
     expect(waiting.fix?.diff).toContain(`-${BUGGY_LINE}`);

@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -159,6 +159,12 @@ describe('applyUnifiedDiff', () => {
     expect(await read(path.dirname(dir), 'escape.txt')).toBeUndefined();
     const hook = escape.replaceAll('../escape.txt', '.git/hooks/post-checkout');
     expect(await failureOf(applyUnifiedDiff(dir, hook))).toMatchObject({ type: 'PatchDoesNotApply' });
+    // Nor through a symlinked directory in the tree.
+    const outside = await mkdtemp(path.join(tmp, 'outside-'));
+    await symlink(outside, path.join(dir, 'link'));
+    const viaLink = escape.replaceAll('../escape.txt', 'link/sub/escape.txt');
+    expect(await failureOf(applyUnifiedDiff(dir, viaLink))).toMatchObject({ type: 'PatchDoesNotApply', message: expect.stringContaining('outside') });
+    expect(await readdir(outside)).toEqual([]);
   });
 
   it('refuses binary changes, which carry no content', async () => {

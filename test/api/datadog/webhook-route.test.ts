@@ -79,7 +79,7 @@ describe('POST /webhooks/datadog', () => {
       const s = await e.waitFor(id, (st: RunStatus) => st.occurrences >= 100, 30_000);
       expect(s.occurrences).toBe(100);
     }
-    const { count } = await e.pipeline.client.workflow.count(`TaskQueue = "${e.pipeline.config.temporal.taskQueue}" AND WorkflowId STARTS_WITH "bugfix-"`);
+    const { count } = await e.pipeline.client.workflow.count(`TaskQueue = "${e.pipeline.config.temporal.taskQueue}" AND WorkflowId STARTS_WITH "${e.pipeline.config.temporal.workflowIdPrefix}-"`);
     expect(count).toBe(5);
     console.log(`storm: 500 deliveries accepted in ${elapsed} ms (${Math.round(500 / (elapsed / 1000))}/s)`);
   }, 120_000);
