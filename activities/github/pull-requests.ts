@@ -120,7 +120,8 @@ export interface FindPullRequestInput extends RepoRef {
 export async function findPullRequest(octokit: Octokit, input: FindPullRequestInput): Promise<PullRequestInfo | undefined> {
   const { owner, repo, marker, headPrefix } = input;
   if (!marker && !headPrefix) throw new TypeError('findPullRequest needs a marker or a headPrefix');
-  const since = input.since ? Date.parse(input.since) : -Infinity;
+  // GitHub's created_at has whole seconds: a pull request opened in the same second as `since` counts.
+  const since = input.since ? Math.floor(Date.parse(input.since) / 1000) * 1000 : -Infinity;
   let byPrefix: PullRequestInfo | undefined;
   for (let page = 1; page <= (input.maxPages ?? 2); page++) {
     const { data } = await octokit.pulls.list({ owner, repo, state: 'all', sort: 'created', direction: 'desc', per_page: 50, page });

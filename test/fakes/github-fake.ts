@@ -4,6 +4,7 @@ import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse }
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { promisify } from 'node:util';
+import { isoNow, restShapes, type DeploymentRecord, type DeploymentStatusState, type PullRecord } from './github-wire';
 
 /**
  * The GitHub REST API on 127.0.0.1, close enough to the wire format for the real Octokit:
@@ -14,23 +15,7 @@ import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 type Json = Record<string, unknown>;
-export type DeploymentStatusState = 'success' | 'failure' | 'error' | 'pending' | 'in_progress' | 'queued' | 'inactive';
 export interface FakeRequest { method: string; path: string; query: Record<string, string>; status: number }
-
-interface PullRecord {
-  number: number; title: string; body: string | null; state: 'open' | 'closed'; user: string;
-  head: { ref: string; sha: string }; base: { ref: string }; created_at: string; updated_at: string;
-  closed_at: string | null; merged_at: string | null; merged_by: string | null; merge_commit_sha: string | null;
-  events: { id: number; event: string; actor: string; created_at: string }[];
-  reviews: { id: number; user: string; body: string; state: string; submitted_at: string; commit_id: string }[];
-}
-interface DeploymentRecord {
-  id: number; sha: string; ref: string; environment: string; created_at: string; creator: string;
-  statuses: { id: number; state: DeploymentStatusState; created_at: string; environment_url: string; log_url: string }[];
-}
-
-const isoNow = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'); // GitHub has second resolution
-const user = (login: string) => ({ login, id: [...login].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7), type: login.endsWith('[bot]') ? 'Bot' : 'User' });
 
 /** `login` is the account the token belongs to: author of pull requests and reviews created through the API. */
 export async function startGitHubFake(opts: { token?: string; owner: string; repo: string; bareRepoPath?: string; login?: string }) {
@@ -42,8 +27,11 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
   const requests: FakeRequest[] = [];
   const failures: { status: number; headers: Record<string, string> }[] = [];
   let nextId = 1000;
-  let url = '';
-  const repositoryJson = () => ({ id: 1, name: repo, full_name: `${owner}/${repo}`, owner: user(owner), private: true, html_url: `https://github.com/${owner}/${repo}`, url: `${url}/repos/${owner}/${repo}`, default_branch: 'main' });
+  // Listening first: the REST shapes need the URL.
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { pullJson, reviewJson, eventJson, deploymentJson, statusJson } = restShapes(url, owner, repo);
 
   const git = async (...args: string[]) => {
     if (!bareRepoPath) throw new Error('no bare repository');
@@ -63,26 +51,6 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     return prs;
   };
 
-  const pullJson = (pr: PullRecord) => ({
-    url: `${url}/repos/${owner}/${repo}/pulls/${pr.number}`, id: pr.number * 7919, number: pr.number, html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}`,
-    state: pr.state, title: pr.title, body: pr.body, user: user(pr.user), draft: false, locked: false,
-    created_at: pr.created_at, updated_at: pr.updated_at, closed_at: pr.closed_at, merged_at: pr.merged_at, merge_commit_sha: pr.merge_commit_sha,
-    merged: pr.merged_at !== null, merged_by: pr.merged_by ? user(pr.merged_by) : null, mergeable: pr.state === 'open' ? true : null,
-    head: { label: `${owner}:${pr.head.ref}`, ref: pr.head.ref, sha: pr.head.sha, user: user(owner), repo: repositoryJson() },
-    base: { label: `${owner}:${pr.base.ref}`, ref: pr.base.ref, sha: '', user: user(owner), repo: repositoryJson() },
-  });
-  const reviewJson = (pr: PullRecord, r: PullRecord['reviews'][number]) => ({
-    id: r.id, node_id: `PRR_${r.id}`, user: user(r.user), body: r.body, state: r.state, commit_id: r.commit_id, submitted_at: r.submitted_at,
-    html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}#pullrequestreview-${r.id}`, author_association: 'MEMBER',
-  });
-  const deploymentJson = (d: DeploymentRecord) => ({
-    id: d.id, url: `${url}/repos/${owner}/${repo}/deployments/${d.id}`, sha: d.sha, ref: d.ref, task: 'deploy', payload: {}, environment: d.environment,
-    creator: user(d.creator), created_at: d.created_at, updated_at: d.statuses.at(-1)?.created_at ?? d.created_at, repository_url: `${url}/repos/${owner}/${repo}`,
-  });
-  const statusJson = (d: DeploymentRecord, s: DeploymentRecord['statuses'][number]) => ({
-    id: s.id, state: s.state, creator: user(d.creator), description: '', environment: d.environment, target_url: s.log_url, log_url: s.log_url,
-    environment_url: s.environment_url, created_at: s.created_at, updated_at: s.created_at, deployment_url: `${url}/repos/${owner}/${repo}/deployments/${d.id}`,
-  });
   const findPull = (n: number) => {
     const pr = pulls.find((p) => p.number === n);
     if (!pr) throw new Error(`no pull request #${n}`);
@@ -96,11 +64,12 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     if (pulls.some((p) => p.state === 'open' && p.head.ref === head && p.base.ref === base)) return { error: `A pull request already exists for ${owner}:${head}.` };
     const headSha = await branchSha(head);
     if (!headSha) return { error: 'invalid', field: 'head' };
-    if (!(await branchSha(base))) return { error: 'invalid', field: 'base' };
+    const baseSha = await branchSha(base);
+    if (!baseSha) return { error: 'invalid', field: 'base' };
     if (bareRepoPath && (await git('merge-base', '--is-ancestor', `refs/heads/${head}`, `refs/heads/${base}`).then(() => true, () => false))) return { error: `No commits between ${base} and ${head}` };
     const pr: PullRecord = {
       number: pulls.length + 1, title: body.title, body: typeof body.body === 'string' ? body.body : null, state: 'open', user: author,
-      head: { ref: head, sha: headSha }, base: { ref: base }, created_at: createdAt, updated_at: createdAt,
+      head: { ref: head, sha: headSha }, base: { ref: base, sha: baseSha }, created_at: createdAt, updated_at: createdAt,
       closed_at: null, merged_at: null, merged_by: null, merge_commit_sha: null, events: [], reviews: [],
     };
     pulls.push(pr);
@@ -168,7 +137,7 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       const pr = pulls.find((p) => p.number === Number(sub?.[1]));
       if (!pr) return notFound();
       const { items, headers } = paged(req, q, pr.events);
-      return { status: 200, body: items.map((e) => ({ id: e.id, event: e.event, actor: user(e.actor), created_at: e.created_at, commit_id: e.event === 'merged' ? pr.merge_commit_sha : null })), headers };
+      return { status: 200, body: items.map((e) => eventJson(pr, e)), headers };
     }
     if (rest === '/deployments' && !post) {
       const list = deployments.filter((d) => (!q.get('sha') || d.sha === q.get('sha')) && (!q.get('environment') || d.environment === q.get('environment')) && (!q.get('ref') || d.ref === q.get('ref')));
@@ -184,7 +153,6 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     return notFound();
   };
 
-  const server = createServer((req, res) => void handle(req, res));
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -210,8 +178,6 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       send(500, { message: `fake error: ${(err as Error).message}` });
     }
   };
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
     /** For Octokit's `baseUrl` / GITHUB_API_URL. */
@@ -281,12 +247,10 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
 }
 
 export type GitHubFake = Awaited<ReturnType<typeof startGitHubFake>>;
-export type FakePull = ReturnType<GitHubFake['pulls']>[number];
-export type FakeReview = ReturnType<GitHubFake['addReview']>;
-export type FakeDeployment = ReturnType<GitHubFake['createDeployment']>;
 
 function notFound() {
   return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 }
 
-export { sendWebhook, signWebhookBody, pullRequestEvent, reviewEvent, deploymentStatusEvent, type WebhookEvent } from './github-webhooks';
+export { sendWebhook, signWebhookBody, pullRequestEvent, reviewEvent, deploymentStatusEvent } from './github-wire';
+export type { DeploymentStatusState, FakeDeployment, FakePull, FakeReview, WebhookEvent } from './github-wire';

@@ -17,6 +17,8 @@ let runtimeInstalled = false;
 
 export interface Pipeline {
   config: Config;
+  /** The environment the configuration was loaded from, for starting a worker in another process. */
+  env: Record<string, string>;
   client: Client;
   apiUrl: string;
   workRoot: string;
@@ -37,13 +39,12 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
   if (!address) throw new Error('No Temporal dev server: run without TEST_NO_TEMPORAL');
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'bugfix-work-'));
   const file = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as unknown;
-  const config = loadConfig(file, {
-    TEMPORAL_ADDRESS: address,
-    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
-    PORT: '0',
-    GIT_CACHE_DIR: path.join(workRoot, 'repos'),
-    ...env,
-  });
+  const fullEnv = Object.fromEntries(
+    Object.entries({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, PORT: '0', GIT_CACHE_DIR: path.join(workRoot, 'repos'), ...env }).filter(
+      (kv): kv is [string, string] => kv[1] !== undefined,
+    ),
+  );
+  const config = loadConfig(file, fullEnv);
   const client = await createClient(config.temporal);
   let worker: { worker: Worker; done: Promise<void>; close(): Promise<void> } | undefined;
 
@@ -65,6 +66,7 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
 
   return {
     config,
+    env: fullEnv,
     client,
     apiUrl: api.url,
     workRoot,

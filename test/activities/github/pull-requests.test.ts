@@ -48,6 +48,24 @@ describe('openPullRequest', () => {
     expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/pulls')).map((r) => r.query.head)).toContain(`${OWNER}:bugfix/run-1`);
   });
 
+  it('when the look-up misses a pull request opened meanwhile, GitHub\'s 422 leads back to it', async () => {
+    await pushBranch('bugfix/run-race', { 'src/race.js': 'race\n' });
+    const input = { owner: OWNER, repo: REPO, head: 'bugfix/run-race', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: race' };
+    const first = await openPullRequest(octokit, input);
+    const stale = createOctokit({ token: fake.token, apiUrl: fake.apiUrl });
+    let hide = true; // the first look-up answers as if it ran before the other attempt's create
+    stale.hook.wrap('request', async (request, options) => {
+      const response = await request(options);
+      if (hide && options.method === 'GET' && options.url.endsWith('/pulls')) {
+        hide = false;
+        return { ...response, data: [] };
+      }
+      return response;
+    });
+    expect(await openPullRequest(stale, input)).toEqual({ ...first, created: false });
+    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls')).map((r) => r.status).slice(-2)).toEqual([201, 422]);
+  });
+
   it('a head branch that does not exist is a 422 from GitHub', async () => {
     const err = await openPullRequest(octokit, { owner: OWNER, repo: REPO, head: 'bugfix/missing', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: x' }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 422 });
