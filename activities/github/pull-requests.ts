@@ -1,4 +1,6 @@
 import type { Octokit } from '@octokit/rest';
+import { ApplicationFailure } from '@temporalio/common';
+import { GitHubFailureType } from './client';
 
 export interface RepoRef {
   owner: string;
@@ -119,7 +121,7 @@ export interface FindPullRequestInput extends RepoRef {
  */
 export async function findPullRequest(octokit: Octokit, input: FindPullRequestInput): Promise<PullRequestInfo | undefined> {
   const { owner, repo, marker, headPrefix } = input;
-  if (!marker && !headPrefix) throw new TypeError('findPullRequest needs a marker or a headPrefix');
+  if (!marker && !headPrefix) throw ApplicationFailure.create({ type: GitHubFailureType.RequestRejected, message: 'findPullRequest needs a marker or a headPrefix', nonRetryable: true });
   // GitHub's created_at has whole seconds: a pull request opened in the same second as `since` counts.
   const since = input.since ? Math.floor(Date.parse(input.since) / 1000) * 1000 : -Infinity;
   let byPrefix: PullRequestInfo | undefined;

@@ -33,7 +33,7 @@ describe('the Claude Code step', () => {
     expect(s.fix?.diff).toContain('+');
     expect(e.slack.messages(SLACK_CHANNEL)).toHaveLength(1);
     const history = await e.pipeline.client.workflow.getHandle(workflowId).fetchHistory();
-    const attempts = history.events!.filter((ev) => ev.activityTaskStartedEventAttributes).map((ev) => ev.activityTaskStartedEventAttributes!.attempt);
+    const attempts = history.events!.filter((ev) => ev.activityTaskStartedEventAttributes).map((ev) => ev.activityTaskStartedEventAttributes!.attempt ?? 0);
     expect(Math.max(...attempts)).toBe(2);
   }, 180_000);
 
