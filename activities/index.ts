@@ -9,6 +9,8 @@ import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
 import { createGitActivities } from './git';
+import { createGitHubActivities } from './github';
+import { createCursorActivities, type AgentInstructions } from './cursor';
 import { selfTestActivities } from './self-test';
 import { createSlackActivities, type SuggestionView } from './slack';
 import { pastRejections } from './temporal/past-rejections';
@@ -22,6 +24,8 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
   const git = createGitActivities(config.git, deps.workRoot ?? path.join(path.dirname(config.git.cacheDir), 'work'));
   const claude = createClaudeActivities(config.claude);
   const slack = createSlackActivities(config.slack);
+  const github = createGitHubActivities(config.github);
+  const cursor = createCursorActivities(config.cursor);
 
   return {
     ...selfTestActivities,
@@ -47,6 +51,22 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     postSuggestion: ({ status }: { status: RunStatus }) => slack.postSuggestion({ view: toSuggestionView(status) }),
     updateSuggestion: ({ ref, status }: { ref: SlackMessageRef; status: RunStatus }) => slack.updateSuggestion({ ref, view: toSuggestionView(status) }),
     replyInThread: slack.replyInThread,
+    threadReplies: slack.threadReplies,
+    pushFixBranch: git.pushFixBranch,
+    pushRevertBranch: git.pushRevertBranch,
+    openPullRequest: github.openPullRequest,
+    findPullRequest: github.findPullRequest,
+    getPullRequest: github.getPullRequest,
+    listReviews: github.listReviews,
+    findDeployment: github.findDeployment,
+    /** Cursor gets the repository and where to report back from this worker's configuration. */
+    launchFixAgent: ({ workflowId, ...input }: { workflowId: string; runKey: string; ref: string; branchName?: string; prompt: AgentInstructions }) =>
+      cursor.launchFixAgent({
+        ...input,
+        repository: `https://github.com/${config.github.repository ?? ''}`,
+        ...(config.cursor.webhookSecret ? { webhookUrl: `${config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}` } : {}),
+      }),
+    getAgent: cursor.getAgent,
     pastRejections: (input: { workflowId: string; currentRunId: string }) => pastRejections(deps.client, input),
   };
 }
@@ -66,6 +86,7 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
   const state: SuggestionView['state'] =
     s.stage === 'expired' ? { kind: 'expired', at }
     : s.stage === 'failed' ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
+    : s.stage === 'awaiting-revert-approval' ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
     : s.decision?.approved ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
     : s.decision ? { kind: 'rejected', by: s.decision.userName, at: s.decision.at, ...(s.decision.reason ? { reason: s.decision.reason } : {}) }
     : { kind: 'awaiting' };
@@ -84,6 +105,22 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
     ...(s.alert?.link ? { alertLink: s.alert.link } : {}),
     ...(s.fix ? { fix: s.fix } : {}),
     notes: s.notes,
+    progress: progressOf(s),
     state,
   };
+}
+
+/** What happened after approval, as short lines with links. */
+function progressOf(s: RunStatus): NonNullable<SuggestionView['progress']> {
+  const lines: NonNullable<SuggestionView['progress']> = [];
+  const pr = s.pullRequest;
+  if (pr) lines.push({ text: `Pull request #${pr.number} opened by ${pr.openedBy}${pr.requestedBy ? ` (asked by ${pr.requestedBy})` : ''}`, url: pr.url });
+  if (s.review) lines.push({ text: `Reviewed by ${s.review.user ?? 'someone'}: ${s.review.state.toLowerCase()}` });
+  if (pr?.mergedAt) lines.push({ text: `Merged by ${pr.mergedBy ?? 'someone'} (${pr.mergeCommitSha?.slice(0, 12) ?? ''})` });
+  if (pr?.closedAt && !pr.mergedAt) lines.push({ text: `Closed without merge by ${pr.closedBy ?? 'someone'}` });
+  if (s.deployment) lines.push({ text: `Deployed to ${s.deployment.environment}`, ...(s.deployment.url ? { url: s.deployment.url } : {}) });
+  if (s.verification) lines.push({ text: s.verification.verdict === 'verified-fixed' ? 'Verified fixed: no recurrence after the deploy' : `Regressed: ${s.verification.recurrences} occurrence(s) after the deploy` });
+  if (s.revertPullRequest) lines.push({ text: `Revert pull request #${s.revertPullRequest.number}`, url: s.revertPullRequest.url });
+  if (s.stage === 'stalled') lines.push({ text: 'Stalled: nothing happened within the configured wait' });
+  return lines;
 }

@@ -6,6 +6,8 @@ import { errorHandler, HttpError } from './http/http-error';
 import { healthRoute } from './health-route';
 import { datadogWebhookRoute } from './datadog/webhook-route';
 import { slackInteractionsRoute } from './slack/interactions-route';
+import { githubWebhookRoute } from './github/webhook-route';
+import { cursorWebhookRoute } from './cursor/webhook-route';
 
 export interface AppDeps {
   client: Client;
@@ -21,6 +23,8 @@ export function createApp({ client, config, slack, log = jsonLog }: AppDeps): Ex
   app.use(healthRoute({ client, config }));
   app.use(datadogWebhookRoute({ client, config, log }));
   app.use(slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), log }));
+  app.use(githubWebhookRoute({ client, config, log }));
+  app.use(cursorWebhookRoute({ client, config, log }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -1,5 +1,10 @@
 import type {
   AlertContext,
+  ApplyMode,
+  DeploymentRef,
+  PullRequestRef,
+  ReviewRef,
+  Verification,
   ErrorIdentity,
   FixSuggestion,
   Occurrence,
@@ -17,6 +22,14 @@ export interface RunSettings {
   /** Base URL of the Temporal Web UI, for links to the run. */
   temporalUiUrl: string;
   namespace: string;
+  applyMode: ApplyMode;
+  baseBranch: string;
+  deployEnvironment: string;
+  prWaitTimeoutMs: number;
+  deployTimeoutMs: number;
+  verifyWindowMs: number;
+  pollIntervalMs: number;
+  maxPollIntervalMs: number;
 }
 
 export interface BugfixInput {
@@ -42,7 +55,13 @@ export interface RunStatus {
   fix?: FixSuggestion;
   slack?: SlackMessageRef;
   decision?: RecordedDecision;
+  revertDecision?: RecordedDecision;
   previousRejections: string[];
+  pullRequest?: PullRequestRef;
+  review?: ReviewRef;
+  deployment?: DeploymentRef;
+  verification?: Verification;
+  revertPullRequest?: PullRequestRef;
   failure?: string;
 }
 
@@ -59,6 +78,8 @@ export class OccurrenceLedger {
   readonly userIds: string[] = [];
   readonly traceIds: string[] = [];
   readonly examples: Occurrence[] = [];
+  /** Sightings since `watchFrom` was called (after a deploy): what verification counts. */
+  readonly since = { from: '', count: 0, samples: [] as Occurrence[] };
   private readonly seen = new Set<string>();
   private readonly order: string[] = [];
 
@@ -77,8 +98,16 @@ export class OccurrenceLedger {
     for (const o of occurrences) this.sample(o);
   }
 
+  watchFrom(at: string): void {
+    Object.assign(this.since, { from: at, count: 0, samples: [] });
+  }
+
   private addOccurrence(o: Occurrence): void {
     this.count++;
+    if (this.since.from && o.at >= this.since.from) {
+      this.since.count++;
+      if (this.since.samples.length < MAX_SAMPLES) this.since.samples.push(o);
+    }
     if (!this.firstSeen || o.at < this.firstSeen) this.firstSeen = o.at;
     if (!this.lastSeen || o.at > this.lastSeen) this.lastSeen = o.at;
     if (!this.message) this.message = o.message;

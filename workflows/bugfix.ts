@@ -1,42 +1,24 @@
 /**
- * One run per unique production error: collect its logs, clone the repository,
- * let Claude Code propose a fix, post it to Slack and wait — durably — for a
- * human to approve or reject it. Read top to bottom: that is the pipeline.
+ * One run per unique production error, from the alert to a fix verified in production.
+ * Read top to bottom, this is the pipeline: logs, clone, Claude Code's fix, a human
+ * decision in Slack, a pull request, review, merge, deployment, verification, and a
+ * revert (after a second approval) if the error came back. Every wait is durable and
+ * bounded by the run's settings; the steps' details live in ./steps.
  */
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  condition,
-  isCancellation,
-  log,
-  proxyActivities,
-  setHandler,
-  upsertMemo,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
-import { decideUpdate, occurrencesSignal, statusQuery } from './messages';
-import { COST_USD, ERROR_TYPE, FINGERPRINT, OCCURRENCES, SERVICE, STAGE } from './search-attributes';
-import { OccurrenceLedger, logsQueryFor, runUrl, type BugfixInput, type RunStatus } from './bugfix-status';
-import type { AlertContext, FixSuggestion, RecordedDecision, SlackMessageRef, Stage } from './types';
-
-const { fetchOccurrenceLogs } = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 8, nonRetryableErrorTypes: ['DatadogAuthError', 'DatadogBadRequest'] },
-});
-const { cloneRepository } = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '1m',
-  retry: { initialInterval: '5s', maximumAttempts: 5, nonRetryableErrorTypes: ['GitAuthError', 'GitNotFound'] },
-});
-const slack = proxyActivities<PipelineActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: ['SlackConfigError'] },
-});
-const { pastRejections } = proxyActivities<PipelineActivities>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
+import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './messages';
+import { ERROR_TYPE, FINGERPRINT, SERVICE } from './search-attributes';
+import { logsQueryFor, type BugfixInput, type RunStatus } from './bugfix-status';
+import { RunState } from './run-state';
+import { datadog, git, slack, temporal } from './steps/stubs';
+import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
+import { waitForDeployment, waitForMerge } from './steps/track-release';
+import { verifyInProduction } from './steps/verify-fix';
+import { runSummary } from './steps/summary';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
+  const state = new RunState(input);
   const { identity, settings } = input;
   const { workflowId, runId } = workflowInfo();
   const { proposeFix } = proxyActivities<PipelineActivities>({
@@ -45,53 +27,25 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: ['GitAuthError', 'GitNotFound', 'GitConfigError', 'WorkingTreeMismatch'] },
   });
 
-  const ledger = new OccurrenceLedger();
-  const timeline: RunStatus['timeline'] = [];
-  const notes: string[] = [];
-  let stage: Stage = 'collecting';
-  let alert: AlertContext | undefined;
-  let fix: FixSuggestion | undefined;
-  let slackRef: SlackMessageRef | undefined;
-  let decision: RecordedDecision | undefined;
-  let previousRejections: string[] = [];
-  let failure: string | undefined;
-
-  const status = (): RunStatus => ({
-    workflowId, runId, runUrl: runUrl(settings, workflowId, runId), identity, stage, timeline,
-    message: ledger.message || identity.normalizedMessage,
-    occurrences: ledger.count, firstSeen: ledger.firstSeen, lastSeen: ledger.lastSeen,
-    samples: { urls: ledger.urls, userIds: ledger.userIds, traceIds: ledger.traceIds },
-    notes, previousRejections,
-    ...(alert ? { alert } : {}), ...(fix ? { fix } : {}), ...(slackRef ? { slack: slackRef } : {}),
-    ...(decision ? { decision } : {}), ...(failure ? { failure } : {}),
-  });
-
-  const enter = (next: Stage) => {
-    stage = next;
-    timeline.push({ stage: next, at: new Date().toISOString() });
-    upsertSearchAttributes([
-      { key: STAGE, value: next },
-      { key: OCCURRENCES, value: ledger.count },
-      ...(fix ? [{ key: COST_USD, value: fix.costUsd }] : []),
-    ]);
-    upsertMemo({ summary: `${identity.service}: ${identity.errorType}: ${ledger.message || identity.normalizedMessage}`.slice(0, 200), stage: next });
-  };
-
   setHandler(occurrencesSignal, (batch) => {
-    if (ledger.add(batch) && batch.alert) alert ??= batch.alert;
+    if (state.ledger.add(batch) && batch.alert) state.alert ??= batch.alert;
   });
-  setHandler(statusQuery, status);
+  setHandler(externalEventSignal, (event) => state.notice(event));
+  setHandler(statusQuery, () => state.status());
   setHandler(
     decideUpdate,
     (d) => {
-      decision = { ...d, at: new Date().toISOString() };
-      return decision;
+      const recorded = { ...d, at: new Date().toISOString() };
+      if (state.stage === 'awaiting-revert-approval') state.revertDecision = recorded;
+      else state.decision = recorded;
+      return recorded;
     },
     {
       validator: (d) => {
-        if (decision) throw new Error(`Already ${decision.approved ? 'approved' : 'rejected'} by ${decision.userName} at ${decision.at}`);
-        if (stage !== 'awaiting-approval') throw new Error(`This run is not waiting for approval (stage: ${stage})`);
         if (!d.userId) throw new Error('A decision needs the deciding user');
+        const pending = state.stage === 'awaiting-approval' ? state.decision : state.stage === 'awaiting-revert-approval' ? state.revertDecision : null;
+        if (pending === null) throw new Error(`This run is not waiting for a decision (stage: ${state.stage})`);
+        if (pending) throw new Error(`Already ${pending.approved ? 'approved' : 'rejected'} by ${pending.userName} at ${pending.at}`);
       },
     },
   );
@@ -101,72 +55,110 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     { key: SERVICE, value: identity.service },
     { key: ERROR_TYPE, value: identity.errorType },
   ]);
-  enter('collecting');
+  state.enter('collecting');
+  const update = () => slack.updateSuggestion({ ref: state.slack!, status: state.status() });
+  const finish = async (stage: RunStatus['stage']) => {
+    state.enter(stage);
+    if (state.slack) {
+      await update();
+      await slack.replyInThread({ ref: state.slack, text: runSummary(state), dedupeKey: `summary-${runId}` });
+    }
+    return state.status();
+  };
 
   try {
     // 1. Logs: stack, URL, user and trace ids from Datadog. Without access, go on with the webhook's data.
     try {
-      const logs = await fetchOccurrenceLogs({ identity, query: logsQueryFor(identity, alert), alert, firstSeen: ledger.firstSeen, lastSeen: ledger.lastSeen });
-      ledger.enrich(logs.occurrences);
-      if (logs.truncated) notes.push(`Datadog returned more than ${logs.scanned} log events; only those were read.`);
+      const logs = await datadog.fetchOccurrenceLogs({ identity, query: logsQueryFor(identity, state.alert), alert: state.alert, firstSeen: state.ledger.firstSeen, lastSeen: state.ledger.lastSeen });
+      state.ledger.enrich(logs.occurrences);
+      if (logs.truncated) state.notes.push(`Datadog returned more than ${logs.scanned} log events; only those were read.`);
     } catch (err) {
-      if (!isActivityFailureOfType(err, 'DatadogAuthError')) throw err;
-      notes.push(`Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`);
+      if (!isFailureOfType(err, 'DatadogAuthError')) throw err;
+      state.notes.push(`Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`);
     }
-    previousRejections = await pastRejections({ workflowId, currentRunId: runId });
+    state.previousRejections = await temporal.pastRejections({ workflowId, currentRunId: runId });
 
     // 2. The repository at the deployed branch.
-    enter('cloning');
-    const checkout = await cloneRepository({ runKey: workflowId });
+    state.enter('cloning');
+    const checkout = await git.cloneRepository({ runKey: workflowId });
 
-    // 3. Claude Code explains the error and edits the clone; the diff is the suggestion.
-    enter('proposing');
-    fix = await proposeFix({
+    // 3. Claude Code explains the error and edits a clone; the diff is the suggestion.
+    state.enter('proposing');
+    state.fix = await proposeFix({
       runKey: workflowId,
       baseCommit: checkout.commit,
-      request: { identity, message: ledger.message || identity.normalizedMessage, samples: ledger.examples, previousRejections },
+      request: { identity, message: state.message(), samples: state.ledger.examples, previousRejections: state.previousRejections },
     });
 
     // 4. One Slack message per unique error; a human decides.
-    enter('awaiting-approval');
-    slackRef = await slack.postSuggestion({ status: status() });
-    await waitForDecision(settings.approvalTimeoutMs, settings.reminderIntervalMs, () => decision !== undefined, async (n, remainingMs) => {
-      await slack.replyInThread({ ref: slackRef!, text: reminderText(remainingMs), dedupeKey: `reminder-${n}` });
-    });
+    state.enter('awaiting-approval');
+    state.slack = await slack.postSuggestion({ status: state.status() });
+    await waitForDecision(state, () => state.decision !== undefined);
+    if (!state.decision) {
+      await slack.replyInThread({ ref: state.slack, text: 'No decision was made in time: this suggestion has expired. Rerun it from the CLI if it is still wanted.', dedupeKey: 'expired' });
+      return await finish('expired');
+    }
+    if (!state.decision.approved) return await finish('rejected');
+    state.enter('approved');
+    await update();
 
-    if (!decision) {
-      enter('expired');
-      await slack.updateSuggestion({ ref: slackRef, status: status() });
-      await slack.replyInThread({ ref: slackRef, text: 'No decision was made in time: this suggestion has expired. Rerun it from the CLI if it is still wanted.', dedupeKey: 'expired' });
-      return status();
-    }
-    if (!decision.approved) {
-      enter('rejected');
-      await slack.updateSuggestion({ ref: slackRef, status: status() });
-      return status();
-    }
-    enter('approved');
-    await slack.updateSuggestion({ ref: slackRef, status: status() });
-    return status();
+    // 5. The fix becomes a pull request: pushed by the pipeline, or opened by Cursor.
+    state.enter('opening-pr');
+    const pr = await openFixPullRequest(state);
+    if (!pr) return await finish('stalled');
+    state.pullRequest = pr;
+    await slack.replyInThread({ ref: state.slack, text: `Pull request opened: ${pr.url}`, dedupeKey: `pr-${pr.number}` });
+
+    // 6. Review and merge, tracked by webhook and by polling.
+    state.enter('awaiting-merge');
+    await update();
+    const merge = await waitForMerge(state);
+    if (merge === 'closed') return await finish('closed-unmerged');
+    if (merge === 'stalled') return await finish('stalled');
+
+    // 7. A successful deployment of the merge commit.
+    state.enter('awaiting-deploy');
+    await update();
+    state.deployment = await waitForDeployment(state);
+    if (!state.deployment) return await finish('stalled');
+
+    // 8. Did the error stop? Watch production for the same fingerprint.
+    state.enter('verifying');
+    await update();
+    state.verification = await verifyInProduction(state);
+    if (state.verification.verdict === 'verified-fixed') return await finish('verified-fixed');
+
+    // 9. It came back: say so, and revert after a second approval.
+    state.enter('awaiting-revert-approval');
+    await update();
+    await slack.replyInThread({ ref: state.slack, text: regressionText(state), dedupeKey: 'regressed' });
+    await waitForDecision(state, () => state.revertDecision !== undefined);
+    if (!state.revertDecision?.approved) return await finish('regressed');
+    state.revertPullRequest = await openRevertPullRequest(state);
+    if (state.revertPullRequest) await slack.replyInThread({ ref: state.slack, text: `Revert pull request opened: ${state.revertPullRequest.url}`, dedupeKey: 'revert-pr' });
+    return await finish(state.revertPullRequest ? 'reverted' : 'regressed');
   } catch (err) {
     if (isCancellation(err)) throw err;
-    failure = causeMessage(err);
-    log.error('run failed', { failure });
-    enter('failed');
+    const failedAt = state.stage;
+    state.failure = causeMessage(err);
+    log.error('run failed', { failure: state.failure, stage: failedAt });
+    state.enter('failed');
     // On-call hears about a failed run in the same place as a successful one.
-    await (slackRef ? slack.updateSuggestion({ ref: slackRef, status: status() }) : slack.postSuggestion({ status: status() })).catch(() => undefined);
-    throw ApplicationFailure.create({ type: 'PipelineFailed', message: `Run failed at ${timeline.at(-2)?.stage ?? 'start'}: ${failure}`, nonRetryable: true, cause: err as Error });
+    await (state.slack ? update() : slack.postSuggestion({ status: state.status() })).catch(() => undefined);
+    throw ApplicationFailure.create({ type: 'PipelineFailed', message: `Run failed at ${failedAt}: ${state.failure}`, nonRetryable: true, cause: err as Error });
   }
 }
 
-/** Waits up to `timeoutMs` for `decided`, calling `remind` every `intervalMs` meanwhile. */
-async function waitForDecision(timeoutMs: number, intervalMs: number, decided: () => boolean, remind: (n: number, remainingMs: number) => Promise<void>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** Waits up to APPROVAL_TIMEOUT for a decision, reminding in the thread every APPROVAL_REMINDER_INTERVAL. */
+async function waitForDecision(state: RunState, decided: () => boolean): Promise<void> {
+  const { approvalTimeoutMs, reminderIntervalMs } = state.settings;
+  const deadline = Date.now() + approvalTimeoutMs;
   for (let n = 1; ; n++) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return;
-    if (await condition(decided, Math.min(intervalMs, remaining))) return;
-    if (deadline - Date.now() > 0) await remind(n, deadline - Date.now());
+    if (await condition(decided, Math.min(reminderIntervalMs, remaining))) return;
+    const left = deadline - Date.now();
+    if (left > 0) await slack.replyInThread({ ref: state.slack!, text: reminderText(left), dedupeKey: `reminder-${state.stage}-${n}` });
   }
 }
 
@@ -176,7 +168,17 @@ function reminderText(remainingMs: number): string {
   return `Reminder: this fix is waiting for a decision (Approve or Reject above). It expires in ${left}.`;
 }
 
-function isActivityFailureOfType(err: unknown, type: string): boolean {
+function regressionText(state: RunState): string {
+  const v = state.verification!;
+  const samples = v.samples.map((o) => `• ${o.at} ${o.message.slice(0, 200)}${o.url ? ` (${o.url})` : ''}`).join('\n');
+  return [
+    `The error came back after the deploy: ${v.recurrences} occurrence(s) between ${v.from} and ${v.to} (${v.ratePerHourAfter}/h after, ${v.ratePerHourBefore}/h before).`,
+    samples,
+    'Approve the revert above to open a pull request that takes the fix back out, or keep the fix.',
+  ].filter(Boolean).join('\n');
+}
+
+function isFailureOfType(err: unknown, type: string): boolean {
   return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
 

@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Decision, OccurrenceBatch, RecordedDecision } from './types';
+import type { Decision, ExternalEvent, OccurrenceBatch, RecordedDecision } from './types';
 import type { RunStatus } from './bugfix-status';
 
 /**
@@ -10,8 +10,14 @@ import type { RunStatus } from './bugfix-status';
 /** New sightings of the run's error; sent with signal-with-start by the Datadog webhook. */
 export const occurrencesSignal = defineSignal<[OccurrenceBatch]>('occurrences');
 
-/** The human decision from a Slack button or the CLI. Rejected (validator) when already decided or not awaiting. */
+/**
+ * The human decision from a Slack button or the CLI: on the fix while it awaits approval,
+ * on a revert after a regression. Rejected (validator) when nothing awaits a decision.
+ */
 export const decideUpdate = defineUpdate<RecordedDecision, [Decision]>('decide');
+
+/** GitHub or Cursor told the ingress something about this run (webhook): look again now rather than at the next poll. */
+export const externalEventSignal = defineSignal<[ExternalEvent]>('externalEvent');
 
 /** Everything the Slack message, the CLI and the Web UI show about a run. */
 export const statusQuery = defineQuery<RunStatus>('status');

@@ -7,5 +7,8 @@ export const STAGE = defineSearchAttributeKey('BugfixStage', SearchAttributeType
 export const ERROR_TYPE = defineSearchAttributeKey('BugfixErrorType', SearchAttributeType.KEYWORD);
 export const OCCURRENCES = defineSearchAttributeKey('BugfixOccurrences', SearchAttributeType.INT);
 export const COST_USD = defineSearchAttributeKey('BugfixCostUsd', SearchAttributeType.DOUBLE);
+/** The fix's pull request URL, and its merge commit: how a GitHub webhook finds its run. */
+export const PULL_REQUEST = defineSearchAttributeKey('BugfixPullRequest', SearchAttributeType.KEYWORD);
+export const MERGE_COMMIT = defineSearchAttributeKey('BugfixMergeCommit', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [FINGERPRINT, SERVICE, STAGE, ERROR_TYPE, OCCURRENCES, COST_USD] as const;
+export const ALL_SEARCH_ATTRIBUTES = [FINGERPRINT, SERVICE, STAGE, ERROR_TYPE, OCCURRENCES, COST_USD, PULL_REQUEST, MERGE_COMMIT] as const;

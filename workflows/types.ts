@@ -110,9 +110,72 @@ export type Stage =
   | 'proposing'
   | 'awaiting-approval'
   | 'approved'
+  | 'opening-pr'
+  | 'awaiting-merge'
+  | 'awaiting-deploy'
+  | 'verifying'
+  | 'awaiting-revert-approval'
+  // Final stages:
   | 'rejected'
   | 'expired'
-  | 'failed';
+  | 'failed'
+  | 'closed-unmerged'
+  | 'stalled'
+  | 'verified-fixed'
+  | 'regressed'
+  | 'reverted';
+
+export const FINAL_STAGES: readonly Stage[] = ['rejected', 'expired', 'failed', 'closed-unmerged', 'stalled', 'verified-fixed', 'regressed', 'reverted'];
+
+/** How an approved fix becomes a pull request (FIX_APPLY_MODE). */
+export type ApplyMode = 'direct' | 'cursor-api' | 'cursor-slack';
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  branch: string;
+  openedBy: string;
+  /** Who asked Cursor in the Slack thread (cursor-slack mode). */
+  requestedBy?: string;
+  mergedAt?: string;
+  mergedBy?: string;
+  mergeCommitSha?: string;
+  closedAt?: string;
+  closedBy?: string;
+}
+
+export interface ReviewRef {
+  user?: string;
+  state: string;
+  body: string;
+  submittedAt?: string;
+}
+
+export interface DeploymentRef {
+  id: number;
+  environment: string;
+  sha: string;
+  url?: string;
+  at: string;
+}
+
+export interface Verification {
+  from: string;
+  to: string;
+  /** Sightings of this fingerprint after the deploy. */
+  recurrences: number;
+  samples: Occurrence[];
+  ratePerHourBefore: number;
+  ratePerHourAfter: number;
+  verdict: 'verified-fixed' | 'regressed';
+}
+
+/** Something GitHub or Cursor told the ingress about this run: wakes the waiting step early. */
+export interface ExternalEvent {
+  source: 'github' | 'cursor';
+  kind: string;
+  detail?: string;
+}
 
 /** Where the suggestion lives in Slack, so later stages update it and reply in its thread. */
 export interface SlackMessageRef {

@@ -8,6 +8,8 @@ export interface FetchOccurrenceLogsInput {
   alert?: AlertContext | undefined;
   firstSeen: string;
   lastSeen: string;
+  /** An explicit window (verification after a deploy); otherwise the alert's, or around the sightings. */
+  window?: { from: string; to: string } | undefined;
 }
 
 export interface FetchOccurrenceLogsResult {
@@ -25,7 +27,7 @@ export async function fetchOccurrenceLogs(
   search: (params: SearchErrorLogsParams) => Promise<SearchErrorLogsResult>,
   input: FetchOccurrenceLogsInput,
 ): Promise<FetchOccurrenceLogsResult> {
-  const window = input.alert ?? windowAround(input.firstSeen, input.lastSeen);
+  const window = input.window ?? input.alert ?? windowAround(input.firstSeen, input.lastSeen);
   const result = await search({ query: input.query, from: window.from, to: window.to, maxEvents: 1000 });
   const occurrences = result.events.filter((e) => sameError(e, input.identity)).map(toOccurrence);
   return { occurrences, scanned: result.events.length, truncated: result.truncated };

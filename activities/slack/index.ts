@@ -8,6 +8,7 @@ import { replyInThread } from './reply-in-thread';
 import { resolveChannelId } from './resolve-channel';
 import { respondToAction, type ActionResponse } from './respond';
 import { updateSuggestion } from './update-suggestion';
+import { threadReplies, type ThreadReply } from './thread-replies';
 import type { SuggestionView } from './suggestion-blocks';
 
 export type { SuggestionView, SuggestionState } from './suggestion-blocks';
@@ -43,6 +44,9 @@ export function createSlackActivities(config: Config['slack']) {
     },
     async replyInThread(input: { ref: SlackMessageRef; text: string; dedupeKey?: string }): Promise<SlackMessageRef> {
       return replyInThread(slack(), input.ref, input.text, input.dedupeKey);
+    },
+    async threadReplies(input: { ref: SlackMessageRef }): Promise<ThreadReply[]> {
+      return threadReplies(slack(), input.ref);
     },
     async respondToAction(input: ActionResponse & { responseUrl: string }): Promise<void> {
       const { responseUrl, ...response } = input;

@@ -7,7 +7,9 @@ export type SuggestionState =
   | { kind: 'approved'; by: string; at: string }
   | { kind: 'rejected'; by: string; at: string; reason?: string }
   | { kind: 'expired'; at: string }
-  | { kind: 'failed'; reason: string };
+  | { kind: 'failed'; reason: string }
+  /** The fix shipped but the error came back: the same buttons now decide on a revert. */
+  | { kind: 'revert-awaiting'; recurrences: number };
 
 /** Everything the approval message shows; plain data so a workflow can hand it to an activity. */
 export interface SuggestionView {
@@ -30,6 +32,8 @@ export interface SuggestionView {
   fix?: FixSuggestion;
   /** Caveats shown to the reviewer, e.g. a data source that was unavailable. */
   notes: string[];
+  /** What happened after approval (pull request, merge, deploy, verification), oldest first. */
+  progress?: { text: string; url?: string }[];
   state: SuggestionState;
 }
 
@@ -64,6 +68,7 @@ export function suggestionBlocks(view: SuggestionView): { text: string; blocks: 
   blocks.push(...fixBlocks(view.fix));
   if (view.notes.length) blocks.push(context(view.notes.map((n) => `:warning: ${escapeText(n)}`)));
   blocks.push(context([`${link(view.runUrl, 'View run in Temporal')} · \`${escapeInlineCode(clip(view.workflowId, 200))}\``]));
+  if (view.progress?.length) blocks.push(context(view.progress.slice(-SLACK_LIMITS.contextElements).map((p) => (p.url ? link(p.url, clip(p.text, 300)) : escapeText(p.text)))));
   blocks.push(stateBlock(view));
   return { text: clip(fallbackText(view), 3000), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }
@@ -77,6 +82,7 @@ function fallbackText(view: SuggestionView): string {
     rejected: 'rejected',
     expired: 'expired',
     failed: 'failed',
+    'revert-awaiting': 'regressed, revert awaiting approval',
   };
   return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${status[view.state.kind]}`;
 }
@@ -165,5 +171,14 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
       return context([`:hourglass: Expired at ${slackDate(s.at)} without a decision`]);
     case 'failed':
       return context([`:warning: Failed: ${escapeText(s.reason)}`]);
+    case 'revert-awaiting':
+      return {
+        type: 'actions',
+        block_id: DECISION_BLOCK_ID,
+        elements: [
+          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'danger', value: view.workflowId, text: { type: 'plain_text', text: 'Approve revert' } },
+          { type: 'button', action_id: REJECT_ACTION_ID, value: view.workflowId, text: { type: 'plain_text', text: 'Keep the fix' } },
+        ],
+      };
   }
 }

@@ -24,6 +24,14 @@ export function runSettings(config: Config): RunSettings {
     claudeTimeoutMs: config.claude.timeoutMs,
     temporalUiUrl: config.temporal.uiUrl,
     namespace: config.temporal.namespace,
+    applyMode: config.fix.applyMode,
+    baseBranch: config.git.branch,
+    deployEnvironment: config.github.deployEnvironment,
+    prWaitTimeoutMs: config.tracking.prWaitTimeoutMs,
+    deployTimeoutMs: config.tracking.deployTimeoutMs,
+    verifyWindowMs: config.tracking.verifyWindowMs,
+    pollIntervalMs: config.tracking.pollIntervalMs,
+    maxPollIntervalMs: config.tracking.maxPollIntervalMs,
   };
 }
 

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,11 +8,15 @@ import { startPipeline, type Pipeline } from './pipeline';
 import { startDatadogFake, type DatadogFake, type DatadogFakeOptions } from '../fakes/datadog-fake';
 import { SlackFake } from '../fakes/slack-fake';
 import { startGitServer, type GitServer } from '../fakes/git-server';
+import { startGitHubFake } from '../fakes/github-fake';
+import { CursorFake, type CursorFakeOptions } from '../fakes/cursor-fake';
 import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
 import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
 import type { RunStatus } from '../../workflows/bugfix-status';
 import type { Stage } from '../../workflows/types';
+
+export type GitHubFake = Awaited<ReturnType<typeof startGitHubFake>>;
 
 export const WEBHOOK_TOKEN = 'dd-webhook-token-for-tests';
 export const SIGNING_SECRET = 'slack-signing-secret-for-tests';
@@ -18,8 +24,13 @@ export const SLACK_CHANNEL = 'C0BUGS0001';
 export const SERVICE = 'shop-api';
 const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
 
+export const GITHUB_WEBHOOK_SECRET = 'github-webhook-secret-for-tests';
+export const CURSOR_WEBHOOK_SECRET = 'cursor-webhook-secret-for-tests-0123456789abcdef';
+
 export interface E2E {
   pipeline: Pipeline;
+  github: GitHubFake;
+  cursor: CursorFake;
   datadog: DatadogFake;
   slack: SlackFake;
   git: GitServer;
@@ -34,14 +45,20 @@ export interface E2E {
 }
 
 /** The whole first half of the pipeline with every outside system faked on loopback and Temporal real. */
-export async function startE2E(opts: { env?: Record<string, string>; script?: FakeTurn[]; turnDelayMs?: number; worker?: boolean; datadog?: DatadogFakeOptions } = {}): Promise<E2E> {
-  const [datadog, slack, git, anthropic] = await Promise.all([
+export async function startE2E(
+  opts: { env?: Record<string, string>; script?: FakeTurn[]; turnDelayMs?: number; worker?: boolean; datadog?: DatadogFakeOptions; cursor?: CursorFakeOptions } = {},
+): Promise<E2E> {
+  const [datadog, slack, git, anthropic, cursor] = await Promise.all([
     startDatadogFake(opts.datadog),
     SlackFake.start(),
     startGitServer(),
     startAnthropicFake(opts.script ?? scriptedFixTurns(), { byConversation: true, ...(opts.turnDelayMs ? { turnDelayMs: opts.turnDelayMs } : {}) }),
+    CursorFake.start(opts.cursor),
   ]);
   const repoUrl = await git.createBareRepo('shop-api', await readTree(path.join(fixtures, 'sample-repo')));
+  const github = await startGitHubFake({ owner: 'acme', repo: 'shop-api', bareRepoPath: git.repoPath('shop-api') });
+  // Cursor calls back on the public URL, so the API's port is chosen before it starts.
+  const port = await freePort();
   const pipeline = await startPipeline(
     {
       DATADOG_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
@@ -61,6 +78,20 @@ export async function startE2E(opts: { env?: Record<string, string>; script?: Fa
       CLAUDE_TIMEOUT: '90s',
       APPROVAL_TIMEOUT: '10m',
       APPROVAL_REMINDER_INTERVAL: '5m',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_TOKEN: github.token,
+      GITHUB_REPOSITORY: 'acme/shop-api',
+      GITHUB_WEBHOOK_SECRET,
+      CURSOR_API_URL: cursor.apiUrl,
+      CURSOR_API_KEY: cursor.apiKey,
+      CURSOR_WEBHOOK_SECRET,
+      POLL_INTERVAL: '300ms',
+      POLL_MAX_INTERVAL: '2s',
+      PR_WAIT_TIMEOUT: '2m',
+      DEPLOY_TIMEOUT: '2m',
+      VERIFY_WINDOW: '2s',
       ...opts.env,
     },
     { worker: opts.worker ?? true },
@@ -68,7 +99,7 @@ export async function startE2E(opts: { env?: Record<string, string>; script?: Fa
 
   const post = (url: string, body: string, headers: Record<string, string>) => fetch(url, { method: 'POST', body, headers });
   const e2e: E2E = {
-    pipeline, datadog, slack, git, anthropic,
+    pipeline, datadog, slack, git, anthropic, github, cursor,
     sendAlert: (payload, token = WEBHOOK_TOKEN) =>
       post(`${pipeline.apiUrl}/webhooks/datadog`, JSON.stringify(payload), { 'content-type': 'application/json', authorization: `Bearer ${token}` }),
     async click(action, workflowId, user = { id: 'U0APPROVER', name: 'alice' }, timestamp) {
@@ -104,7 +135,8 @@ export async function startE2E(opts: { env?: Record<string, string>; script?: Fa
     waitForStage: (workflowId, stage, timeoutMs) => e2e.waitFor(workflowId, (s) => s.stage === stage, timeoutMs),
     async close() {
       await pipeline.close();
-      await Promise.all([datadog.close(), slack.close(), git.close(), anthropic.close()]);
+      await Promise.all([datadog.close(), slack.close(), github.close(), cursor.close(), anthropic.close()]);
+      await git.close();
     },
   };
   return e2e;
@@ -133,6 +165,14 @@ export function alertPayload(o: { id: string; message?: string; service?: string
     link: 'https://app.datadoghq.com/monitors/98765',
     logs_sample: { columns: ['service', 'count'], label: 'Logs', rows: [{ items: [o.service ?? SERVICE, '1'], message }] },
   };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
 
 async function readTree(dir: string, prefix = ''): Promise<Record<string, string>> {

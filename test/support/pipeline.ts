@@ -40,7 +40,7 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'bugfix-work-'));
   const file = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as unknown;
   const fullEnv = Object.fromEntries(
-    Object.entries({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, PORT: '0', GIT_CACHE_DIR: path.join(workRoot, 'repos'), ...env }).filter(
+    Object.entries({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, PORT: '0', HOST: '127.0.0.1', GIT_CACHE_DIR: path.join(workRoot, 'repos'), ...env }).filter(
       (kv): kv is [string, string] => kv[1] !== undefined,
     ),
   );

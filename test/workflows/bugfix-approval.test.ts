@@ -5,14 +5,14 @@ import type { RunStatus } from '../../workflows/bugfix-status';
 
 interface Accepted { deliveryId: string; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
 
-describe('first half: Datadog alert to a fix approved in Slack', () => {
+describe('the whole pipeline, direct mode: Datadog alert to a fix verified in production', () => {
   let e: E2E;
   beforeAll(async () => {
     e = await startE2E();
   });
   afterAll(() => e?.close());
 
-  it('runs alert -> logs -> clone -> Claude fix -> Slack -> approval on the real server', async () => {
+  it('alert -> logs -> clone -> Claude fix -> Slack approval -> PR -> merge -> deploy -> verified', async () => {
     e.datadog.addLog({
       service: SERVICE,
       message: sampleStackTrace,
@@ -43,16 +43,38 @@ describe('first half: Datadog alert to a fix approved in Slack', () => {
     expect(blocks).toContain(e.pipeline.config.temporal.uiUrl);
 
     expect((await e.click('approve', workflowId)).status).toBe(200);
-    const approved = await e.waitForStage(workflowId, 'approved');
-    expect(approved.decision).toMatchObject({ approved: true, userId: 'U0APPROVER', userName: 'alice', via: 'slack' });
-    const result = (await e.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
-    expect(result.stage).toBe('approved');
-    await expect.poll(() => JSON.stringify(e.slack.messages(SLACK_CHANNEL)[0]?.blocks)).toContain('Approved by');
+    const merging = await e.waitForStage(workflowId, 'awaiting-merge');
+    expect(merging.decision).toMatchObject({ approved: true, userId: 'U0APPROVER', userName: 'alice', via: 'slack' });
+    expect(JSON.stringify(e.slack.messages(SLACK_CHANNEL)[0]?.blocks)).toContain('Approved by');
     expect(e.slack.messages(SLACK_CHANNEL)).toHaveLength(1);
+
+    // Second half, direct mode: the pipeline pushed a branch and opened the PR itself.
+    const pr = merging.pullRequest!;
+    expect(pr.branch).toMatch(/^bugfix\//);
+    const opened = await e.github.pull(pr.number);
+    expect(opened.body).toContain(`Bugfix-Run: ${workflowId}`);
+    expect(opened.body).toContain(merging.runUrl);
+    await e.github.mergePullRequest(pr.number, { by: 'carol' });
+    const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
+    expect(merged.pullRequest).toMatchObject({ mergedBy: 'carol', mergeCommitSha: await e.git.headOf('shop-api') });
+    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+
+    const result = (await e.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
+    expect(result.stage).toBe('verified-fixed');
+    expect(result.verification).toMatchObject({ recurrences: 0, verdict: 'verified-fixed' });
+    expect(result.timeline.map((t) => t.stage)).toEqual([
+      'collecting', 'cloning', 'proposing', 'awaiting-approval', 'approved', 'opening-pr', 'awaiting-merge', 'awaiting-deploy', 'verifying', 'verified-fixed',
+    ]);
+    const final = e.slack.messages(SLACK_CHANNEL)[0]!;
+    expect(JSON.stringify(final.blocks)).toContain('Verified fixed');
+    const summary = e.slack.replies(final.ts).at(-1)!.text!;
+    expect(summary).toMatch(/Run ended: \*verified-fixed\*/);
+    expect(summary).toMatch(/suggestion \+\d+s · approval \+\d+s · merge \+\d+s · deploy \+\d+s · verified \+\d+s/);
+    expect(summary).toContain(pr.url);
 
     const described = await e.pipeline.client.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toEqual(
-      expect.arrayContaining([['BugfixStage', 'approved'], ['BugfixService', SERVICE], ['BugfixFingerprint', accepted.workflows[0]!.fingerprint]]),
+      expect.arrayContaining([['BugfixStage', 'verified-fixed'], ['BugfixService', SERVICE], ['BugfixFingerprint', accepted.workflows[0]!.fingerprint], ['BugfixPullRequest', pr.url]]),
     );
   }, 150_000);
 });

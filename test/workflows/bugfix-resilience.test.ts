@@ -65,7 +65,7 @@ describe('Slack failing mid-run', () => {
     expect(e.slack.callCount('chat.postMessage')).toBe(1);
     expect(e.slack.callCount('chat.update')).toBeGreaterThanOrEqual(1);
     await e.click('approve', workflowId);
-    await e.pipeline.client.workflow.getHandle(workflowId).result();
+    await e.waitForStage(workflowId, 'awaiting-merge');
     expect(e.slack.messages(SLACK_CHANNEL)).toHaveLength(1);
     expect(JSON.stringify(e.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toContain('Approved by');
   }, 120_000);

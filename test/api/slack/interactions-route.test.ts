@@ -46,7 +46,7 @@ describe('POST /slack/interactions', () => {
 
     const [a, b] = await Promise.all([e.click('approve', workflowId), e.click('approve', workflowId, { id: 'U0LEAD', name: 'lead' })]);
     expect([a.status, b.status]).toEqual([200, 200]);
-    const approved = await e.waitForStage(workflowId, 'approved');
+    const approved = await e.waitFor(workflowId, (st) => st.decision !== undefined);
     const loser = approved.decision!.userId === 'U0APPROVER' ? 'U0LEAD' : 'U0APPROVER';
     await expect.poll(() => e.slack.responses(`${workflowId}-${loser}`).length).toBe(1);
     expect(e.slack.responses(`${workflowId}-${loser}`)[0]!.body.text).toMatch(/Already approved by/);

@@ -1,0 +1,35 @@
+import express, { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../infra/config/load-config';
+import { HttpError } from '../http/http-error';
+import { verifyCursorSignature } from './verify-signature';
+import { notifyRuns } from '../webhook-runs';
+
+/**
+ * POST /webhooks/cursor?workflowId=…: Cursor's signed `statusChange` for an agent this
+ * pipeline launched (the launch put the run's id in the URL). It wakes the run, which
+ * then reads the agent's status itself.
+ */
+export function cursorWebhookRoute({ client, config, log }: { client: Client; config: Config; log: (e: Record<string, unknown>) => void }): Router {
+  const router = Router();
+  router.post('/webhooks/cursor', express.raw({ type: () => true, limit: '1mb' }), async (req, res, next) => {
+    try {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const check = verifyCursorSignature(config.cursor.webhookSecret, raw, req.get('x-webhook-signature'));
+      if (!check.ok) throw new HttpError(401, 'invalid_signature', `Cursor webhook rejected: ${check.reason}`);
+      let body: { status?: string; id?: string };
+      try {
+        body = JSON.parse(raw.toString('utf8')) as { status?: string; id?: string };
+      } catch {
+        throw new HttpError(400, 'malformed_json', 'Body is not valid JSON');
+      }
+      const workflowId = typeof req.query.workflowId === 'string' ? req.query.workflowId : undefined;
+      const delivered = workflowId ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: body.status ?? 'statusChange', ...(body.id ? { detail: body.id } : {}) }) : [];
+      log({ msg: 'cursor webhook', agent: body.id, status: body.status, delivered });
+      res.status(202).json({ delivered, ignored: delivered.length === 0 });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,50 @@
+import express, { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../infra/config/load-config';
+import { HttpError } from '../http/http-error';
+import { verifyGitHubSignature } from './verify-signature';
+import { notifyRuns, runsWith, workflowIdFromMarker } from '../webhook-runs';
+
+interface GitHubPayload {
+  action?: string;
+  pull_request?: { html_url?: string; body?: string | null; head?: { ref?: string } };
+  deployment?: { sha?: string; environment?: string };
+  deployment_status?: { state?: string };
+}
+
+/**
+ * POST /webhooks/github: `pull_request`, `pull_request_review` and `deployment_status` wake
+ * the run they belong to (by the PR's `Bugfix-Run:` marker, its URL, or the deployed merge
+ * commit). The run re-reads GitHub itself, so a webhook is a hint, never the source of truth.
+ */
+export function githubWebhookRoute({ client, config, log }: { client: Client; config: Config; log: (e: Record<string, unknown>) => void }): Router {
+  const router = Router();
+  router.post('/webhooks/github', express.raw({ type: () => true, limit: '2mb' }), async (req, res, next) => {
+    try {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const check = await verifyGitHubSignature(config.github.webhookSecret, raw, req.get('x-hub-signature-256'));
+      if (!check.ok) throw new HttpError(401, 'invalid_signature', `GitHub webhook rejected: ${check.reason}`);
+      const event = req.get('x-github-event') ?? '';
+      let payload: GitHubPayload;
+      try {
+        payload = JSON.parse(raw.toString('utf8')) as GitHubPayload;
+      } catch {
+        throw new HttpError(400, 'malformed_json', 'Body is not valid JSON');
+      }
+
+      let runs: string[] = [];
+      if ((event === 'pull_request' || event === 'pull_request_review') && payload.pull_request) {
+        const marked = workflowIdFromMarker(payload.pull_request.body);
+        runs = marked ? [marked] : payload.pull_request.html_url ? await runsWith(client, 'BugfixPullRequest', payload.pull_request.html_url) : [];
+      } else if (event === 'deployment_status' && payload.deployment?.sha) {
+        runs = await runsWith(client, 'BugfixMergeCommit', payload.deployment.sha);
+      }
+      const delivered = await notifyRuns(client, runs, { source: 'github', kind: `${event}.${payload.action ?? payload.deployment_status?.state ?? ''}` });
+      log({ msg: 'github webhook', event, action: payload.action, delivered });
+      res.status(202).json({ event, delivered, ignored: delivered.length === 0 });
+    } catch (err) {
+      next(err);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,32 @@
+import type { Client } from '@temporalio/client';
+import { externalEventSignal } from '../workflows/messages';
+import type { ExternalEvent } from '../workflows/types';
+
+const MARKER = /Bugfix-Run:\s*([A-Za-z0-9_.:-]+)/;
+
+/** The workflow id a pull request body names with its `Bugfix-Run:` line. */
+export function workflowIdFromMarker(text: string | null | undefined): string | undefined {
+  return text ? MARKER.exec(text)?.[1] : undefined;
+}
+
+/** Runs whose keyword search attribute has this value (visibility is eventually consistent: polling covers the gap). */
+export async function runsWith(client: Client, attribute: string, value: string): Promise<string[]> {
+  const ids: string[] = [];
+  const escaped = value.replace(/["\\]/g, '\\$&');
+  for await (const w of client.workflow.list({ query: `${attribute} = "${escaped}" AND ExecutionStatus = "Running"` })) ids.push(w.workflowId);
+  return ids;
+}
+
+/** Wakes each run; a run that has ended meanwhile is skipped, not an error. */
+export async function notifyRuns(client: Client, workflowIds: string[], event: ExternalEvent): Promise<string[]> {
+  const delivered: string[] = [];
+  for (const id of new Set(workflowIds)) {
+    try {
+      await client.workflow.getHandle(id).signal(externalEventSignal, event);
+      delivered.push(id);
+    } catch {
+      // not found or already closed: nothing waits for this event
+    }
+  }
+  return delivered;
+}

@@ -1,0 +1,130 @@
+/**
+ * The outside world of the demo, all on 127.0.0.1: the same fakes the tests use (real wire
+ * formats, so the production clients talk to them unchanged), seeded with one production bug.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startDatadogFake, type DatadogFake } from '../../test/fakes/datadog-fake';
+import { SlackFake } from '../../test/fakes/slack-fake';
+import { startGitServer, type GitServer } from '../../test/fakes/git-server';
+import { startAnthropicFake, type AnthropicFake } from '../../test/fakes/anthropic-fake';
+import { sampleErrorMessage, sampleStackTrace, scriptedFixTurns } from '../../test/fakes/scripted-fix';
+import { repoRoot } from '../config/read-config';
+
+export const SERVICE = 'shop-api';
+export const SLACK_CHANNEL = 'C0BUGS0001';
+export const WEBHOOK_TOKEN = 'demo-datadog-webhook-token';
+export const SIGNING_SECRET = 'demo-slack-signing-secret';
+export const APPROVER = { id: 'U0DEMOAPPROVER', name: 'demo-approver' };
+
+export interface DemoFakes {
+  datadog: DatadogFake;
+  slack: SlackFake;
+  git: GitServer;
+  anthropic: AnthropicFake;
+  repoUrl: string;
+  /** Environment variables that point the service at the fakes. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startFakes(): Promise<DemoFakes> {
+  const [datadog, slack, git, anthropic] = await Promise.all([
+    startDatadogFake(),
+    SlackFake.start({ channels: [{ id: SLACK_CHANNEL, name: 'bugs' }] }),
+    startGitServer(),
+    // A short pause per turn so the narration shows the model working, as a real one would.
+    startAnthropicFake(scriptedFixTurns(), { byConversation: true, turnDelayMs: 300 }),
+  ]);
+  const close = async () => {
+    await Promise.all([datadog.close(), slack.close(), git.close(), anthropic.close()]);
+  };
+  try {
+    const repoUrl = await git.createBareRepo(SERVICE, await readTree(path.join(repoRoot, 'test/fixtures/sample-repo')));
+    seedLogs(datadog);
+    const env = {
+      DATADOG_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
+      DATADOG_API_URL: datadog.url,
+      DATADOG_API_KEY: datadog.apiKey,
+      DATADOG_APP_KEY: datadog.appKey,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_API_URL: slack.apiUrl,
+      SLACK_CHANNEL,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      APPROVER_SLACK_USER_IDS: APPROVER.id,
+      GIT_REPO_URL: repoUrl,
+      GIT_BRANCH: 'main',
+      ANTHROPIC_BASE_URL: anthropic.url,
+      ANTHROPIC_API_KEY: 'sk-ant-demo-offline',
+    };
+    return { datadog, slack, git, anthropic, repoUrl, env, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Production logs around the alert: two sightings of the bug and one unrelated error the run must leave out. */
+function seedLogs(datadog: DatadogFake): void {
+  const now = Date.now();
+  const sighting = (secondsAgo: number, user: string, url: string, trace: string, host: string) =>
+    datadog.addLog({
+      timestamp: now - secondsAgo * 1000,
+      service: SERVICE,
+      host,
+      message: sampleStackTrace,
+      tags: ['env:prod', 'version:1.4.2', 'team:checkout'],
+      attributes: {
+        error: { kind: 'TypeError', message: sampleErrorMessage.replace(/^TypeError: /, ''), stack: sampleStackTrace },
+        http: { method: 'POST', url, status_code: 500 },
+        usr: { id: user },
+        dd: { trace_id: trace, span_id: '1803446109238845512' },
+        logger: { name: 'shop-api.http' },
+      },
+    });
+  sighting(95, 'guest-5521', 'https://shop.example.com/checkout?cart=8812', '4920418392816470123', 'shop-api-7d9f8-x2k4p');
+  sighting(40, 'guest-7310', 'https://shop.example.com/checkout?cart=9034', '1184730265512093847', 'shop-api-7d9f8-q8m2z');
+  datadog.addLog({
+    timestamp: now - 70_000,
+    service: SERVICE,
+    host: 'shop-api-7d9f8-x2k4p',
+    message: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+    tags: ['env:prod', 'version:1.4.2'],
+    attributes: { error: { kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379' } },
+  });
+}
+
+/** A Datadog webhook as the project's template renders it for a log monitor that fired. */
+export function alertPayload(id: string): object {
+  const now = Date.now();
+  return {
+    id,
+    event_type: 'log_alert',
+    title: `[Triggered] Errors in ${SERVICE}`,
+    body: '%%%\nMore than 5 errors in the last 5 minutes\n%%%',
+    date: String(now),
+    last_updated: String(now),
+    org: { id: '1234', name: 'Acme' },
+    alert: {
+      id: '98765',
+      transition: 'Triggered',
+      query: `logs("service:${SERVICE} status:error").index("*").rollup("count").last("5m") > 5`,
+      scope: `service:${SERVICE}`,
+      cycle_key: '5551234',
+      status: 'Alert',
+    },
+    tags: `env:prod,service:${SERVICE},team:checkout`,
+    link: 'https://app.datadoghq.com/monitors/98765',
+    logs_sample: { columns: ['service', 'count'], label: 'Logs', rows: [{ items: [SERVICE, '1'], message: sampleStackTrace }] },
+  };
+}
+
+async function readTree(dir: string, prefix = ''): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) Object.assign(files, await readTree(path.join(dir, entry.name), rel));
+    else files[rel] = await readFile(path.join(dir, entry.name), 'utf8');
+  }
+  return files;
+}

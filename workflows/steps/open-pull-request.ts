@@ -1,0 +1,116 @@
+import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import type { RunState } from '../run-state';
+import type { PullRequestRef } from '../types';
+import { cursor, github, git, slack } from './stubs';
+import { pollUntil } from './poll';
+
+const CURSOR_DONE = ['FINISHED', 'ERROR', 'EXPIRED', 'STOPPED'];
+
+/** The line every pull request of this run carries, so webhooks and look-ups find the run. */
+export const markerFor = (workflowId: string) => `Bugfix-Run: ${workflowId}`;
+
+/** Branches and agents are per run: a rerun of the same error never reuses an earlier run's. */
+function runKey(): { workflowId: string; key: string } {
+  const { workflowId, runId } = workflowInfo();
+  return { workflowId, key: `${workflowId}-${runId.slice(0, 8)}` };
+}
+
+/**
+ * Turns the approved fix into a pull request, the way FIX_APPLY_MODE says. Returns undefined
+ * when nobody opened one within PR_WAIT_TIMEOUT (Cursor in Slack never answered).
+ */
+export async function openFixPullRequest(state: RunState): Promise<PullRequestRef | undefined> {
+  const { workflowId, key } = runKey();
+  const fix = state.fix!;
+  const marker = markerFor(workflowId);
+  const { identity } = state.input;
+
+  switch (state.settings.applyMode) {
+    case 'direct': {
+      const branch = `bugfix/${key}`;
+      await git.pushFixBranch({ runKey: key, branch, diff: fix.diff, commitMessage: `Fix ${identity.errorType} in ${identity.service}\n\n${marker}` });
+      const pr = await github.openPullRequest({ head: branch, base: state.settings.baseBranch, title: `Fix ${identity.errorType} in ${identity.service}`.slice(0, 200), body: pullRequestBody(state, marker), marker });
+      return { number: pr.number, url: pr.url, branch, openedBy: pr.author ?? 'pipeline' };
+    }
+
+    case 'cursor-api': {
+      const launched = await cursor.launchFixAgent({
+        workflowId,
+        runKey: key,
+        ref: state.settings.baseBranch,
+        prompt: { fix: { workflowId, runUrl: state.status().runUrl, identity, message: state.message(), occurrences: state.ledger.examples, totalOccurrences: state.ledger.count, explanation: fix.explanation, diff: fix.diff, baseCommit: fix.baseCommit, marker } },
+      });
+      await slack.replyInThread({ ref: state.slack!, text: `Cursor agent ${launched.id} is applying the fix${launched.url ? `: ${launched.url}` : ''}.`, dedupeKey: 'cursor-launched' });
+      const agent = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
+        const a = await cursor.getAgent({ id: launched.id });
+        return CURSOR_DONE.includes(a.status) ? a : undefined;
+      });
+      if (!agent) return undefined;
+      if (agent.status !== 'FINISHED' || !agent.prUrl) {
+        throw ApplicationFailure.create({ type: 'CursorAgentFailed', nonRetryable: true, message: `Cursor agent ${agent.id} ended ${agent.status}${agent.error ? `: ${agent.error}` : ''} without a pull request` });
+      }
+      const number = Number(/\/pull\/(\d+)/.exec(agent.prUrl)?.[1]);
+      const pr = await github.getPullRequest({ number });
+      return { number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor' };
+    }
+
+    case 'cursor-slack': {
+      const approvedAt = state.decision!.at;
+      await slack.replyInThread({
+        ref: state.slack!,
+        text: `Approved. To have Cursor open the pull request, reply in this thread mentioning @Cursor, for example: "@Cursor apply the diff above and open a pull request, with the line \`${marker}\` in its description".`,
+        dedupeKey: 'cursor-invite',
+      });
+      const pr = await pollUntil(state, state.settings.prWaitTimeoutMs, () => github.findPullRequest({ marker, headPrefix: 'cursor/', since: approvedAt }));
+      if (!pr) return undefined;
+      const replies = await slack.threadReplies({ ref: state.slack! });
+      const asker = replies.find((r) => r.user && /@cursor|<@[A-Z0-9]+>/i.test(r.text));
+      return { number: pr.number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor', ...(asker?.user ? { requestedBy: asker.user } : {}) };
+    }
+  }
+}
+
+/** Opens the revert of a merged fix, after a second approval. */
+export async function openRevertPullRequest(state: RunState): Promise<PullRequestRef | undefined> {
+  const { workflowId, key } = runKey();
+  const pr = state.pullRequest!;
+  const marker = markerFor(workflowId);
+  const reason = `the error came back after the fix was deployed (${state.verification?.recurrences ?? 0} occurrences in the verification window)`;
+  if (state.settings.applyMode === 'direct') {
+    const branch = `bugfix/revert-${key}`;
+    await git.pushRevertBranch({ runKey: key, branch, diff: state.fix!.diff, commitMessage: `Revert fix from #${pr.number}: ${reason}\n\n${marker}` });
+    const opened = await github.openPullRequest({ head: branch, base: state.settings.baseBranch, title: `Revert #${pr.number}: ${state.input.identity.errorType} came back`.slice(0, 200), body: `Reverts #${pr.number}: ${reason}.\n\nRun: ${state.status().runUrl}\n\n${marker}`, marker });
+    return { number: opened.number, url: opened.url, branch, openedBy: opened.author ?? 'pipeline' };
+  }
+  const launched = await cursor.launchFixAgent({
+    workflowId,
+    runKey: `${key}-revert`,
+    ref: state.settings.baseBranch,
+    prompt: { revert: { workflowId, runUrl: state.status().runUrl, prNumber: pr.number, prUrl: pr.url, mergeCommitSha: pr.mergeCommitSha ?? '', reason, marker } },
+  });
+  const agent = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
+    const a = await cursor.getAgent({ id: launched.id });
+    return CURSOR_DONE.includes(a.status) ? a : undefined;
+  });
+  if (!agent?.prUrl) return undefined;
+  const number = Number(/\/pull\/(\d+)/.exec(agent.prUrl)?.[1]);
+  const opened = await github.getPullRequest({ number });
+  return { number, url: opened.url, branch: opened.headRef, openedBy: opened.author ?? 'cursor' };
+}
+
+function pullRequestBody(state: RunState, marker: string): string {
+  const s = state.status();
+  return [
+    `Fixes \`${s.identity.errorType}\` in **${s.identity.service}**, seen ${s.occurrences} times (first ${s.firstSeen}, last ${s.lastSeen}).`,
+    '',
+    '> ' + s.message.replace(/\n/g, '\n> '),
+    '',
+    '## Explanation (Claude Code)',
+    state.fix!.explanation,
+    '',
+    `Approved in Slack by ${s.decision?.userName ?? 'unknown'} at ${s.decision?.at ?? ''}.`,
+    `Temporal run: ${s.runUrl}`,
+    '',
+    marker,
+  ].join('\n');
+}
