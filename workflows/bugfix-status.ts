@@ -67,6 +67,7 @@ export interface RunStatus {
 
 const MAX_SAMPLES = 5;
 const MAX_REMEMBERED_DELIVERIES = 5000;
+const MAX_RECENT = 2000;
 
 /** Occurrence bookkeeping: exact counts, first/last seen, a few samples; a repeated delivery counts once. */
 export class OccurrenceLedger {
@@ -78,8 +79,8 @@ export class OccurrenceLedger {
   readonly userIds: string[] = [];
   readonly traceIds: string[] = [];
   readonly examples: Occurrence[] = [];
-  /** Sightings since `watchFrom` was called (after a deploy): what verification counts. */
-  readonly since = { from: '', count: 0, samples: [] as Occurrence[] };
+  /** The latest sightings (bounded), so verification can count those after a deploy whenever they arrived. */
+  private readonly recent: Occurrence[] = [];
   private readonly seen = new Set<string>();
   private readonly order: string[] = [];
 
@@ -98,16 +99,16 @@ export class OccurrenceLedger {
     for (const o of occurrences) this.sample(o);
   }
 
-  watchFrom(at: string): void {
-    Object.assign(this.since, { from: at, count: 0, samples: [] });
+  /** Sightings at or after `from` among the latest MAX_RECENT, oldest first. */
+  since(from: string): Occurrence[] {
+    const t = Date.parse(from);
+    return this.recent.filter((o) => Date.parse(o.at) >= t);
   }
 
   private addOccurrence(o: Occurrence): void {
     this.count++;
-    if (this.since.from && o.at >= this.since.from) {
-      this.since.count++;
-      if (this.since.samples.length < MAX_SAMPLES) this.since.samples.push(o);
-    }
+    this.recent.push({ id: o.id, at: o.at, message: o.message, ...(o.url ? { url: o.url } : {}) });
+    if (this.recent.length > MAX_RECENT) this.recent.shift();
     if (!this.firstSeen || o.at < this.firstSeen) this.firstSeen = o.at;
     if (!this.lastSeen || o.at > this.lastSeen) this.lastSeen = o.at;
     if (!this.message) this.message = o.message;

@@ -8,6 +8,7 @@ import { startDatadogFake, type DatadogFake } from '../../test/fakes/datadog-fak
 import { SlackFake } from '../../test/fakes/slack-fake';
 import { startGitServer, type GitServer } from '../../test/fakes/git-server';
 import { startAnthropicFake, type AnthropicFake } from '../../test/fakes/anthropic-fake';
+import { startGitHubFake, type GitHubFake } from '../../test/fakes/github-fake';
 import { sampleErrorMessage, sampleStackTrace, scriptedFixTurns } from '../../test/fakes/scripted-fix';
 import { repoRoot } from '../config/read-config';
 
@@ -22,6 +23,8 @@ export interface DemoFakes {
   slack: SlackFake;
   git: GitServer;
   anthropic: AnthropicFake;
+  /** Pull requests, reviews, merges (real merge commits in the git server's repository) and deployments. */
+  github: GitHubFake;
   repoUrl: string;
   /** Environment variables that point the service at the fakes. */
   env: Record<string, string>;
@@ -36,11 +39,16 @@ export async function startFakes(): Promise<DemoFakes> {
     // A short pause per turn so the narration shows the model working, as a real one would.
     startAnthropicFake(scriptedFixTurns(), { byConversation: true, turnDelayMs: 300 }),
   ]);
+  let github: GitHubFake | undefined;
   const close = async () => {
-    await Promise.all([datadog.close(), slack.close(), git.close(), anthropic.close()]);
+    await github?.close();
+    // The git server last: the GitHub fake merges in its repository.
+    await Promise.all([datadog.close(), slack.close(), anthropic.close()]);
+    await git.close();
   };
   try {
     const repoUrl = await git.createBareRepo(SERVICE, await readTree(path.join(repoRoot, 'test/fixtures/sample-repo')));
+    github = await startGitHubFake({ owner: 'acme', repo: SERVICE, bareRepoPath: git.repoPath(SERVICE) });
     seedLogs(datadog);
     const env = {
       DATADOG_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
@@ -56,8 +64,11 @@ export async function startFakes(): Promise<DemoFakes> {
       GIT_BRANCH: 'main',
       ANTHROPIC_BASE_URL: anthropic.url,
       ANTHROPIC_API_KEY: 'sk-ant-demo-offline',
+      GITHUB_API_URL: github.apiUrl,
+      GITHUB_TOKEN: github.token,
+      GITHUB_REPOSITORY: `acme/${SERVICE}`,
     };
-    return { datadog, slack, git, anthropic, repoUrl, env, close };
+    return { datadog, slack, git, anthropic, github, repoUrl, env, close };
   } catch (err) {
     await close();
     throw err;

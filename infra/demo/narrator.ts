@@ -8,7 +8,7 @@ export const dim = paint('2');
 export const bold = paint('1');
 export const cyan = paint('36');
 
-const NAME_WIDTH = 22;
+const NAME_WIDTH = 24;
 const INDENT = ' '.repeat(11 + NAME_WIDTH);
 
 export function seconds(ms: number): string {

@@ -13,6 +13,7 @@ import { APPROVER, SIGNING_SECRET, SLACK_CHANNEL, alertPayload, WEBHOOK_TOKEN } 
 import { finalState, handleOf, reached, timeIn, waitForStatus, waitUntil, type DemoStage, type PipelineContext } from './context';
 import { colorDiff, seconds } from './narrator';
 import { renderBlocks } from './render-slack';
+import { releaseStages } from './release-stages';
 
 type Stage = DemoStage<PipelineContext>;
 
@@ -176,11 +177,12 @@ function followToEnd(covered: Set<string>): Stage {
       tell(result);
       ctx.result = result;
       const path = result.timeline.map((t) => `${t.stage}${timeIn(result, t.stage) !== undefined ? ` ${seconds(timeIn(result, t.stage)!)}` : ''}`).join(' → ');
-      return { summary: `final state: ${finalState(result)}`, details: [`timeline: ${path}`] };
+      const thread = result.slack ? ctx.fakes.slack.replies(result.slack.ts).map((m) => `  ${(m.text ?? '').split('\n')[0]!.slice(0, 110)}`) : [];
+      return { summary: `final state: ${finalState(result)}`, details: [`timeline: ${path}`, ...(thread.length ? ['Slack thread under the message:', ...thread] : [])] };
     },
   };
 }
 
-const narrated: Stage[] = [webhook, logs, clone, claude, slackPosted, approveClick, decision, slackUpdated];
+const narrated: Stage[] = [webhook, logs, clone, claude, slackPosted, approveClick, decision, slackUpdated, ...releaseStages];
 
 export const pipelineStages: Stage[] = [...narrated, followToEnd(new Set(narrated.flatMap((s) => s.covers ?? [])))];

@@ -8,6 +8,7 @@ interface Element { type?: string; text?: Text | string; style?: string }
 interface Block { type?: string; text?: Text; fields?: Text[]; elements?: Element[] }
 
 const MAX_SECTION_LINES = 6;
+const EMOJI: Record<string, string> = { white_check_mark: '✅', x: '❌', hourglass: '⏳', warning: '⚠️', rotating_light: '🚨' };
 
 export function renderBlocks(blocks: unknown[] | undefined, fallbackText: string | undefined): string[] {
   if (!blocks?.length) return [fallbackText ?? ''];
@@ -54,5 +55,6 @@ function unescape(s: string): string {
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&')
-    .replace(/\u200B/g, '');
+    .replace(/\u200B/g, '')
+    .replace(/:([a-z_]+):/g, (m, name: string) => EMOJI[name] ?? m);
 }

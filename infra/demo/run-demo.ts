@@ -1,7 +1,8 @@
 /**
- * `npm run demo`: one production error taken from a Datadog alert to an approved fix, on
- * this machine, narrated stage by stage. Temporal, the worker, the API and the Claude Code
- * CLI are real; Datadog, Slack, the git host and the Anthropic API are local fakes.
+ * `npm run demo`: one production error taken from a Datadog alert to a fix verified in
+ * production, on this machine, narrated stage by stage. Temporal, the worker, the API and the
+ * Claude Code CLI are real; Datadog, Slack, GitHub, the git host and the Anthropic API are
+ * local fakes.
  *
  * By default everything keeps running afterwards so the run can be explored in the Temporal
  * Web UI, until Ctrl-C. With `--exit`, or without a terminal on stdin, it stops at once.
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { DefaultLogger, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import { ConfigError } from '../config/load-config';
 import { StageError, type DemoStage, type PipelineContext } from './context';
-import { bold, cyan, Narrator } from './narrator';
+import { bold, cyan, Narrator, seconds } from './narrator';
 import { pipelineStages } from './pipeline-stages';
 import { setupStages, type DemoServices } from './setup-stages';
 
@@ -81,8 +82,10 @@ async function main(): Promise<void> {
   let finished = false;
   let stopping: Promise<void> | undefined;
   const shutdown = async (code: number): Promise<never> => {
+    const started = Date.now();
     stopping ??= stopAll(services, ctx);
     await stopping;
+    narrator.line(`Stopped (${seconds(Date.now() - started)}).`);
     process.exit(code);
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -99,8 +102,8 @@ async function main(): Promise<void> {
     if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
   });
 
-  narrator.line(bold('Bugfix pipeline demo: a production error from Datadog alert to approved fix, on this machine.'));
-  narrator.line('Temporal, the worker, the API and the Claude Code CLI are real; Datadog, Slack, the git host and the Anthropic API are local fakes.');
+  narrator.line(bold('Bugfix pipeline demo: one production error, from a Datadog alert to a fix verified in production, on this machine.'));
+  narrator.line('Temporal, the worker, the API and the Claude Code CLI are real; Datadog, Slack, GitHub, the git host and the Anthropic API are local fakes.');
   narrator.line();
   try {
     for (const stage of setupStages) await runStage(narrator, stage, services);
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
   narrator.line(`  (all demo runs: ${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId STARTS_WITH "demo-"`)})`);
   narrator.line(`API: ${services.api!.url}   Temporal: ${config.temporal.address}${services.temporal?.devServer ? ' (dev server started by this demo)' : ''}`);
   if (exitWhenDone) {
-    narrator.line('\nStopping (--exit).');
+    narrator.line(`\nStopping the API, the worker and the fakes${services.temporal?.devServer ? ', then the Temporal dev server' : ''} (--exit)...`);
     await shutdown(0);
   }
   narrator.line(`\nEverything keeps running so you can look around: open the link above. Press ${bold('Ctrl-C')} to stop.`);

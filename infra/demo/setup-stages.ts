@@ -34,6 +34,12 @@ function demoEnv(services: DemoServices, fakes: DemoFakes): Record<string, strin
     CLAUDE_TIMEOUT: '90s',
     APPROVAL_TIMEOUT: '10m',
     APPROVAL_REMINDER_INTERVAL: '5m',
+    // After the merge the run polls GitHub and watches production: seconds here, not hours.
+    POLL_INTERVAL: '300ms',
+    POLL_MAX_INTERVAL: '2s',
+    PR_WAIT_TIMEOUT: '10m',
+    DEPLOY_TIMEOUT: '10m',
+    VERIFY_WINDOW: '5s',
   };
 }
 
@@ -49,11 +55,12 @@ const fakes: DemoStage<DemoServices> = {
     s.config = readConfig(demoEnv(s, s.fakes));
     const f = s.fakes;
     return {
-      summary: 'Datadog, Slack, a git server and the Anthropic API on 127.0.0.1',
+      summary: 'Datadog, Slack, a git server, GitHub and the Anthropic API on 127.0.0.1',
       details: [
         `Datadog Logs API  ${f.datadog.url}  (3 error logs around the alert)`,
         `Slack Web API     ${f.slack.baseUrl}  (channel #bugs)`,
         `git smart HTTP    ${f.repoUrl}  (test/fixtures/sample-repo)`,
+        `GitHub REST API   ${f.github.apiUrl}  (acme/shop-api)`,
         `Anthropic API     ${f.anthropic.url}  (scripted Claude session)`,
       ],
     };
@@ -66,10 +73,11 @@ const temporal: DemoStage<DemoServices> = {
     const config = need(s.config, 'the configuration');
     s.temporal = await ensureTemporal(config);
     const where = `${config.temporal.address}, namespace ${config.temporal.namespace}`;
-    if (s.temporal.reused) return { summary: `reusing the server already answering on ${where}` };
+    const added = s.temporal.added.length ? [`registered missing search attributes: ${s.temporal.added.join(', ')}`] : [];
+    if (s.temporal.reused) return { summary: `reusing the server already answering on ${where}`, details: added };
     return {
       summary: `started the embedded dev server on ${where}`,
-      details: [`data in ${path.relative(process.cwd(), config.devServer.dbFilename) || config.devServer.dbFilename} (kept after the demo), Web UI ${config.temporal.uiUrl}`],
+      details: [`data in ${path.relative(process.cwd(), config.devServer.dbFilename) || config.devServer.dbFilename} (kept after the demo), Web UI ${config.temporal.uiUrl}`, ...added],
     };
   },
 };

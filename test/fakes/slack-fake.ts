@@ -16,6 +16,8 @@ export interface FakeMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   /** How many times chat.update changed it. */
   edits: number;
+  /** Set for messages people wrote (`postAsUser`); the bot's own have none. */
+  user?: string;
 }
 export interface FakeEphemeral { channel: string; user: string; text?: string; blocks?: unknown[] }
 export interface FakeResponse { id: string; body: Record<string, unknown> }
@@ -207,7 +209,7 @@ export class SlackFake {
   private wire(m: FakeMessage, withMeta: boolean): Answer {
     const replies = this.replies(m.ts).length;
     return {
-      type: 'message', subtype: 'bot_message', user: BOT.user_id, bot_id: BOT.bot_id, app_id: BOT.app_id,
+      ...(m.user ? { type: 'message', user: m.user } : { type: 'message', subtype: 'bot_message', user: BOT.user_id, bot_id: BOT.bot_id, app_id: BOT.app_id }),
       text: m.text ?? '', ts: m.ts,
       ...(m.blocks ? { blocks: m.blocks } : {}),
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : replies ? { thread_ts: m.ts, reply_count: replies } : {}),
@@ -219,6 +221,13 @@ export class SlackFake {
   private channel(value: unknown, idOnly: boolean): FakeChannel | undefined {
     const v = String(value ?? '');
     return this.channels.find((c) => c.id === v || (!idOnly && (c.name === v || `#${c.name}` === v)));
+  }
+
+  /** A person replying in a thread (what the bot later reads with conversations.replies). */
+  postAsUser(channel: string, threadTs: string, user: string, text: string): FakeMessage {
+    const m: FakeMessage = { channel, ts: this.nextTs(), thread_ts: threadTs, text, edits: 0, user };
+    this.all.push(m);
+    return m;
   }
 
   private nextTs(): string {

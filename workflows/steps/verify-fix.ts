@@ -13,7 +13,6 @@ const HOUR = 3_600_000;
  */
 export async function verifyInProduction(state: RunState): Promise<Verification> {
   const from = state.deployment!.at;
-  state.ledger.watchFrom(from);
   await sleep(state.settings.verifyWindowMs);
   const to = new Date().toISOString();
 
@@ -21,20 +20,21 @@ export async function verifyInProduction(state: RunState): Promise<Verification>
   try {
     const { identity } = state.input;
     const logs = await datadog.fetchOccurrenceLogs({ identity, query: logsQueryFor(identity, state.alert), firstSeen: from, lastSeen: to, window: { from, to } });
-    fromLogs = logs.occurrences.filter((o) => o.at >= from);
+    fromLogs = logs.occurrences.filter((o) => Date.parse(o.at) >= Date.parse(from));
   } catch (err) {
     if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'DatadogAuthError')) throw err;
     state.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
   }
   // The two sources see the same sightings; count the larger, never their sum.
-  const recurrences = Math.max(state.ledger.since.count, fromLogs.length);
-  const before = state.ledger.count - state.ledger.since.count;
+  const fromWebhooks = state.ledger.since(from);
+  const recurrences = Math.max(fromWebhooks.length, fromLogs.length);
+  const before = state.ledger.count - fromWebhooks.length;
   const spanBefore = Math.max(Date.parse(state.ledger.lastSeen || from) - Date.parse(state.ledger.firstSeen || from), 5 * 60_000);
   return {
     from,
     to,
     recurrences,
-    samples: [...state.ledger.since.samples, ...fromLogs].slice(0, 5),
+    samples: [...fromWebhooks, ...fromLogs].slice(0, 5),
     ratePerHourBefore: round((before / spanBefore) * HOUR),
     ratePerHourAfter: round((recurrences / Math.max(Date.parse(to) - Date.parse(from), 1)) * HOUR),
     verdict: recurrences === 0 ? 'verified-fixed' : 'regressed',
