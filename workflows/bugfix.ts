@@ -43,9 +43,9 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     {
       validator: (d) => {
         if (!d.userId) throw new Error('A decision needs the deciding user');
-        const pending = state.stage === 'awaiting-approval' ? state.decision : state.stage === 'awaiting-revert-approval' ? state.revertDecision : null;
-        if (pending === null) throw new Error(`This run is not waiting for a decision (stage: ${state.stage})`);
-        if (pending) throw new Error(`Already ${pending.approved ? 'approved' : 'rejected'} by ${pending.userName} at ${pending.at}`);
+        const earlier = state.stage === 'awaiting-revert-approval' ? state.revertDecision : state.decision;
+        if (earlier) throw new Error(`Already ${earlier.approved ? 'approved' : 'rejected'} by ${earlier.userName} at ${earlier.at}`);
+        if (state.stage !== 'awaiting-approval' && state.stage !== 'awaiting-revert-approval') throw new Error(`This run is not waiting for a decision (stage: ${state.stage})`);
       },
     },
   );

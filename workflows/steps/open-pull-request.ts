@@ -64,7 +64,7 @@ export async function openFixPullRequest(state: RunState): Promise<PullRequestRe
       const pr = await pollUntil(state, state.settings.prWaitTimeoutMs, () => github.findPullRequest({ marker, headPrefix: 'cursor/', since: approvedAt }));
       if (!pr) return undefined;
       const replies = await slack.threadReplies({ ref: state.slack! });
-      const asker = replies.find((r) => r.user && /@cursor|<@[A-Z0-9]+>/i.test(r.text));
+      const asker = replies.find((r) => !r.botId && r.user && /@cursor|<@[A-Z0-9]+>/i.test(r.text));
       return { number: pr.number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor', ...(asker?.user ? { requestedBy: asker.user } : {}) };
     }
   }

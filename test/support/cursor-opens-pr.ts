@@ -1,0 +1,18 @@
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import type { E2E } from './e2e';
+import { BUGGY_FILE, BUGGY_LINE, FIXED_LINE } from '../fakes/scripted-fix';
+
+const exec = promisify(execFile);
+
+/** What Cursor does when it works: a branch with the fix pushed to the repository, and a PR opened as its bot. */
+export async function cursorOpensPullRequest(e: E2E, branch: string, body: string): Promise<string> {
+  const original = await readFile(new URL(`../fixtures/sample-repo/${BUGGY_FILE}`, import.meta.url), 'utf8');
+  await exec('git', ['--git-dir', e.git.repoPath('shop-api'), 'branch', branch, 'main']);
+  await e.git.commitToRepo('shop-api', { [BUGGY_FILE]: original.replace(BUGGY_LINE, FIXED_LINE) }, branch);
+  const pr = await e.github.openPullRequestAs('cursor[bot]', { head: branch, base: 'main', title: 'Fix guest checkout crash', body });
+  return pr.html_url;
+}
+
+export const markerIn = (text: string) => /Bugfix-Run: \S+/.exec(text)?.[0] ?? '';

@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../support/e2e';
+import { cursorOpensPullRequest, markerIn } from '../support/cursor-opens-pr';
+import type { RunStatus } from '../../workflows/bugfix-status';
+
+let e: E2E | undefined;
+afterEach(async () => {
+  await e?.close();
+  e = undefined;
+});
+
+async function approve(env: E2E): Promise<string> {
+  const { workflows } = (await (await env.sendAlert(alertPayload({ id: 'evt-cursor' }))).json()) as { workflows: { workflowId: string }[] };
+  const workflowId = workflows[0]!.workflowId;
+  await env.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
+  await env.click('approve', workflowId);
+  return workflowId;
+}
+
+async function mergeDeployVerify(env: E2E, workflowId: string): Promise<RunStatus> {
+  const s = await env.waitForStage(workflowId, 'awaiting-merge', 60_000);
+  await env.github.mergePullRequest(s.pullRequest!.number, { by: 'carol' });
+  const merged = await env.waitForStage(workflowId, 'awaiting-deploy');
+  env.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+  return (await env.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
+}
+
+describe('FIX_APPLY_MODE=cursor-api', () => {
+  it('a Cursor cloud agent opens the PR (signed webhook back); the run goes on to verified', async () => {
+    e = await startE2E({
+      env: { FIX_APPLY_MODE: 'cursor-api' },
+      cursor: { autoFinishAfterMs: 200, onLaunch: (agent) => cursorOpensPullRequest(e!, agent.target.branchName, `Applies the approved fix.\n\n${markerIn(agent.prompt.text)}`) },
+    });
+    const workflowId = await approve(e);
+    const done = await mergeDeployVerify(e, workflowId);
+    expect(done.stage).toBe('verified-fixed');
+    expect(done.pullRequest).toMatchObject({ openedBy: 'cursor[bot]' });
+    expect(done.pullRequest!.branch).toMatch(/^cursor\//);
+
+    const [agent] = e.cursor.agents();
+    expect(e.cursor.agents()).toHaveLength(1);
+    expect(agent!.prompt.text).toContain(`Bugfix-Run: ${workflowId}`);
+    expect(agent!.prompt.text).toContain('optional');
+    expect(agent!.webhook?.url).toBe(`${e.pipeline.config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}`);
+    await expect.poll(() => e!.cursor.webhookDeliveries.map((d) => d.status)).toContain(202);
+  }, 180_000);
+
+  it('an agent that errors is reported and the run fails visibly', async () => {
+    e = await startE2E({ env: { FIX_APPLY_MODE: 'cursor-api' }, cursor: { autoFinishAfterMs: 100, onLaunch: () => { throw new Error('could not apply the diff'); } } });
+    const workflowId = await approve(e);
+    const failure = await e.pipeline.client.workflow.getHandle(workflowId).result().catch((err: Error & { cause?: Error }) => err.cause?.message);
+    expect(failure).toMatch(/Run failed at opening-pr: Cursor agent .* ended ERROR/);
+    const message = e.slack.messages(SLACK_CHANNEL)[0]!;
+    expect(e.slack.replies(message.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/^Cursor agent .* is applying the fix/));
+    expect(JSON.stringify(message.blocks)).toMatch(/Failed: Cursor agent/);
+  }, 180_000);
+});
+
+describe('FIX_APPLY_MODE=cursor-slack', () => {
+  it('invites the approver to ask @Cursor in the thread, finds the PR Cursor opens, and records who asked', async () => {
+    e = await startE2E({ env: { FIX_APPLY_MODE: 'cursor-slack' } });
+    const workflowId = await approve(e);
+    const message = e.slack.messages(SLACK_CHANNEL)[0]!;
+    await expect.poll(() => e!.slack.replies(message.ts).map((r) => r.text ?? '').join('\n'), { timeout: 30_000 }).toContain('mentioning @Cursor');
+    e.slack.postAsUser(SLACK_CHANNEL, message.ts, 'U0APPROVER', `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${workflowId}`);
+    await cursorOpensPullRequest(e, 'cursor/fix-guest-checkout-7f3a', `Guests have no profile.\n\nBugfix-Run: ${workflowId}`);
+    const done = await mergeDeployVerify(e, workflowId);
+    expect(done.stage).toBe('verified-fixed');
+    expect(done.pullRequest).toMatchObject({ branch: 'cursor/fix-guest-checkout-7f3a', openedBy: 'cursor[bot]', requestedBy: 'U0APPROVER' });
+  }, 180_000);
+});
