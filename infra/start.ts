@@ -10,6 +10,8 @@ import { readConfig } from './config/read-config';
 import { ensureTemporalCli } from './temporal/ensure-cli';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createClient } from './temporal/connect';
+import { addMissingSearchAttributes } from './temporal/register-search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { createWorker } from '../workers/create-worker';
 import { startApi } from '../api/main';
 
@@ -33,6 +35,13 @@ async function main(): Promise<void> {
     console.log(`Starting Temporal dev server (${cli}), data in ${config.devServer.dbFilename}`);
     devServer = await startDevServer(cli, config);
   }
+
+  // A namespace created before an attribute was added lacks it, and runs that set it would stall.
+  const added = await addMissingSearchAttributes(config.temporal).catch((err: Error) => {
+    console.warn(`Could not check the namespace's search attributes (${err.message}). Register ${ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name} (${k.type})`).join(', ')} on the namespace, or runs will fail to update them.`);
+    return [];
+  });
+  if (added.length) console.log(`Registered search attributes: ${added.join(', ')}`);
 
   const client = await createClient(config.temporal);
   const { worker, connection } = await createWorker({ config, client });

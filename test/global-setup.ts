@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readConfig } from '../infra/config/read-config';
+import { ensureGit } from '../infra/ensure-git';
 import { ensureTemporalCli } from '../infra/temporal/ensure-cli';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -19,6 +20,7 @@ declare module 'vitest' {
 /** Starts one real Temporal dev server (the project's pinned CLI) for the whole run. */
 export default async function setup(project: TestProject) {
   // Lets unit tests of a single module run without a server: `TEST_NO_TEMPORAL=1 npx vitest run test/activities/...`
+  await ensureGit();
   if (process.env.TEST_NO_TEMPORAL) {
     project.provide('temporalAddress', '');
     project.provide('workflowBundleCode', '');
