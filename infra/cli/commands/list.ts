@@ -1,0 +1,109 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
+import { parseDuration } from '../../config/duration';
+import { COST_USD, FINGERPRINT, OCCURRENCES, SERVICE, STAGE } from '../../../workflows/search-attributes';
+import { withContext, type CommonOptions } from '../context';
+import { formatCost, formatDuration, table } from '../format';
+import { STAGES } from '../steps';
+
+interface ListOptions extends CommonOptions {
+  stage?: string;
+  service?: string;
+  fingerprint?: string;
+  since?: number;
+  limit: number;
+}
+
+export interface ListedRun {
+  workflowId: string;
+  runId: string;
+  status: string;
+  stage?: string;
+  service?: string;
+  fingerprint?: string;
+  occurrences?: number;
+  costUsd?: number;
+  startTime: string;
+  closeTime?: string;
+  ageMs: number;
+  summary?: string;
+}
+
+/** How many matching runs are read before sorting: visibility does not sort by start time for us. */
+const SCAN_CAP = 2000;
+
+const quote = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
+
+/** The visibility query for these filters, on the project's search attributes. */
+export function listQuery(o: Pick<ListOptions, 'stage' | 'service' | 'fingerprint' | 'since'>, now = Date.now()): string {
+  const parts = [`WorkflowType = 'bugfixWorkflow'`];
+  if (o.stage) parts.push(`${STAGE.name} = ${quote(o.stage)}`);
+  if (o.service) parts.push(`${SERVICE.name} = ${quote(o.service)}`);
+  if (o.fingerprint) parts.push(`${FINGERPRINT.name} = ${quote(o.fingerprint)}`);
+  if (o.since) parts.push(`StartTime > ${quote(new Date(now - o.since).toISOString())}`);
+  return parts.join(' AND ');
+}
+
+function toRun(w: WorkflowExecutionInfo, now: number): ListedRun {
+  const sa = w.typedSearchAttributes;
+  const memo = (w.memo ?? {}) as { summary?: string; stage?: string };
+  const stage = sa.get(STAGE) ?? memo.stage;
+  return {
+    workflowId: w.workflowId,
+    runId: w.runId,
+    status: w.status.name,
+    ...(stage ? { stage } : {}),
+    ...(sa.get(SERVICE) ? { service: sa.get(SERVICE) } : {}),
+    ...(sa.get(FINGERPRINT) ? { fingerprint: sa.get(FINGERPRINT) } : {}),
+    ...(sa.get(OCCURRENCES) !== undefined ? { occurrences: sa.get(OCCURRENCES) } : {}),
+    ...(sa.get(COST_USD) !== undefined ? { costUsd: sa.get(COST_USD) } : {}),
+    startTime: w.startTime.toISOString(),
+    ...(w.closeTime ? { closeTime: w.closeTime.toISOString() } : {}),
+    ageMs: now - w.startTime.getTime(),
+    ...(memo.summary ? { summary: memo.summary } : {}),
+  };
+}
+
+export function listCommand(): Command {
+  return new Command('list')
+    .description('List runs, newest first, filtered on the search attributes the Web UI also shows')
+    .addOption(new Option('--stage <stage>', 'only runs at this stage').choices(STAGES))
+    .option('--service <service>', 'only runs of this service')
+    .option('--fingerprint <fingerprint>', 'only runs of this error fingerprint')
+    .option('--since <duration>', 'only runs started within this long, e.g. 30m, 24h, 7d', (v) => {
+      const ms = parseDuration(v);
+      if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 30m, 24h, 7d');
+      return ms;
+    })
+    .option('--limit <n>', 'at most this many runs', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+      return n;
+    }, 20)
+    .option('--json', 'print JSON: { query, runs: [...] }')
+    .addHelpText('after', '\nExamples:\n  bugfix list --stage awaiting-approval\n  bugfix list --service shop-api --since 24h --json')
+    .action((opts: ListOptions) =>
+      withContext(opts, async (ctx) => {
+        const client = await ctx.temporal();
+        const query = listQuery(opts);
+        const now = Date.now();
+        const runs: ListedRun[] = [];
+        for await (const w of client.workflow.list({ query })) {
+          runs.push(toRun(w, now));
+          if (runs.length >= SCAN_CAP) break;
+        }
+        runs.sort((a, b) => b.startTime.localeCompare(a.startTime));
+        const shown = runs.slice(0, opts.limit);
+        await ctx.print(
+          () =>
+            shown.length === 0
+              ? `No runs match: ${query}`
+              : table(
+                  ['WORKFLOW ID', 'STAGE', 'SERVICE', 'SEEN', 'COST', 'AGE', 'STATUS'],
+                  shown.map((r) => [r.workflowId, r.stage ?? '-', r.service ?? '-', String(r.occurrences ?? '-'), formatCost(r.costUsd), formatDuration(r.ageMs), r.status]),
+                ),
+          { query, runs: shown },
+        );
+      }),
+    );
+}

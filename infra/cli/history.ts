@@ -1,0 +1,83 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { History } from '@temporalio/common/lib/proto-utils';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import type { BugfixInput } from '../../workflows/bugfix-status';
+import type { OccurrenceBatch } from '../../workflows/types';
+import { occurrencesSignal } from '../../workflows/messages';
+import { STAGE } from '../../workflows/search-attributes';
+import { isStage } from './steps';
+import { CliError, EXIT } from './errors';
+
+export type HistoryEvent = NonNullable<History['events']>[number];
+type Payloads = { payloads?: Parameters<typeof defaultPayloadConverter.fromPayload>[0][] | null } | null | undefined;
+
+/** The latest run of `workflowId`, or the given one. */
+export async function describeRun(client: Client, workflowId: string, runId?: string): Promise<WorkflowExecutionDescription> {
+  return client.workflow.getHandle(workflowId, runId, { followRuns: false }).describe();
+}
+
+export async function fetchRunHistory(client: Client, workflowId: string, runId: string): Promise<History> {
+  return client.workflow.getHandle(workflowId, runId, { followRuns: false }).fetchHistory();
+}
+
+/** Event ids arrive as protobuf Longs. */
+export function num(v: number | { toString(): string } | null | undefined): number {
+  return typeof v === 'number' ? v : Number(v?.toString() ?? NaN);
+}
+
+function decodeAll(p: Payloads): unknown[] {
+  return (p?.payloads ?? []).map((payload) => defaultPayloadConverter.fromPayload(payload));
+}
+
+/** The input the run was started with (the default data converter, as the ingress used). */
+export function startedInput(history: History): BugfixInput {
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const [input] = decodeAll(started?.input);
+  if (!started || !input) throw new CliError('The run history has no WorkflowExecutionStarted input', EXIT.failure);
+  return input as BugfixInput;
+}
+
+/** Every occurrences batch the run was sent, in order. */
+export function recordedOccurrences(history: History): OccurrenceBatch[] {
+  return (history.events ?? [])
+    .map((e) => e.workflowExecutionSignaledEventAttributes)
+    .filter((a) => a?.signalName === occurrencesSignal.name)
+    .map((a) => decodeAll(a!.input)[0] as OccurrenceBatch);
+}
+
+/** Stage values the run upserted into BugfixStage, with the events that did it. */
+function stageUpserts(history: History): { stage: string; event: HistoryEvent }[] {
+  return (history.events ?? []).flatMap((event) => {
+    const field = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[STAGE.name];
+    if (!field) return [];
+    const value = defaultPayloadConverter.fromPayload<string | string[]>(field);
+    return (Array.isArray(value) ? value : [value]).map((stage) => ({ stage, event }));
+  });
+}
+
+/** The steps (activities and stages) this run went through, in order, for messages. */
+export function stepsSeen(history: History): string[] {
+  const seen = new Set<string>();
+  for (const event of history.events ?? []) {
+    const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (activity) seen.add(activity);
+  }
+  for (const { stage } of stageUpserts(history)) seen.add(stage);
+  return [...seen];
+}
+
+/**
+ * Where to reset so that `step` runs again: the WorkflowTaskCompleted event of the
+ * workflow task that first scheduled the activity (or entered the stage). Resetting
+ * there discards that task's commands, so the workflow code decides them afresh.
+ */
+export function resetPointFor(history: History, step: string): { eventId: number; scheduledEventId: number } | undefined {
+  const events = history.events ?? [];
+  const found = isStage(step)
+    ? stageUpserts(history).find((u) => u.stage === step)?.event
+    : events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === step);
+  if (!found) return undefined;
+  const attrs = found.activityTaskScheduledEventAttributes ?? found.upsertWorkflowSearchAttributesEventAttributes;
+  const eventId = num(attrs?.workflowTaskCompletedEventId);
+  return Number.isFinite(eventId) && eventId > 0 ? { eventId, scheduledEventId: num(found.eventId) } : undefined;
+}
