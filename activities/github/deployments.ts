@@ -19,11 +19,25 @@ const STATES = new Set<string>(['success', 'failure', 'error', 'pending', 'in_pr
 const newest = <T extends { id: number; created_at: string }>(items: T[]): T | undefined =>
   [...items].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)[0];
 
-/** The newest deployment of `sha` to `environment` and its newest status; undefined when not deployed. */
+/**
+ * The newest deployment to `environment` that contains `sha` (the merge commit itself, or a
+ * later commit that has it: deploys often ship several merges at once) and its newest status;
+ * undefined when nothing deployed contains it yet.
+ */
 export async function findDeployment(octokit: Octokit, input: RepoRef & { sha: string; environment: string }): Promise<DeploymentInfo | undefined> {
   const { owner, repo, sha, environment } = input;
-  const { data: deployments } = await octokit.repos.listDeployments({ owner, repo, sha, environment, per_page: 30 });
-  const deployment = newest(deployments);
+  const { data: deployments } = await octokit.repos.listDeployments({ owner, repo, environment, per_page: 20 });
+  const byAge = [...deployments].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+  let deployment = byAge.find((d) => d.sha === sha);
+  for (const d of byAge) {
+    if (deployment && Date.parse(d.created_at) <= Date.parse(deployment.created_at)) break;
+    if (d.sha === sha) continue;
+    const { data: compare } = await octokit.repos.compareCommits({ owner, repo, base: sha, head: d.sha });
+    if (compare.status === 'ahead' || compare.status === 'identical') {
+      deployment = d;
+      break;
+    }
+  }
   if (!deployment) return undefined;
   const { data: statuses } = await octokit.repos.listDeploymentStatuses({ owner, repo, deployment_id: deployment.id, per_page: 30 });
   const status = newest(statuses);

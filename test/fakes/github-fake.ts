@@ -144,6 +144,13 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       const { items, headers } = paged(req, q, [...list].reverse());
       return { status: 200, body: items.map(deploymentJson), headers };
     }
+    if ((sub = /^\/compare\/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})$/.exec(rest)) && !post && bareRepoPath) {
+      // Enough of GitHub's compare for "does head contain base": ahead, behind, identical or diverged.
+      const [base, head] = [sub[1]!, sub[2]!];
+      const contains = async (a: string, b: string) => git('merge-base', '--is-ancestor', a, b).then(() => true, () => false);
+      const status = base === head ? 'identical' : (await contains(base, head)) ? 'ahead' : (await contains(head, base)) ? 'behind' : 'diverged';
+      return { status: 200, body: { status, base_commit: { sha: base }, merge_base_commit: { sha: base } } };
+    }
     if ((sub = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) && !post) {
       const d = deployments.find((x) => x.id === Number(sub?.[1]));
       if (!d) return notFound();
