@@ -69,7 +69,7 @@ export function parseDatadogAlert(body: unknown, now: Date): ParsedAlert {
   }
   const p = parsed.data;
   const tags = (Array.isArray(p.tags) ? p.tags : (p.tags ?? '').split(',')).map((t) => t.trim()).filter(Boolean);
-  const transition = p.alert?.transition?.trim() || /^\[([^\]]+)\]/.exec(p.title)?.[1] || 'Triggered';
+  const transition = p.alert?.transition?.trim() || transitionInTitle(p.title) || 'Triggered';
   const at = parseDatadogDate(p.date ?? p.last_updated) ?? now;
   const alert: AlertContext = {
     eventId: p.id,
@@ -128,6 +128,15 @@ function parseLogsSample(value: unknown): z.infer<typeof logsSampleSchema> | und
     throw new HttpError(400, 'invalid_payload', `field "${field}": ${r.error.issues[0]!.message}`, field);
   }
   return r.data;
+}
+
+/** Default payloads carry the transition in the title: "[Triggered on {service:x}] …", "[P1] [Recovered] …". */
+function transitionInTitle(title: string): string | undefined {
+  for (const [, inside] of title.matchAll(/\[([^\]]+)\]/g)) {
+    const hit = /^(Re-Triggered|Triggered|Recovered|Re-Warn|Warn|Re-No Data|No Data|Renotify)\b/i.exec(inside!.trim());
+    if (hit) return hit[1];
+  }
+  return undefined;
 }
 
 function tagValue(tags: string[], key: string): string | undefined {
