@@ -26,7 +26,8 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     const { workflowId } = accepted.workflows[0]!;
     expect(workflowId).toBe(`${e.pipeline.config.temporal.workflowIdPrefix}-shop-api-${accepted.workflows[0]!.fingerprint}`);
 
-    const waiting = await e.waitForStage(workflowId, 'awaiting-approval', 90_000);
+    const waiting = await e.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
+    expect(waiting.stage).toBe('awaiting-approval');
     expect(waiting.fix?.diff).toContain(`-${BUGGY_LINE}`);
     expect(waiting.fix?.diff).toContain(`+${FIXED_LINE}`);
     expect(waiting.fix?.filesTouched).toEqual(['src/cart.ts']);

@@ -18,6 +18,8 @@ describe('second half: tracking the pull request, the deploy and production', ()
     e = await startE2E({ env: { POLL_INTERVAL: '5m', POLL_MAX_INTERVAL: '5m' } });
     const { workflowId, prNumber } = await approvedToPullRequest(e);
     await e.waitForStage(workflowId, 'awaiting-merge');
+    // The run has looked once (and now sleeps for minutes) before the merge happens.
+    await expect.poll(() => e!.github.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/pulls/${prNumber}`)), { timeout: 30_000 }).toBe(true);
     const merged = await e.github.mergePullRequest(prNumber, { by: 'carol' });
     const url = `${e.pipeline.apiUrl}/webhooks/github`;
 
@@ -84,7 +86,7 @@ describe('second half: tracking the pull request, the deploy and production', ()
     const regressed = await e.waitForStage(workflowId, 'awaiting-revert-approval', 30_000);
     expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 1 });
     await expect.poll(() => JSON.stringify(e!.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toContain('Approve revert');
-    expect(e.slack.replies(regressed.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/came back after the deploy: 1 occurrence/));
+    await expect.poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/came back after the deploy: 1 occurrence/));
 
     await e.click('approve', workflowId, { id: 'U0APPROVER', name: 'alice' });
     const done = await result(workflowId);
