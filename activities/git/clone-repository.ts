@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import git, { type AuthCallback, type ProgressCallback } from 'isomorphic-git';
+import git from 'isomorphic-git';
+import { remoteAuth, type RemoteAuth } from './remote-auth';
 import http from 'isomorphic-git/http/node';
 import { ApplicationFailure } from '@temporalio/common';
 
@@ -57,23 +58,12 @@ export async function cloneRepository(opts: CloneOptions): Promise<ClonedReposit
   }
 }
 
-interface Remote {
+interface Remote extends RemoteAuth {
   url: string;
-  headers: Record<string, string>;
-  onAuth?: AuthCallback;
-  onProgress?: ProgressCallback;
 }
 
 function remoteOptions(opts: CloneOptions): Remote {
-  const remote: Remote = { url: opts.repoUrl, headers: {} };
-  if (opts.token) {
-    const token = opts.token;
-    // Sent up front: isomorphic-git only calls onAuth after a 401, which costs a round trip.
-    remote.headers.Authorization = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-    remote.onAuth = () => ({ username: 'x-access-token', password: token });
-  }
-  if (opts.onProgress) remote.onProgress = opts.onProgress;
-  return remote;
+  return { url: opts.repoUrl, ...remoteAuth(opts.token, opts.onProgress) };
 }
 
 /** Clones into a temporary directory and renames it into place, so a crash never leaves half a cache. */

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import git, { type AuthCallback, type ProgressCallback } from 'isomorphic-git';
+import git from 'isomorphic-git';
+import { remoteAuth, type RemoteAuth } from './remote-auth';
 import http from 'isomorphic-git/http/node';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyUnifiedDiff } from './apply-patch';
@@ -107,7 +108,7 @@ async function stageAll(dir: string): Promise<boolean> {
  * The parent of an already pushed tip. The earlier attempt's clone usually
  * still holds it; otherwise one commit is fetched (a retry path, so rare).
  */
-async function parentOf(tip: string, opts: PushBranchOptions, remote: () => Remote): Promise<string> {
+async function parentOf(tip: string, opts: PushBranchOptions, remote: () => RemoteAuth): Promise<string> {
   const local = await git.readCommit({ fs, dir: opts.workDir, oid: tip }).catch(() => undefined);
   if (local?.commit.parent[0]) return local.commit.parent[0];
   const dir = opts.workDir;
@@ -120,22 +121,8 @@ async function parentOf(tip: string, opts: PushBranchOptions, remote: () => Remo
   return parent;
 }
 
-interface Remote {
-  headers: Record<string, string>;
-  onAuth?: AuthCallback;
-  onProgress?: ProgressCallback;
-}
-
-/** As in clone-repository: the token goes up front, since onAuth is only called after a 401. */
-function remoteOptions(opts: PushBranchOptions): Remote {
-  const remote: Remote = { headers: {} };
-  if (opts.token) {
-    const token = opts.token;
-    remote.headers.Authorization = `Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
-    remote.onAuth = () => ({ username: 'x-access-token', password: token });
-  }
-  if (opts.onProgress) remote.onProgress = opts.onProgress;
-  return remote;
+function remoteOptions(opts: PushBranchOptions): RemoteAuth {
+  return remoteAuth(opts.token, opts.onProgress);
 }
 
 function rejected(message: string): ApplicationFailure {

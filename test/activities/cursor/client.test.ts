@@ -1,8 +1,8 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCursorClient, type CursorClient, type LaunchAgentRequest } from '../../../activities/cursor/client';
 import { retryAfterMs } from '../../../activities/cursor/cursor-failure';
 import { CursorFake } from '../../fakes/cursor-fake';
+import { failureOf } from '../../support/failure-of';
 
 const REPO = 'https://github.com/acme/shop';
 const launchRequest = (branchName?: string): LaunchAgentRequest => ({
@@ -19,11 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const failureOf = async (p: Promise<unknown>) => {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(ApplicationFailure);
-  return e as ApplicationFailure;
-};
 
 describe('Cursor client against the fake API', () => {
   it('launches with a Bearer key and the documented body, then follows the agent RUNNING -> FINISHED with its PR', async () => {

@@ -1,10 +1,10 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatadogLogsApi } from '../../../activities/datadog/client';
 import { searchErrorLogs } from '../../../activities/datadog/search-error-logs';
 import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
+import { failureOf } from '../../support/failure-of';
 
 let fake: DatadogFake;
 beforeAll(async () => {
@@ -21,14 +21,6 @@ const params = { query: 'service:checkout status:error', from: 'now-15m', to: 'n
 const api = (keys: { apiKey?: string; appKey?: string } = {}) =>
   createDatadogLogsApi({ site: 'datadoghq.com', apiUrl: fake.url, apiKey: keys.apiKey ?? fake.apiKey, appKey: keys.appKey ?? fake.appKey });
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 describe('Datadog errors become typed activity failures', () => {
   it('429 is retryable DatadogRateLimited, retried after X-RateLimit-Reset', async () => {

@@ -1,12 +1,12 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyUnifiedDiff } from '../../../activities/git/apply-patch';
 import { cloneRepository } from '../../../activities/git/clone-repository';
 import { workingTreeDiff } from '../../../activities/git/working-tree-diff';
 import { startGitServer, type GitServer } from '../../fakes/git-server';
+import { failureOf } from '../../support/failure-of';
 
 const MATH = Array.from({ length: 30 }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
 const FILES: Record<string, string> = {
@@ -42,14 +42,6 @@ async function freshClone(url = repoUrl): Promise<string> {
 
 const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8').catch(() => undefined);
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 /** A clone with edits, additions, deletions, an exec bit and end-of-file newline changes. */
 async function editedClone(url = repoUrl): Promise<{ dir: string; diff: string; files: string[] }> {

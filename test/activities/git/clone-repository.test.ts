@@ -3,10 +3,10 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneRepository, type CloneOptions } from '../../../activities/git/clone-repository';
 import { startGitServer, type GitServer } from '../../fakes/git-server';
+import { failureOf } from '../../support/failure-of';
 
 /** Deterministic, incompressible content so pack sizes mean something. */
 function noise(seed: number, bytes: number): string {
@@ -47,14 +47,6 @@ const dirs = () => {
   return { cacheDir: path.join(tmp, `cache-${n}`), workDir: path.join(tmp, `work-${n}`) };
 };
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 describe('cloneRepository', () => {
   it('clones the branch into the work directory at the bare repository HEAD', async () => {

@@ -4,7 +4,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneRepository } from '../../../activities/git/clone-repository';
@@ -12,6 +11,7 @@ import { createGitActivities, PIPELINE_AUTHOR } from '../../../activities/git/in
 import { pushFixBranch, type PushBranchOptions } from '../../../activities/git/push-fix';
 import { workingTreeDiff } from '../../../activities/git/working-tree-diff';
 import { startGitServer, type GitServer } from '../../fakes/git-server';
+import { failureOf } from '../../support/failure-of';
 
 const exec = promisify(execFile);
 
@@ -54,14 +54,6 @@ async function bare(server: GitServer, name: string, ...args: string[]): Promise
 
 const receivePacks = (s: GitServer, name: string) => s.requests.filter((r) => r.path.startsWith(`/${name}.git/`) && r.service === 'git-receive-pack').length;
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 describe('pushFixBranch', () => {
   it('pushes one commit with the fix on a new branch whose parent is the base tip', async () => {

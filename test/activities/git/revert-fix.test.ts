@@ -3,7 +3,6 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneRepository } from '../../../activities/git/clone-repository';
 import { createGitActivities } from '../../../activities/git/index';
@@ -11,6 +10,7 @@ import { pushFixBranch } from '../../../activities/git/push-fix';
 import { pushRevertBranch } from '../../../activities/git/revert-fix';
 import { workingTreeDiff } from '../../../activities/git/working-tree-diff';
 import { startGitServer, type GitServer } from '../../fakes/git-server';
+import { failureOf } from '../../support/failure-of';
 
 const exec = promisify(execFile);
 
@@ -59,14 +59,6 @@ async function mergedFix(name: string): Promise<{ repoUrl: string; diff: string 
   return { repoUrl, diff };
 }
 
-async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ApplicationFailure);
-  return err as ApplicationFailure;
-}
 
 describe('pushRevertBranch', () => {
   it('pushes a branch on the current main that restores the pre-fix content and keeps later work', async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit, githubCall, repoOf, toGitHubFailure } from '../../../activities/github/client';
 import { createGitHubActivities } from '../../../activities/github/index';
 import { startGitHubFake, type GitHubFake } from '../../fakes/github-fake';
+import { failureOf } from '../../support/failure-of';
 
 let fake: GitHubFake;
 beforeAll(async () => {
@@ -13,11 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.close());
 
-const failureOf = async (p: Promise<unknown>) => {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(ApplicationFailure);
-  return e as ApplicationFailure;
-};
 const getPull = (token = fake.token, apiUrl = fake.apiUrl) =>
   githubCall('get pull request', () => createOctokit({ token, apiUrl }).pulls.get({ owner: 'acme', repo: 'shop', pull_number: 1 }));
 

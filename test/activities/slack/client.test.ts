@@ -1,9 +1,9 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackActivities } from '../../../activities/slack/index';
 import { createSlackClient, slackCall } from '../../../activities/slack/client';
 import { SlackFake } from '../../fakes/slack-fake';
 import { sampleView } from './sample-view';
+import { failureOf } from '../../support/failure-of';
 
 let fake: SlackFake;
 beforeEach(async () => {
@@ -11,11 +11,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const failureOf = async (p: Promise<unknown>) => {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(ApplicationFailure);
-  return e as ApplicationFailure;
-};
 
 describe('Slack client and error mapping', () => {
   it('sends the bot token and reaches the configured API URL', async () => {

@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../../activities/slack/client';
@@ -6,6 +5,7 @@ import { postSuggestion } from '../../../activities/slack/post-suggestion';
 import { updateSuggestion } from '../../../activities/slack/update-suggestion';
 import { SlackFake } from '../../fakes/slack-fake';
 import { sampleView } from './sample-view';
+import { failureOf } from '../../support/failure-of';
 
 const CHANNEL = 'C0BUGS0001';
 let fake: SlackFake;
@@ -17,14 +17,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const failureOf = (p: Promise<unknown>) =>
-  p.then(
-    () => expect.fail('expected a failure'),
-    (e: unknown) => {
-      expect(e).toBeInstanceOf(ApplicationFailure);
-      return e as ApplicationFailure;
-    },
-  );
 
 const buttonsOf = (blocks: unknown[] | undefined) => JSON.stringify(blocks ?? []).match(/"action_id":"bugfix_(approve|reject)"/g) ?? [];
 

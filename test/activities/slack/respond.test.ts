@@ -1,7 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { respondToAction } from '../../../activities/slack/respond';
 import { SlackFake } from '../../fakes/slack-fake';
+import { failureOf } from '../../support/failure-of';
 
 let fake: SlackFake;
 beforeEach(async () => {
@@ -9,11 +9,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-const failureOf = async (p: Promise<unknown>) => {
-  const e = await p.then(() => undefined, (err: unknown) => err);
-  expect(e).toBeInstanceOf(ApplicationFailure);
-  return e as ApplicationFailure;
-};
 
 describe('respondToAction', () => {
   it('posts the JSON Slack expects on the response_url', async () => {
