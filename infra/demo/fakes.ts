@@ -11,6 +11,7 @@ import { startAnthropicFake, type AnthropicFake } from '../../test/fakes/anthrop
 import { startGitHubFake, type GitHubFake } from '../../test/fakes/github-fake';
 import { sampleErrorMessage, sampleStackTrace, scriptedFixTurns } from '../../test/fakes/scripted-fix';
 import { repoRoot } from '../config/read-config';
+import { envForFakes } from '../../test/fakes/fakes-env';
 
 export const SERVICE = 'shop-api';
 export const SLACK_CHANNEL = 'C0BUGS0001';
@@ -51,22 +52,8 @@ export async function startFakes(): Promise<DemoFakes> {
     github = await startGitHubFake({ owner: 'acme', repo: SERVICE, bareRepoPath: git.repoPath(SERVICE) });
     seedLogs(datadog);
     const env = {
-      DATADOG_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
-      DATADOG_API_URL: datadog.url,
-      DATADOG_API_KEY: datadog.apiKey,
-      DATADOG_APP_KEY: datadog.appKey,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_CHANNEL,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      ...envForFakes({ datadog, slack, anthropic, github, repoUrl, repository: `acme/${SERVICE}`, webhookToken: WEBHOOK_TOKEN, signingSecret: SIGNING_SECRET, channel: SLACK_CHANNEL }),
       APPROVER_SLACK_USER_IDS: APPROVER.id,
-      GIT_REPO_URL: repoUrl,
-      GIT_BRANCH: 'main',
-      ANTHROPIC_BASE_URL: anthropic.url,
-      ANTHROPIC_API_KEY: 'sk-ant-demo-offline',
-      GITHUB_API_URL: github.apiUrl,
-      GITHUB_TOKEN: github.token,
-      GITHUB_REPOSITORY: `acme/${SERVICE}`,
     };
     return { datadog, slack, git, anthropic, github, repoUrl, env, close };
   } catch (err) {

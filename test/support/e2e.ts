@@ -10,6 +10,7 @@ import { SlackFake } from '../fakes/slack-fake';
 import { startGitServer, type GitServer } from '../fakes/git-server';
 import { startGitHubFake } from '../fakes/github-fake';
 import { CursorFake, type CursorFakeOptions } from '../fakes/cursor-fake';
+import { envForFakes } from '../fakes/fakes-env';
 import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
 import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
@@ -61,18 +62,7 @@ export async function startE2E(
   const port = await freePort();
   const pipeline = await startPipeline(
     {
-      DATADOG_WEBHOOK_TOKEN: WEBHOOK_TOKEN,
-      DATADOG_API_URL: datadog.url,
-      DATADOG_API_KEY: datadog.apiKey,
-      DATADOG_APP_KEY: datadog.appKey,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_API_URL: slack.apiUrl,
-      SLACK_CHANNEL,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      GIT_REPO_URL: repoUrl,
-      GIT_BRANCH: 'main',
-      ANTHROPIC_BASE_URL: anthropic.url,
-      ANTHROPIC_API_KEY: 'sk-ant-test-key',
+      ...envForFakes({ datadog, slack, anthropic, github, repoUrl, repository: 'acme/shop-api', webhookToken: WEBHOOK_TOKEN, signingSecret: SIGNING_SECRET, channel: SLACK_CHANNEL }),
       // Every harness its own workflow ids: files run in parallel against one Temporal namespace.
       WORKFLOW_ID_PREFIX: `t${randomBytes(4).toString('hex')}`,
       CLAUDE_TIMEOUT: '90s',
@@ -80,9 +70,6 @@ export async function startE2E(
       APPROVAL_REMINDER_INTERVAL: '5m',
       PORT: String(port),
       PUBLIC_URL: `http://127.0.0.1:${port}`,
-      GITHUB_API_URL: github.apiUrl,
-      GITHUB_TOKEN: github.token,
-      GITHUB_REPOSITORY: 'acme/shop-api',
       GITHUB_WEBHOOK_SECRET,
       CURSOR_API_URL: cursor.apiUrl,
       CURSOR_API_KEY: cursor.apiKey,

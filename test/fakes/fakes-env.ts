@@ -1,0 +1,34 @@
+import type { DatadogFake } from './datadog-fake';
+import type { SlackFake } from './slack-fake';
+import type { AnthropicFake } from './anthropic-fake';
+
+/** The service's environment pointed at the local fakes: shared by the test harness and the offline demo. */
+export function envForFakes(f: {
+  datadog: DatadogFake;
+  slack: SlackFake;
+  anthropic: AnthropicFake;
+  github: { apiUrl: string; token: string };
+  repoUrl: string;
+  repository: string;
+  webhookToken: string;
+  signingSecret: string;
+  channel: string;
+}): Record<string, string> {
+  return {
+    DATADOG_WEBHOOK_TOKEN: f.webhookToken,
+    DATADOG_API_URL: f.datadog.url,
+    DATADOG_API_KEY: f.datadog.apiKey,
+    DATADOG_APP_KEY: f.datadog.appKey,
+    SLACK_BOT_TOKEN: f.slack.token,
+    SLACK_API_URL: f.slack.apiUrl,
+    SLACK_CHANNEL: f.channel,
+    SLACK_SIGNING_SECRET: f.signingSecret,
+    GIT_REPO_URL: f.repoUrl,
+    GIT_BRANCH: 'main',
+    ANTHROPIC_BASE_URL: f.anthropic.url,
+    ANTHROPIC_API_KEY: 'sk-ant-offline-fake',
+    GITHUB_API_URL: f.github.apiUrl,
+    GITHUB_TOKEN: f.github.token,
+    GITHUB_REPOSITORY: f.repository,
+  };
+}
