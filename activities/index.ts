@@ -87,6 +87,7 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
     s.stage === 'expired' ? { kind: 'expired', at }
     : s.stage === 'failed' ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
     : s.stage === 'awaiting-revert-approval' ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
+    : s.stage === 'awaiting-retry' ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
     : s.decision?.approved ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
     : s.decision ? { kind: 'rejected', by: s.decision.userName, at: s.decision.at, ...(s.decision.reason ? { reason: s.decision.reason } : {}) }
     : { kind: 'awaiting' };

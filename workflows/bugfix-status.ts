@@ -56,6 +56,7 @@ export interface RunStatus {
   slack?: SlackMessageRef;
   decision?: RecordedDecision;
   revertDecision?: RecordedDecision;
+  retryDecision?: RecordedDecision;
   previousRejections: string[];
   pullRequest?: PullRequestRef;
   review?: ReviewRef;

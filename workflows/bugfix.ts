@@ -11,6 +11,7 @@ import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } fro
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from './search-attributes';
 import { logsQueryFor, type BugfixInput, type RunStatus } from './bugfix-status';
 import { RunState } from './run-state';
+import type { PullRequestRef } from './types';
 import { datadog, git, slack, temporal } from './steps/stubs';
 import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
@@ -37,15 +38,16 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     (d) => {
       const recorded = { ...d, at: new Date().toISOString() };
       if (state.stage === 'awaiting-revert-approval') state.revertDecision = recorded;
+      else if (state.stage === 'awaiting-retry') state.retryDecision = recorded;
       else state.decision = recorded;
       return recorded;
     },
     {
       validator: (d) => {
         if (!d.userId) throw new Error('A decision needs the deciding user');
-        const earlier = state.stage === 'awaiting-revert-approval' ? state.revertDecision : state.decision;
+        const earlier = state.stage === 'awaiting-revert-approval' ? state.revertDecision : state.stage === 'awaiting-retry' ? state.retryDecision : state.decision;
         if (earlier) throw new Error(`Already ${earlier.approved ? 'approved' : 'rejected'} by ${earlier.userName} at ${earlier.at}`);
-        if (state.stage !== 'awaiting-approval' && state.stage !== 'awaiting-revert-approval') throw new Error(`This run is not waiting for a decision (stage: ${state.stage})`);
+        if (!['awaiting-approval', 'awaiting-revert-approval', 'awaiting-retry'].includes(state.stage)) throw new Error(`This run is not waiting for a decision (stage: ${state.stage})`);
       },
     },
   );
@@ -104,7 +106,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
 
     // 5. The fix becomes a pull request: pushed by the pipeline, or opened by Cursor.
     state.enter('opening-pr');
-    const pr = await openFixPullRequest(state);
+    const pr = await openPullRequestWithRetries(state);
     if (!pr) return await finish('stalled');
     state.pullRequest = pr;
     await slack.replyInThread({ ref: state.slack, text: `Pull request opened: ${pr.url}`, dedupeKey: `pr-${pr.number}` });
@@ -146,6 +148,29 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     // On-call hears about a failed run in the same place as a successful one.
     await (state.slack ? update() : slack.postSuggestion({ status: state.status() })).catch(() => undefined);
     throw ApplicationFailure.create({ type: 'PipelineFailed', message: `Run failed at ${failedAt}: ${state.failure}`, nonRetryable: true, cause: err as Error });
+  }
+}
+
+/**
+ * The PR step; when a Cursor agent errors or expires, the thread says so and a human may
+ * retry (a fresh agent) or give up, with the same buttons or the CLI's approve / reject.
+ */
+async function openPullRequestWithRetries(state: RunState): Promise<PullRequestRef | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await openFixPullRequest(state, attempt);
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.type === 'CursorAgentFailed')) throw err;
+      state.retryDecision = undefined;
+      state.notes.push(err.message);
+      state.enter('awaiting-retry');
+      await slack.updateSuggestion({ ref: state.slack!, status: state.status() });
+      await slack.replyInThread({ ref: state.slack!, text: `${err.message}. Retry it with the Retry button above (or \`npm run bugfix -- approve ${workflowInfo().workflowId}\`), or give up.`, dedupeKey: `agent-failed-${attempt}` });
+      const answer = () => state.retryDecision; // set by the decide update while we wait
+      await waitForDecision(state, () => answer() !== undefined);
+      if (!answer()?.approved) throw err;
+      state.enter('opening-pr');
+    }
   }
 }
 

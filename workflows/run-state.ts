@@ -1,6 +1,7 @@
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './search-attributes';
 import { OccurrenceLedger, runUrl, type BugfixInput, type RunStatus } from './bugfix-status';
+import { recordStage } from './metrics';
 import type { AlertContext, DeploymentRef, ExternalEvent, FixSuggestion, PullRequestRef, RecordedDecision, ReviewRef, SlackMessageRef, Stage, Verification } from './types';
 
 /**
@@ -18,6 +19,8 @@ export class RunState {
   slack?: SlackMessageRef;
   decision?: RecordedDecision;
   revertDecision?: RecordedDecision;
+  /** The answer to the latest "retry the PR step?" question; cleared before each question. */
+  retryDecision?: RecordedDecision;
   previousRejections: string[] = [];
   pullRequest?: PullRequestRef;
   review?: ReviewRef;
@@ -46,6 +49,7 @@ export class RunState {
     ]);
     const { identity } = this.input;
     upsertMemo({ summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200), stage: next });
+    recordStage(next, { service: identity.service, since: this.ledger.firstSeen || this.timeline[0]!.at, costUsd: this.fix?.costUsd, mergedAt: this.pullRequest?.mergedAt });
   }
 
   /** When the run entered `stage` (its latest entry), if it did. */
@@ -87,6 +91,7 @@ export class RunState {
       ...(this.slack ? { slack: this.slack } : {}),
       ...(this.decision ? { decision: this.decision } : {}),
       ...(this.revertDecision ? { revertDecision: this.revertDecision } : {}),
+      ...(this.retryDecision ? { retryDecision: this.retryDecision } : {}),
       ...(this.pullRequest ? { pullRequest: this.pullRequest } : {}),
       ...(this.review ? { review: this.review } : {}),
       ...(this.deployment ? { deployment: this.deployment } : {}),

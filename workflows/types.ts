@@ -115,6 +115,8 @@ export type Stage =
   | 'awaiting-deploy'
   | 'verifying'
   | 'awaiting-revert-approval'
+  /** The PR step failed (a Cursor agent errored or expired): retry or give up, from Slack or the CLI. */
+  | 'awaiting-retry'
   // Final stages:
   | 'rejected'
   | 'expired'

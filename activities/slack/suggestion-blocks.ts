@@ -9,7 +9,9 @@ export type SuggestionState =
   | { kind: 'expired'; at: string }
   | { kind: 'failed'; reason: string }
   /** The fix shipped but the error came back: the same buttons now decide on a revert. */
-  | { kind: 'revert-awaiting'; recurrences: number };
+  | { kind: 'revert-awaiting'; recurrences: number }
+  /** The PR step failed; the same buttons retry it or give up. */
+  | { kind: 'retry-awaiting'; reason: string };
 
 /** Everything the approval message shows; plain data so a workflow can hand it to an activity. */
 export interface SuggestionView {
@@ -83,6 +85,7 @@ function fallbackText(view: SuggestionView): string {
     expired: 'expired',
     failed: 'failed',
     'revert-awaiting': 'regressed, revert awaiting approval',
+    'retry-awaiting': 'pull request step failed, retry?',
   };
   return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${status[view.state.kind]}`;
 }
@@ -178,6 +181,15 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
         elements: [
           { type: 'button', action_id: APPROVE_ACTION_ID, style: 'danger', value: view.workflowId, text: { type: 'plain_text', text: 'Approve revert' } },
           { type: 'button', action_id: REJECT_ACTION_ID, value: view.workflowId, text: { type: 'plain_text', text: 'Keep the fix' } },
+        ],
+      };
+    case 'retry-awaiting':
+      return {
+        type: 'actions',
+        block_id: DECISION_BLOCK_ID,
+        elements: [
+          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', value: view.workflowId, text: { type: 'plain_text', text: 'Retry' } },
+          { type: 'button', action_id: REJECT_ACTION_ID, value: view.workflowId, text: { type: 'plain_text', text: 'Give up' } },
         ],
       };
   }

@@ -45,14 +45,44 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
     await expect.poll(() => e!.cursor.webhookDeliveries.map((d) => d.status)).toContain(202);
   }, 180_000);
 
-  it('an agent that errors is reported and the run fails visibly', async () => {
+  it('an agent that errors is reported; Retry in Slack launches a fresh agent and the run goes on', async () => {
+    let launches = 0;
+    e = await startE2E({
+      env: { FIX_APPLY_MODE: 'cursor-api' },
+      cursor: {
+        autoFinishAfterMs: 100,
+        onLaunch: (agent) => {
+          if (++launches === 1) throw new Error('could not apply the diff');
+          return cursorOpensPullRequest(e!, agent.target.branchName, `Applies the approved fix.\n\n${markerIn(agent.prompt.text)}`);
+        },
+      },
+    });
+    const workflowId = await approve(e);
+    const waiting = await e.waitForStage(workflowId, 'awaiting-retry', 60_000);
+    expect(waiting.notes.at(-1)).toMatch(/Cursor agent .* ended ERROR/);
+    const message = e.slack.messages(SLACK_CHANNEL)[0]!;
+    await expect.poll(() => e!.slack.replies(message.ts).map((r) => r.text ?? '').join('\n')).toMatch(/ended ERROR.*Retry/);
+    await expect.poll(() => JSON.stringify(e!.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toContain('"text":"Retry"');
+
+    await e.click('approve', workflowId);
+    const s = await e.waitForStage(workflowId, 'awaiting-merge', 60_000);
+    expect(s.retryDecision).toMatchObject({ approved: true, userName: 'alice' });
+    expect(e.cursor.agents()).toHaveLength(2);
+    expect(e.github.pulls()).toHaveLength(1);
+    await e.pipeline.client.workflow.getHandle(workflowId).terminate('test over');
+  }, 180_000);
+
+  it('giving up after a failed agent fails the run, saying why', async () => {
     e = await startE2E({ env: { FIX_APPLY_MODE: 'cursor-api' }, cursor: { autoFinishAfterMs: 100, onLaunch: () => { throw new Error('could not apply the diff'); } } });
     const workflowId = await approve(e);
+    await e.waitForStage(workflowId, 'awaiting-retry', 60_000);
+    await e.click('reject', workflowId);
+    // Reject opens the reason dialog; submitting it gives up.
+    await expect.poll(() => e!.slack.openedViews().length).toBe(1);
+    await e.submitRejectReason(workflowId, 'not worth it');
     const failure = await e.pipeline.client.workflow.getHandle(workflowId).result().catch((err: Error & { cause?: Error }) => err.cause?.message);
-    expect(failure).toMatch(/Run failed at opening-pr: Cursor agent .* ended ERROR/);
-    const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-    expect(e.slack.replies(message.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/^Cursor agent .* is applying the fix/));
-    expect(JSON.stringify(message.blocks)).toMatch(/Failed: Cursor agent/);
+    expect(failure).toMatch(/Run failed at awaiting-retry: Cursor agent .* ended ERROR/);
+    expect(JSON.stringify(e.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toMatch(/Failed: Cursor agent/);
   }, 180_000);
 });
 

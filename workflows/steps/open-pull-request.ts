@@ -17,9 +17,10 @@ function runKey(): { workflowId: string; key: string } {
 
 /**
  * Turns the approved fix into a pull request, the way FIX_APPLY_MODE says. Returns undefined
- * when nobody opened one within PR_WAIT_TIMEOUT (Cursor in Slack never answered).
+ * when nobody opened one within PR_WAIT_TIMEOUT (Cursor in Slack never answered). Throws a
+ * CursorAgentFailed ApplicationFailure when the Cursor agent errors or expires.
  */
-export async function openFixPullRequest(state: RunState): Promise<PullRequestRef | undefined> {
+export async function openFixPullRequest(state: RunState, attempt = 1): Promise<PullRequestRef | undefined> {
   const { workflowId, key } = runKey();
   const fix = state.fix!;
   const marker = markerFor(workflowId);
@@ -34,9 +35,10 @@ export async function openFixPullRequest(state: RunState): Promise<PullRequestRe
     }
 
     case 'cursor-api': {
+      // A retry after a failed agent needs a fresh one: the key names the attempt.
       const launched = await cursor.launchFixAgent({
         workflowId,
-        runKey: key,
+        runKey: attempt === 1 ? key : `${key}-${attempt}`,
         ref: state.settings.baseBranch,
         prompt: { fix: { workflowId, runUrl: state.status().runUrl, identity, message: state.message(), occurrences: state.ledger.examples, totalOccurrences: state.ledger.count, explanation: fix.explanation, diff: fix.diff, baseCommit: fix.baseCommit, marker } },
       });
