@@ -13,14 +13,15 @@ const STAGE_ORDER: Record<Stage, number> = {
   'awaiting-deploy': 7,
   verifying: 8,
   'awaiting-revert-approval': 9,
-  rejected: 10,
-  expired: 11,
-  failed: 12,
-  'closed-unmerged': 13,
-  stalled: 14,
-  'verified-fixed': 15,
-  regressed: 16,
-  reverted: 17,
+  'awaiting-retry': 10,
+  rejected: 11,
+  expired: 12,
+  failed: 13,
+  'closed-unmerged': 14,
+  stalled: 15,
+  'verified-fixed': 16,
+  regressed: 17,
+  reverted: 18,
 };
 export const STAGES = Object.keys(STAGE_ORDER) as Stage[];
 
