@@ -23,7 +23,10 @@ export class CliContext {
   }
 
   temporal(): Promise<Client> {
-    this.client ??= createClient(this.config.temporal);
+    const { address, namespace } = this.config.temporal;
+    this.client ??= createClient(this.config.temporal).catch((err: Error) => {
+      throw new Error(`Cannot reach Temporal at ${address} (namespace ${namespace}): ${err.message}. Set TEMPORAL_ADDRESS to the service's server.`);
+    });
     return this.client;
   }
 
@@ -45,6 +48,11 @@ export async function withContext<T>(opts: CommonOptions, body: (ctx: CliContext
   } finally {
     await ctx.close();
   }
+}
+
+/** The run in the Temporal Web UI (the same link the workflow puts in RunStatus.runUrl). */
+export function uiLink(config: Config, workflowId: string, runId: string): string {
+  return `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
 }
 
 /** Who is at the keyboard: `--as <name>`, else the OS user. */

@@ -45,6 +45,17 @@ export function recordedOccurrences(history: History): OccurrenceBatch[] {
     .map((a) => decodeAll(a!.input)[0] as OccurrenceBatch);
 }
 
+type EventIdValue = NonNullable<NonNullable<HistoryEvent['activityTaskScheduledEventAttributes']>['workflowTaskCompletedEventId']>;
+
+export interface ResetPoint {
+  /** The WorkflowTaskCompleted event to reset to. */
+  eventId: number;
+  /** The same id as the history carried it (a protobuf Long), for the reset request. */
+  raw: EventIdValue;
+  /** The event that scheduled the step's activity or entered its stage. */
+  scheduledEventId: number;
+}
+
 /** Stage values the run upserted into BugfixStage, with the events that did it. */
 function stageUpserts(history: History): { stage: string; event: HistoryEvent }[] {
   return (history.events ?? []).flatMap((event) => {
@@ -71,13 +82,14 @@ export function stepsSeen(history: History): string[] {
  * workflow task that first scheduled the activity (or entered the stage). Resetting
  * there discards that task's commands, so the workflow code decides them afresh.
  */
-export function resetPointFor(history: History, step: string): { eventId: number; scheduledEventId: number } | undefined {
+export function resetPointFor(history: History, step: string): ResetPoint | undefined {
   const events = history.events ?? [];
   const found = isStage(step)
     ? stageUpserts(history).find((u) => u.stage === step)?.event
     : events.find((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === step);
   if (!found) return undefined;
   const attrs = found.activityTaskScheduledEventAttributes ?? found.upsertWorkflowSearchAttributesEventAttributes;
-  const eventId = num(attrs?.workflowTaskCompletedEventId);
-  return Number.isFinite(eventId) && eventId > 0 ? { eventId, scheduledEventId: num(found.eventId) } : undefined;
+  const raw = attrs?.workflowTaskCompletedEventId;
+  const eventId = num(raw);
+  return raw && eventId > 0 ? { eventId, raw, scheduledEventId: num(found.eventId) } : undefined;
 }

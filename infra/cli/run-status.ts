@@ -1,8 +1,9 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import { runUrl, type RunStatus } from '../../workflows/bugfix-status';
+import type { RunStatus } from '../../workflows/bugfix-status';
 import { statusQuery } from '../../workflows/messages';
 import type { Config } from '../config/load-config';
 import { describeRun } from './history';
+import { uiLink } from './context';
 
 export interface RunView {
   workflowId: string;
@@ -27,7 +28,7 @@ const QUERY_DEADLINE_MS = 10_000;
 export async function readRunStatus(client: Client, config: Config, workflowId: string, runId?: string): Promise<RunView> {
   const d = await describeRun(client, workflowId, runId);
   const handle = client.workflow.getHandle(d.workflowId, d.runId, { followRuns: false });
-  const base = { workflowId: d.workflowId, runId: d.runId, execution: d.status.name, runUrl: runUrl({ temporalUiUrl: config.temporal.uiUrl, namespace: config.temporal.namespace } as Parameters<typeof runUrl>[0], d.workflowId, d.runId) };
+  const base = { workflowId: d.workflowId, runId: d.runId, execution: d.status.name, runUrl: uiLink(config, d.workflowId, d.runId) };
   if (d.status.name === 'COMPLETED') {
     const status = (await handle.result()) as RunStatus;
     return { ...base, source: 'result', status, runUrl: status.runUrl };
@@ -54,6 +55,7 @@ async function closeReason(result: Promise<unknown>, d: WorkflowExecutionDescrip
       messages.push(e.message);
       e = e.cause;
     }
-    return messages.filter(Boolean).join(': ') || d.status.name;
+    // The first message is the SDK's generic "Workflow execution failed".
+    return messages.slice(messages.length > 1 ? 1 : 0).filter(Boolean).join(': ') || d.status.name;
   }
 }

@@ -7,6 +7,8 @@ import { formatCost, formatDuration, table } from '../format';
 import { STAGES } from '../steps';
 
 interface ListOptions extends CommonOptions {
+  /** The configured WORKFLOW_ID_PREFIX; false with --any-prefix. */
+  prefix?: string | false;
   stage?: string;
   service?: string;
   fingerprint?: string;
@@ -35,8 +37,9 @@ const SCAN_CAP = 2000;
 const quote = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
 
 /** The visibility query for these filters, on the project's search attributes. */
-export function listQuery(o: Pick<ListOptions, 'stage' | 'service' | 'fingerprint' | 'since'>, now = Date.now()): string {
+export function listQuery(o: Pick<ListOptions, 'prefix' | 'stage' | 'service' | 'fingerprint' | 'since'>, now = Date.now()): string {
   const parts = [`WorkflowType = 'bugfixWorkflow'`];
+  if (o.prefix) parts.push(`WorkflowId STARTS_WITH ${quote(`${o.prefix}-`)}`);
   if (o.stage) parts.push(`${STAGE.name} = ${quote(o.stage)}`);
   if (o.service) parts.push(`${SERVICE.name} = ${quote(o.service)}`);
   if (o.fingerprint) parts.push(`${FINGERPRINT.name} = ${quote(o.fingerprint)}`);
@@ -80,12 +83,13 @@ export function listCommand(): Command {
       if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
       return n;
     }, 20)
+    .option('--any-prefix', "also runs whose workflow id does not start with this service's WORKFLOW_ID_PREFIX (other deployments on the namespace)")
     .option('--json', 'print JSON: { query, runs: [...] }')
     .addHelpText('after', '\nExamples:\n  bugfix list --stage awaiting-approval\n  bugfix list --service shop-api --since 24h --json')
-    .action((opts: ListOptions) =>
+    .action((opts: ListOptions & { anyPrefix?: boolean }) =>
       withContext(opts, async (ctx) => {
         const client = await ctx.temporal();
-        const query = listQuery(opts);
+        const query = listQuery({ ...opts, prefix: opts.anyPrefix ? false : ctx.config.temporal.workflowIdPrefix });
         const now = Date.now();
         const runs: ListedRun[] = [];
         for await (const w of client.workflow.list({ query })) {
