@@ -8,19 +8,27 @@ import { datadogWebhookRoute } from './datadog/webhook-route';
 import { slackInteractionsRoute } from './slack/interactions-route';
 import { githubWebhookRoute } from './github/webhook-route';
 import { cursorWebhookRoute } from './cursor/webhook-route';
+import { createIngressMetrics, type IngressMetrics } from './metrics/ingress-metrics';
+import { metricsRoute, observeDatadogWebhook } from './metrics/metrics-route';
+import { entryLogger } from '../infra/observability/logger';
 
 export interface AppDeps {
   client: Client;
   config: Config;
   slack?: WebClient;
   log?: (entry: Record<string, unknown>) => void;
+  metrics?: IngressMetrics;
+  /** The in-process Temporal runtime's Prometheus endpoint, appended to GET /metrics. */
+  runtimeMetricsUrl?: string;
 }
 
 /** The thin ingress: authenticate, translate to Temporal, answer fast. All state lives in the workflows. */
-export function createApp({ client, config, slack, log = jsonLog }: AppDeps): Express {
+export function createApp({ client, config, slack, log = entryLogger(), metrics = createIngressMetrics(), runtimeMetricsUrl }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoute({ client, config }));
+  app.use(metricsRoute({ metrics, ...(runtimeMetricsUrl ? { runtimeMetricsUrl } : {}) }));
+  app.use(observeDatadogWebhook(metrics));
   app.use(datadogWebhookRoute({ client, config, log }));
   app.use(slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), log }));
   app.use(githubWebhookRoute({ client, config, log }));
@@ -30,9 +38,7 @@ export function createApp({ client, config, slack, log = jsonLog }: AppDeps): Ex
   return app;
 }
 
-const quiet = process.env.LOG_LEVEL === 'warn' || process.env.LOG_LEVEL === 'error' || process.env.LOG_LEVEL === 'silent';
-
-/** One JSON line per event; LOG_LEVEL=warn silences the informational ones. */
+/** One JSON line per event (pino); LOG_LEVEL=warn silences the informational ones. */
 export function jsonLog(entry: Record<string, unknown>): void {
-  if (!quiet) console.log(JSON.stringify({ time: new Date().toISOString(), level: 'info', ...entry }));
+  entryLogger()(entry);
 }

@@ -5,11 +5,11 @@ import { createClient } from '../infra/temporal/connect';
 import { createSlackClient } from '../activities/slack/client';
 import { createApp } from './create-app';
 
-/** Starts the ingress; resolves once it listens. */
-export async function startApi(config: Config): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+/** Starts the ingress; resolves once it listens. `runtimeMetricsUrl`: the in-process worker's metrics, appended to GET /metrics. */
+export async function startApi(config: Config, opts: { runtimeMetricsUrl?: string } = {}): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const client = await createClient(config.temporal);
   const slack = config.slack.botToken ? createSlackClient(config.slack) : undefined;
-  const app = createApp({ client, config, ...(slack ? { slack } : {}) });
+  const app = createApp({ client, config, ...(slack ? { slack } : {}), ...(opts.runtimeMetricsUrl ? { runtimeMetricsUrl: opts.runtimeMetricsUrl } : {}) });
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s)).once('error', reject);
   });

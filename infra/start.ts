@@ -4,7 +4,6 @@
  * Ctrl-C stops the API, then the worker (in-flight activities finish or are handed
  * back to Temporal), then the dev server.
  */
-import { Runtime } from '@temporalio/worker';
 import { ConfigError, type Config } from './config/load-config';
 import { readConfig } from './config/read-config';
 import { ensureTemporalCli } from './temporal/ensure-cli';
@@ -14,11 +13,16 @@ import { addMissingSearchAttributes } from './temporal/register-search-attribute
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { createWorker } from '../workers/create-worker';
 import { startApi } from '../api/main';
+import { installObservedRuntime, workerMetricsAddress } from './observability/runtime';
 
 async function main(): Promise<void> {
   let config: Config;
+  let runtime: { metricsUrl?: string };
   try {
     config = readConfig();
+    // We own shutdown order: the SDK must not stop the worker on its own when Ctrl-C arrives.
+    // Logs are JSON (pino); the worker's metrics are also appended to the API's GET /metrics.
+    runtime = installObservedRuntime({ shutdownSignals: [], metricsAddress: workerMetricsAddress() });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -26,9 +30,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  // We own shutdown order: the SDK must not stop the worker on its own when Ctrl-C arrives.
-  Runtime.install({ shutdownSignals: [] });
-
   let devServer: DevServer | undefined;
   if (config.devServer.enabled) {
     const cli = await ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) });
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
   const client = await createClient(config.temporal);
   const { worker, connection } = await createWorker({ config, client });
   const workerDone = worker.run();
-  const api = await startApi(config);
+  const api = await startApi(config, runtime.metricsUrl ? { runtimeMetricsUrl: runtime.metricsUrl } : {});
 
   console.log(
     [
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
       `  Temporal Web UI ${config.temporal.uiUrl}`,
       `  API             ${api.url}`,
       `    GET  ${api.url}/healthz`,
+      `    GET  ${api.url}/metrics${runtime.metricsUrl ? ` (worker's own: ${runtime.metricsUrl})` : ''}`,
       `    POST ${api.url}/webhooks/datadog`,
       `    POST ${api.url}/slack/interactions`,
       'Press Ctrl-C to stop.',

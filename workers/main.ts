@@ -1,12 +1,17 @@
 import { readConfig } from '../infra/config/read-config';
 import { createClient } from '../infra/temporal/connect';
 import { createWorker } from './create-worker';
+import { installObservedRuntime, workerMetricsAddress } from '../infra/observability/runtime';
 
-/** Runs a worker until SIGINT/SIGTERM; in-flight activities are given the SDK's graceful shutdown time. */
+/**
+ * Runs a worker until SIGINT/SIGTERM; in-flight activities are given the SDK's graceful shutdown time.
+ * Logs are JSON (pino); metrics are served on WORKER_METRICS_ADDRESS (default 127.0.0.1:9464, `off` for none).
+ */
 export async function runWorker(config = readConfig()): Promise<void> {
+  const { metricsUrl } = installObservedRuntime({ metricsAddress: workerMetricsAddress() });
   const client = await createClient(config.temporal);
   const { worker, connection } = await createWorker({ config, client });
-  console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}`);
+  console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}${metricsUrl ? `; metrics at ${metricsUrl}` : ''}`);
   try {
     await worker.run();
   } finally {

@@ -3,17 +3,20 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import net from 'node:net';
 import { inject } from 'vitest';
-import { makeTelemetryFilterString, Runtime, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../../infra/config/load-config';
 import { repoRoot } from '../../infra/config/read-config';
 import { createClient } from '../../infra/temporal/connect';
 import { createWorker } from '../../workers/create-worker';
 import { startApi } from '../../api/main';
+import { installObservedRuntime } from '../../infra/observability/runtime';
 import { quietLogger } from './quiet-logger';
 
-let runtimeInstalled = false;
+let runtime: Promise<{ metricsUrl?: string }> | undefined;
 
 export interface Pipeline {
   config: Config;
@@ -30,11 +33,10 @@ export interface Pipeline {
 
 /** The service as `npm start` runs it (API + worker), against the shared real Temporal dev server, on a task queue of its own. */
 export async function startPipeline(env: Record<string, string | undefined> = {}, opts: { worker?: boolean } = {}): Promise<Pipeline> {
-  if (!runtimeInstalled) {
-    // Core warnings about activities finishing after their run was terminated are expected when tests end.
-    Runtime.install({ logger: quietLogger, shutdownSignals: [], telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
-    runtimeInstalled = true;
-  }
+  // Once per test process. Core warnings about activities finishing after their run was terminated are
+  // expected when tests end. The runtime serves its metrics on a free port, appended to the API's /metrics.
+  runtime ??= freePort().then((port) => installObservedRuntime({ logger: quietLogger, shutdownSignals: [], coreLogLevel: 'ERROR', metricsAddress: `127.0.0.1:${port}` }));
+  const { metricsUrl } = await runtime;
   const address = inject('temporalAddress');
   if (!address) throw new Error('No Temporal dev server: run without TEST_NO_TEMPORAL');
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'bugfix-work-'));
@@ -62,7 +64,7 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
     await w.close();
   };
   if (opts.worker !== false) await startWorker();
-  const api = await startApi(config);
+  const api = await startApi(config, metricsUrl ? { runtimeMetricsUrl: metricsUrl } : {});
 
   return {
     config,
@@ -79,4 +81,12 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
       await rm(workRoot, { recursive: true, force: true });
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((r) => server.close(r));
+  return port;
 }
