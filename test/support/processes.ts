@@ -26,7 +26,8 @@ export function processesUnder(dir: string): { pid: number; cmdline: string; env
 export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['workers/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...env },
+    // Several workers run at once in tests: none binds the default metrics port.
+    env: { ...process.env, WORKER_METRICS_ADDRESS: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import type { RunState } from '../run-state';
 import type { DeploymentRef } from '../types';
 import { github, slack } from './stubs';
@@ -6,15 +7,20 @@ import { pollUntil } from './poll';
 /** Follows the fix's pull request to merged or closed; records the first review when it arrives. */
 export async function waitForMerge(state: RunState): Promise<'merged' | 'closed' | 'stalled'> {
   const pr = state.pullRequest!;
+  const recordReview = async () => {
+    if (state.review) return;
+    const review = (await github.listReviews({ number: pr.number })).find((r) => r.body.trim() || r.state !== 'COMMENTED');
+    if (!review) return;
+    state.review = { state: review.state, body: review.body, ...(review.user ? { user: review.user } : {}), ...(review.submittedAt ? { submittedAt: review.submittedAt } : {}) };
+    await slack.replyInThread({ ref: state.slack!, text: `Review by ${review.user ?? 'someone'} (${review.state.toLowerCase()}): ${review.body.slice(0, 1500)}`, dedupeKey: `review-${pr.number}` });
+  };
   const outcome = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
-    if (!state.review) {
-      const review = (await github.listReviews({ number: pr.number })).find((r) => r.body.trim() || r.state !== 'COMMENTED');
-      if (review) {
-        state.review = { state: review.state, body: review.body, ...(review.user ? { user: review.user } : {}), ...(review.submittedAt ? { submittedAt: review.submittedAt } : {}) };
-        await slack.replyInThread({ ref: state.slack!, text: `Review by ${review.user ?? 'someone'} (${review.state.toLowerCase()}): ${review.body.slice(0, 1500)}`, dedupeKey: `review-${pr.number}` });
-      }
-    }
+    // Reviews are read after the PR's state, so one submitted before a merge is never missed.
+    // Runs that started before this change keep the old order (replay safety).
+    const reviewsAfterState = patched('reviews-after-pr-state');
+    if (!reviewsAfterState) await recordReview();
     const info = await github.getPullRequest({ number: pr.number });
+    if (reviewsAfterState) await recordReview();
     if (info.merged) {
       Object.assign(pr, { mergedAt: info.mergedAt, mergedBy: info.mergedBy, mergeCommitSha: info.mergeCommitSha });
       return 'merged' as const;
