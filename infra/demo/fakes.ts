@@ -2,7 +2,6 @@
  * The outside world of the demo, all on 127.0.0.1: the same fakes the tests use (real wire
  * formats, so the production clients talk to them unchanged), seeded with one production bug.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { startDatadogFake, type DatadogFake } from '../../test/fakes/datadog-fake';
 import { SlackFake } from '../../test/fakes/slack-fake';
@@ -12,6 +11,7 @@ import { startGitHubFake, type GitHubFake } from '../../test/fakes/github-fake';
 import { sampleErrorMessage, sampleStackTrace, scriptedFixTurns } from '../../test/fakes/scripted-fix';
 import { repoRoot } from '../config/read-config';
 import { envForFakes } from '../../test/fakes/fakes-env';
+import { readTree } from '../../test/support/local';
 
 export const SERVICE = 'shop-api';
 export const SLACK_CHANNEL = 'C0BUGS0001';
@@ -117,12 +117,3 @@ export function alertPayload(id: string): object {
   };
 }
 
-async function readTree(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) Object.assign(files, await readTree(path.join(dir, entry.name), rel));
-    else files[rel] = await readFile(path.join(dir, entry.name), 'utf8');
-  }
-  return files;
-}

@@ -1,6 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,14 +8,7 @@ import { loadConfig } from '../../infra/config/load-config';
 import { repoRoot } from '../../infra/config/read-config';
 import { ensureTemporalCli } from '../../infra/temporal/ensure-cli';
 import { startDevServer } from '../../infra/temporal/dev-server';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { freePort } from '../support/local';
 
 describe('embedded dev server (the one npm start runs)', () => {
   const dirs: string[] = [];

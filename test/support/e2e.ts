@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import net from 'node:net';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPipeline, type Pipeline } from './pipeline';
@@ -16,6 +13,7 @@ import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
 import type { RunStatus } from '../../workflows/bugfix-status';
 import type { Stage } from '../../workflows/types';
+import { freePort, readTree } from './local';
 
 export type GitHubFake = Awaited<ReturnType<typeof startGitHubFake>>;
 
@@ -154,20 +152,3 @@ export function alertPayload(o: { id: string; message?: string; service?: string
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
-async function readTree(dir: string, prefix = ''): Promise<Record<string, string>> {
-  const files: Record<string, string> = {};
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) Object.assign(files, await readTree(path.join(dir, entry.name), rel));
-    else files[rel] = await readFile(path.join(dir, entry.name), 'utf8');
-  }
-  return files;
-}

@@ -3,8 +3,6 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import net from 'node:net';
 import { inject } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
@@ -15,6 +13,7 @@ import { createWorker } from '../../workers/create-worker';
 import { startApi } from '../../api/main';
 import { installObservedRuntime } from '../../infra/observability/runtime';
 import { quietLogger } from './quiet-logger';
+import { freePort } from './local';
 
 let runtime: Promise<{ metricsUrl?: string }> | undefined;
 
@@ -83,10 +82,3 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
   };
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
