@@ -158,14 +158,7 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
   const s = view.state;
   switch (s.kind) {
     case 'awaiting':
-      return {
-        type: 'actions',
-        block_id: DECISION_BLOCK_ID,
-        elements: [
-          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', value: view.workflowId, text: { type: 'plain_text', text: 'Approve' } },
-          { type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', value: view.workflowId, text: { type: 'plain_text', text: 'Reject' } },
-        ],
-      };
+      return decisionButtons(view, { text: 'Approve', style: 'primary' }, { text: 'Reject', style: 'danger' });
     case 'approved':
       return context([`:white_check_mark: Approved by *${escapeText(s.by)}* at ${slackDate(s.at)}`]);
     case 'rejected':
@@ -175,22 +168,22 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
     case 'failed':
       return context([`:warning: Failed: ${escapeText(s.reason)}`]);
     case 'revert-awaiting':
-      return {
-        type: 'actions',
-        block_id: DECISION_BLOCK_ID,
-        elements: [
-          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'danger', value: view.workflowId, text: { type: 'plain_text', text: 'Approve revert' } },
-          { type: 'button', action_id: REJECT_ACTION_ID, value: view.workflowId, text: { type: 'plain_text', text: 'Keep the fix' } },
-        ],
-      };
+      return decisionButtons(view, { text: 'Approve revert', style: 'danger' }, { text: 'Keep the fix' });
     case 'retry-awaiting':
-      return {
-        type: 'actions',
-        block_id: DECISION_BLOCK_ID,
-        elements: [
-          { type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', value: view.workflowId, text: { type: 'plain_text', text: 'Retry' } },
-          { type: 'button', action_id: REJECT_ACTION_ID, value: view.workflowId, text: { type: 'plain_text', text: 'Give up' } },
-        ],
-      };
+      return decisionButtons(view, { text: 'Retry', style: 'primary' }, { text: 'Give up' });
   }
+}
+
+type Choice = { text: string; style?: 'primary' | 'danger' };
+
+/** Every question a run asks uses the same two actions: yes goes to APPROVE, no to REJECT. */
+function decisionButtons(view: SuggestionView, yes: Choice, no: Choice): ActionsBlock {
+  const button = (actionId: string, c: Choice) => ({
+    type: 'button' as const,
+    action_id: actionId,
+    ...(c.style ? { style: c.style } : {}),
+    value: view.workflowId,
+    text: { type: 'plain_text' as const, text: c.text },
+  });
+  return { type: 'actions', block_id: DECISION_BLOCK_ID, elements: [button(APPROVE_ACTION_ID, yes), button(REJECT_ACTION_ID, no)] };
 }
