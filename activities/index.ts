@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { Context } from '@temporalio/activity';
 import type { Config } from '../infra/config/load-config';
 import type { RunStatus } from '../workflows/bugfix-status';
 import type { FixSuggestion, SlackMessageRef } from '../workflows/types';
@@ -14,6 +13,7 @@ import { createCursorActivities, type AgentInstructions } from './cursor';
 import { selfTestActivities } from './self-test';
 import { createSlackActivities, type SuggestionView } from './slack';
 import { pastRejections } from './temporal/past-rejections';
+import { currentActivity } from './activity-context';
 
 /**
  * Every activity the worker registers, bound to the configuration. Each external system
@@ -36,7 +36,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
      * sees a half-edited tree, even if the crashed attempt's CLI is still running somewhere.
      */
     async proposeFix(input: { runKey: string; baseCommit: string; request: Omit<FixRequest, 'repo'> }): Promise<FixSuggestion> {
-      const checkout = await git.cloneRepository({ runKey: `${input.runKey}-attempt-${currentAttempt()}` });
+      const checkout = await git.cloneRepository({ runKey: `${input.runKey}-attempt-${currentActivity()?.info.attempt ?? 1}` });
       try {
         return await claude.proposeFix({
           dir: checkout.dir,
@@ -71,13 +71,6 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
   };
 }
 
-function currentAttempt(): number {
-  try {
-    return Context.current().info.attempt;
-  } catch {
-    return 1;
-  }
-}
 
 export type PipelineActivities = ReturnType<typeof createActivities>;
 

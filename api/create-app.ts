@@ -37,8 +37,3 @@ export function createApp({ client, config, slack, log = entryLogger(), metrics 
   app.use(errorHandler);
   return app;
 }
-
-/** One JSON line per event (pino); LOG_LEVEL=warn silences the informational ones. */
-export function jsonLog(entry: Record<string, unknown>): void {
-  entryLogger()(entry);
-}

@@ -1,22 +1,13 @@
-import { Context } from '@temporalio/activity';
 import type { Config } from '../../infra/config/load-config';
 import type { FixSuggestion } from '../../workflows/types';
 import { proposeFix, type ProposeFixInput } from './propose-fix';
+import { currentActivity } from '../activity-context';
 
 export type { FixRequest } from './prompt';
 export type { ProposeFixInput } from './propose-fix';
 export { buildFixPrompt } from './prompt';
 export { claudeArgs, claudeEnvironment } from './sandbox';
 export { runClaude } from './run-claude';
-
-/** The activity context, or undefined when called outside a worker (tests, scripts). */
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Claude Code activities. `proposeFix` heartbeats while the CLI runs (give it a
@@ -26,7 +17,7 @@ function activityContext(): Context | undefined {
 export function createClaudeActivities(config: Config['claude'], opts: { heartbeatIntervalMs?: number } = {}) {
   return {
     async proposeFix(input: ProposeFixInput): Promise<FixSuggestion> {
-      const ctx = activityContext();
+      const ctx = currentActivity();
       return proposeFix(config, input, {
         heartbeatIntervalMs: opts.heartbeatIntervalMs,
         ...(ctx ? { signal: ctx.cancellationSignal, heartbeat: (info) => ctx.heartbeat(info) } : {}),

@@ -1,10 +1,10 @@
-import { Context } from '@temporalio/activity';
 import type { Config } from '../../infra/config/load-config';
 import { createCursorClient, type CursorClient, type CursorClientOptions } from './client';
 import { CursorFailureType } from './cursor-failure';
 import { launchFixAgent, type LaunchFixAgentInput } from './launch-fix-agent';
 import { cursorFixPrompt, cursorRevertPrompt, type CursorFixPromptInput, type CursorRevertPromptInput } from './prompt';
 import { isTerminalStatus, toAgentInfo, type AgentInfo } from './types';
+import { activitySignal } from '../activity-context';
 
 export { CursorFailureType } from './cursor-failure';
 export { fixBranchName } from './launch-fix-agent';
@@ -58,13 +58,4 @@ export type CursorActivities = ReturnType<typeof createCursorActivities>;
 function promptText(prompt: AgentInstructions): string {
   if (typeof prompt === 'string') return prompt;
   return 'fix' in prompt ? cursorFixPrompt(prompt.fix) : cursorRevertPrompt(prompt.revert);
-}
-
-/** The activity's cancellation signal when running in a worker; nothing when called directly. */
-function activitySignal(): { signal?: AbortSignal } {
-  try {
-    return { signal: Context.current().cancellationSignal };
-  } catch {
-    return {};
-  }
 }

@@ -1,21 +1,12 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { createDatadogLogsApi, type DatadogConfig } from './client';
 import { DatadogFailureType } from './datadog-failure';
 import { searchErrorLogs, type SearchErrorLogsParams, type SearchErrorLogsResult } from './search-error-logs';
+import { currentActivity } from '../activity-context';
 
 export { DatadogFailureType } from './datadog-failure';
 export { datadogBaseUrl } from './client';
 export type { SearchErrorLogsParams as FetchErrorLogsParams, SearchErrorLogsResult as FetchErrorLogsResult } from './search-error-logs';
-
-/** The activity context when running in a worker; undefined when called directly (tests, scripts). */
-function activityContext(): Context | undefined {
-  try {
-    return Context.current();
-  } catch {
-    return undefined;
-  }
-}
 
 /** Datadog activities bound to the service configuration. */
 export function createDatadogActivities(config: DatadogConfig) {
@@ -32,7 +23,7 @@ export function createDatadogActivities(config: DatadogConfig) {
           DatadogFailureType.Auth,
         );
       }
-      const ctx = activityContext();
+      const ctx = currentActivity();
       const signal = ctx?.cancellationSignal;
       // A client per call, so the activity's cancellation also aborts the request in flight.
       const api = createDatadogLogsApi(config, signal ? { signal } : {});

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
 import type { Config } from '../../infra/config/load-config';
 import { cloneRepository, type ClonedRepository, type CloneProgress } from './clone-repository';
 import { pushFixBranch, type PushBranchOptions, type PushedBranch } from './push-fix';
 import { pushRevertBranch } from './revert-fix';
+import { currentActivity } from '../activity-context';
 
 export type { ClonedRepository } from './clone-repository';
 export type { PushedBranch } from './push-fix';
@@ -80,16 +80,6 @@ export function workDirName(runKey: string): string {
   return `${readable}-${createHash('sha256').update(runKey).digest('hex').slice(0, 10)}`;
 }
 
-/** The heartbeat of the activity we run in, or undefined when called outside a worker. */
-function activityHeartbeat(): ((p: CloneProgress) => void) | undefined {
-  try {
-    const ctx = Context.current();
-    return (p) => ctx.heartbeat(p);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Passes on at most one call per `intervalMs`; the first goes through at once. */
 export function throttle<T>(fn: (value: T) => void, intervalMs: number, now: () => number = Date.now): (value: T) => void {
   let last = -Infinity;
@@ -99,4 +89,10 @@ export function throttle<T>(fn: (value: T) => void, intervalMs: number, now: () 
     last = t;
     fn(value);
   };
+}
+
+/** The heartbeat of the activity we run in, or undefined when called outside a worker. */
+function activityHeartbeat(): ((p: CloneProgress) => void) | undefined {
+  const ctx = currentActivity();
+  return ctx ? (p) => ctx.heartbeat(p) : undefined;
 }

@@ -1,9 +1,9 @@
-import { Context } from '@temporalio/activity';
 import type { Config } from '../../infra/config/load-config';
 import { createOctokit, githubCall, repoOf } from './client';
 import { findDeployment, type DeploymentInfo } from './deployments';
 import { findPullRequest, getPullRequest, openPullRequest, type PullRequestInfo } from './pull-requests';
 import { createReview, listReviews, type ReviewInfo } from './reviews';
+import { activitySignal } from '../activity-context';
 
 export { GitHubFailureType, createOctokit, repoOf, toGitHubFailure } from './client';
 export type { PullRequestInfo } from './pull-requests';
@@ -44,12 +44,3 @@ export function createGitHubActivities(config: Config['github']) {
 }
 
 export type GitHubActivities = ReturnType<typeof createGitHubActivities>;
-
-/** The activity's cancellation signal when running in a worker; nothing when called directly. */
-function activitySignal(): { signal?: AbortSignal } {
-  try {
-    return { signal: Context.current().cancellationSignal };
-  } catch {
-    return {};
-  }
-}

@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../infra/config/load-config';
 import type { SlackMessageRef } from '../../workflows/types';
@@ -10,6 +9,7 @@ import { respondToAction, type ActionResponse } from './respond';
 import { updateSuggestion } from './update-suggestion';
 import { threadReplies, type ThreadReply } from './thread-replies';
 import type { SuggestionView } from './suggestion-blocks';
+import { activitySignal } from '../activity-context';
 
 export type { SuggestionView, SuggestionState } from './suggestion-blocks';
 export { APPROVE_ACTION_ID, REJECT_ACTION_ID, DECISION_BLOCK_ID, suggestionBlocks } from './suggestion-blocks';
@@ -56,12 +56,3 @@ export function createSlackActivities(config: Config['slack']) {
 }
 
 export type SlackActivities = ReturnType<typeof createSlackActivities>;
-
-/** The activity's cancellation signal when running in a worker; nothing when called directly. */
-function activitySignal(): { signal?: AbortSignal } {
-  try {
-    return { signal: Context.current().cancellationSignal };
-  } catch {
-    return {};
-  }
-}
