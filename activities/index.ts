@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/config/load-config';
 import type { RunStatus } from '../workflows/bugfix-status';
 import type { FixSuggestion, SlackMessageRef } from '../workflows/types';
+import { logsLine, recurrenceSources } from '../workflows/log-report';
 import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
@@ -97,6 +98,7 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
     sampleUserIds: s.samples.userIds,
     sampleTraceIds: s.samples.traceIds,
     ...(s.alert?.link ? { alertLink: s.alert.link } : {}),
+    ...(s.logs ? { logsSummary: logsLine(s.logs) } : {}),
     ...(s.fix ? { fix: s.fix } : {}),
     notes: s.notes,
     progress: progressOf(s),

@@ -7,6 +7,7 @@ import type {
   Verification,
   ErrorIdentity,
   FixSuggestion,
+  LogMatchReport,
   Occurrence,
   OccurrenceBatch,
   RecordedDecision,
@@ -51,6 +52,8 @@ export interface RunStatus {
   lastSeen: string;
   samples: { urls: string[]; userIds: string[]; traceIds: string[] };
   alert?: AlertContext;
+  /** How the search of Datadog's logs for this error went: scanned, matched, discarded and why. */
+  logs?: LogMatchReport;
   notes: string[];
   fix?: FixSuggestion;
   slack?: SlackMessageRef;

@@ -16,7 +16,8 @@ import { datadog, git, slack, temporal } from './steps/stubs';
 import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
 import { verifyInProduction } from './steps/verify-fix';
-import { runSummary } from './steps/summary';
+import { logSearchNotes, runSummary } from './steps/summary';
+import { recurrenceSources } from './log-report';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const state = new RunState(input);
@@ -73,7 +74,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     try {
       const logs = await datadog.fetchOccurrenceLogs({ identity, query: logsQueryFor(identity, state.alert), alert: state.alert, firstSeen: state.ledger.firstSeen, lastSeen: state.ledger.lastSeen });
       state.ledger.enrich(logs.occurrences);
-      if (logs.truncated) state.notes.push(`Datadog returned more than ${logs.scanned} log events; only those were read.`);
+      if (logs.report) state.logs = logs.report;
+      state.notes.push(...logSearchNotes(logs));
     } catch (err) {
       if (!isFailureOfType(err, 'DatadogAuthError')) throw err;
       state.notes.push(`Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`);
@@ -197,7 +199,7 @@ function regressionText(state: RunState): string {
   const v = state.verification!;
   const samples = v.samples.map((o) => `• ${o.at} ${o.message.slice(0, 200)}${o.url ? ` (${o.url})` : ''}`).join('\n');
   return [
-    `The error came back after the deploy: ${v.recurrences} occurrence(s) between ${v.from} and ${v.to} (${v.ratePerHourAfter}/h after, ${v.ratePerHourBefore}/h before).`,
+    `The error came back after the deploy: ${v.recurrences} occurrence(s) between ${v.from} and ${v.to} (${v.ratePerHourAfter}/h after, ${v.ratePerHourBefore}/h before)${recurrenceSources(v) ? `; ${recurrenceSources(v)}` : ''}.`,
     samples,
     'Approve the revert above to open a pull request that takes the fix back out, or keep the fix.',
   ].filter(Boolean).join('\n');

@@ -2,7 +2,7 @@ import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/wo
 import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './search-attributes';
 import { OccurrenceLedger, runUrl, type BugfixInput, type RunStatus } from './bugfix-status';
 import { recordStage } from './metrics';
-import type { AlertContext, DeploymentRef, ExternalEvent, FixSuggestion, PullRequestRef, RecordedDecision, ReviewRef, SlackMessageRef, Stage, Verification } from './types';
+import type { AlertContext, DeploymentRef, ExternalEvent, FixSuggestion, LogMatchReport, PullRequestRef, RecordedDecision, ReviewRef, SlackMessageRef, Stage, Verification } from './types';
 
 /**
  * Everything one run knows, in one place: the steps write it, the status query and
@@ -15,6 +15,8 @@ export class RunState {
   readonly notes: string[] = [];
   stage: Stage = 'collecting';
   alert?: AlertContext;
+  /** How the search of Datadog's logs for this error went. */
+  logs?: LogMatchReport;
   fix?: FixSuggestion;
   slack?: SlackMessageRef;
   decision?: RecordedDecision;
@@ -87,6 +89,7 @@ export class RunState {
       notes: this.notes,
       previousRejections: this.previousRejections,
       ...(this.alert ? { alert: this.alert } : {}),
+      ...(this.logs ? { logs: this.logs } : {}),
       ...(this.fix ? { fix: this.fix } : {}),
       ...(this.slack ? { slack: this.slack } : {}),
       ...(this.decision ? { decision: this.decision } : {}),

@@ -77,6 +77,26 @@ export interface LogEvent {
   traceId?: string;
 }
 
+/** Why a Datadog log event was not counted as this run's error. */
+export type LogDiscardReason = 'other-service' | 'other-message' | 'other-error-type' | 'other-frames';
+
+/** How a search of Datadog's logs went for one run: never silent about what it left out. */
+export interface LogMatchReport {
+  query: string;
+  from: string;
+  to: string;
+  /** Events the search returned. */
+  scanned: number;
+  /** Events that are this run's error. */
+  matched: number;
+  /** The rest, by reason. */
+  discarded: Partial<Record<LogDiscardReason, number>>;
+  /** Datadog had more events than were read. */
+  truncated: boolean;
+  /** The frames the run's error was matched on: its own, or the throw site most of its events share. */
+  topFrames?: string[];
+}
+
 /** Claude Code's proposal, as recorded in the workflow. */
 export interface FixSuggestion {
   explanation: string;
@@ -164,8 +184,14 @@ export interface DeploymentRef {
 export interface Verification {
   from: string;
   to: string;
-  /** Sightings of this fingerprint after the deploy. */
+  /** Sightings of this error after the deploy: Datadog's log events, plus webhook sightings no log event accounts for. */
   recurrences: number;
+  /** Of those, log events from the Logs API (absent in runs verified before this was recorded). */
+  fromLogs?: number;
+  /** Of those, webhook sightings that match no log event by id or time. */
+  fromWebhooksOnly?: number;
+  /** The Logs API could not be read: the count is webhook sightings alone. */
+  logsUnavailable?: boolean;
   samples: Occurrence[];
   ratePerHourBefore: number;
   ratePerHourAfter: number;

@@ -30,6 +30,8 @@ export interface SuggestionView {
   sampleUserIds: string[];
   sampleTraceIds: string[];
   alertLink?: string;
+  /** What Datadog's logs added, e.g. "Enriched from 3 Datadog log event(s) of 5 scanned." */
+  logsSummary?: string;
   /** Absent when Claude produced nothing. */
   fix?: FixSuggestion;
   /** Caveats shown to the reviewer, e.g. a data source that was unavailable. */
@@ -116,6 +118,7 @@ function samplesText(view: SuggestionView): string {
   if (view.sampleUserIds.length) lines.push(`*Users:* ${view.sampleUserIds.slice(0, n).map(code).join(', ')}`);
   if (view.sampleTraceIds.length) lines.push(`*Traces:* ${view.sampleTraceIds.slice(0, n).map(code).join(', ')}`);
   if (view.alertLink) lines.push(link(view.alertLink, 'Datadog alert'));
+  if (view.logsSummary) lines.push(`_${escapeText(view.logsSummary)}_`);
   return lines.join('\n');
 }
 

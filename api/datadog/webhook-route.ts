@@ -1,9 +1,11 @@
 import express, { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../../infra/config/load-config';
 import { fingerprintError, workflowIdFor } from '../fingerprint/fingerprint';
 import { checkBearer } from '../http/constant-time-equal';
 import { HttpError } from '../http/http-error';
+import { legacyFingerprint } from '../fingerprint/legacy-fingerprint';
+import { LegacyRuns } from './legacy-runs';
 import { parseDatadogAlert, type ReportedError } from './parse-alert';
 import type { bugfixWorkflow } from '../../workflows/bugfix';
 import { occurrencesSignal } from '../../workflows/messages';
@@ -42,6 +44,30 @@ export function runSettings(config: Config): RunSettings {
  */
 export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Router {
   const router = Router();
+  const legacyRuns = new LegacyRuns(client);
+  const prefix = config.temporal.workflowIdPrefix;
+
+  /** Occurrences of this error that belong to a run started under the old fingerprint, signalled there. */
+  async function toLegacyRuns(identity: ErrorIdentity, errors: ReportedError[], batch: Omit<OccurrenceBatch, 'occurrences'>) {
+    const byLegacyId = new Map<string, ReportedError[]>();
+    for (const e of errors) {
+      const id = workflowIdFor({ service: identity.service, fingerprint: legacyFingerprint(inputOf(e)) }, prefix);
+      byLegacyId.set(id, [...(byLegacyId.get(id) ?? []), e]);
+    }
+    const sent: { workflowId: string; errors: ReportedError[] }[] = [];
+    for (const [workflowId, group] of byLegacyId) {
+      if (workflowId === workflowIdFor(identity, prefix) || !(await legacyRuns.isRunning(workflowId))) continue;
+      try {
+        await client.workflow.getHandle(workflowId).signal(occurrencesSignal, { ...batch, occurrences: group.map((e) => e.occurrence) });
+        sent.push({ workflowId, errors: group });
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        legacyRuns.ended(workflowId);
+      }
+    }
+    return sent;
+  }
+
   router.post('/webhooks/datadog', express.json({ limit: '1mb', type: () => true }), async (req, res, next) => {
     try {
       const token = config.datadog.webhookToken;
@@ -58,31 +84,38 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
 
       const groups = new Map<string, { identity: ErrorIdentity; errors: ReportedError[] }>();
       for (const e of alert.errors) {
-        const identity = fingerprintError({ service: e.service, message: e.message, ...(e.stack ? { stack: e.stack } : {}) });
+        const identity = fingerprintError(inputOf(e));
         const group = groups.get(identity.fingerprint) ?? { identity, errors: [] };
         group.errors.push(e);
         groups.set(identity.fingerprint, group);
       }
 
       const settings = runSettings(config);
-      const workflows = await Promise.all(
-        [...groups.values()].map(async ({ identity, errors }) => {
-          const workflowId = workflowIdFor(identity, config.temporal.workflowIdPrefix);
-          const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
-            workflowId,
-            taskQueue: config.temporal.taskQueue,
-            args: [{ identity, settings }],
-            signal: occurrencesSignal,
-            signalArgs: [{ deliveryId: alert.deliveryId, occurrences: errors.map((e) => e.occurrence), alert: alert.alert }],
-            typedSearchAttributes: [
-              { key: FINGERPRINT, value: identity.fingerprint },
-              { key: SERVICE, value: identity.service },
-              { key: ERROR_TYPE, value: identity.errorType },
-            ],
-          });
-          return { workflowId, runId: handle.signaledRunId, fingerprint: identity.fingerprint, service: identity.service, errorType: identity.errorType, occurrences: errors.length };
-        }),
-      );
+      const workflows = (
+        await Promise.all(
+          [...groups.values()].map(async ({ identity, errors }) => {
+            const batch = { deliveryId: alert.deliveryId, alert: alert.alert };
+            const legacy = await toLegacyRuns(identity, errors, batch);
+            const rest = errors.filter((e) => !legacy.some((l) => l.errors.includes(e)));
+            const accepted = legacy.map((l) => ({ workflowId: l.workflowId, fingerprint: identity.fingerprint, service: identity.service, errorType: identity.errorType, occurrences: l.errors.length, legacyFingerprint: true }));
+            if (!rest.length) return accepted;
+            const workflowId = workflowIdFor(identity, prefix);
+            const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
+              workflowId,
+              taskQueue: config.temporal.taskQueue,
+              args: [{ identity, settings }],
+              signal: occurrencesSignal,
+              signalArgs: [{ ...batch, occurrences: rest.map((e) => e.occurrence) }],
+              typedSearchAttributes: [
+                { key: FINGERPRINT, value: identity.fingerprint },
+                { key: SERVICE, value: identity.service },
+                { key: ERROR_TYPE, value: identity.errorType },
+              ],
+            });
+            return [...accepted, { workflowId, runId: handle.signaledRunId, fingerprint: identity.fingerprint, service: identity.service, errorType: identity.errorType, occurrences: rest.length }];
+          }),
+        )
+      ).flat();
       log({ msg: 'alert accepted', deliveryId: alert.deliveryId, workflows: workflows.map((w) => w.workflowId) });
       res.status(202).json({ deliveryId: alert.deliveryId, transition: alert.transition, workflows });
     } catch (err) {
@@ -90,4 +123,8 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
     }
   });
   return router;
+}
+
+function inputOf(e: ReportedError) {
+  return { service: e.service, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
 }

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { ErrorIdentity } from '../../workflows/types';
+import { headlineOf } from './headline';
 import { frameKey } from './normalize-frame';
 import { normalizeMessage } from './normalize-message';
 import { parseStack } from './parse-stack';
 
 export interface ErrorInput {
   service: string;
+  /** The type when the source names it separately (Datadog's `error.kind`). */
   errorType?: string;
+  /** The log message, or the error's own message; only its first line counts. */
   message: string;
   stack?: string;
 }
@@ -14,27 +17,18 @@ export interface ErrorInput {
 export const TOP_FRAMES = 3;
 const SEPARATOR = '\u001f';
 
-// A leading error type: qualified (`a.b.C`, `A::B`), `...Error`/`...Exception`, or two-hump PascalCase (`StopIteration`).
-const TYPE_PREFIX = /^((?:[A-Za-z_$][\w$]*(?:\.|::))+[A-Za-z_$][\w$]*|[A-Za-z_$]*(?:Error|Exception)|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+):\s+([\s\S]*)$/;
-
 /**
- * Who an error is: the same fingerprint means the same bug. Built from the service, the
- * error type, the normalised message and the top in-app frames as `file:function`
- * (no line numbers, so a redeploy that shifts lines keeps the fingerprint).
+ * Who an error is, the same whatever reported it (see README.md beside this file):
+ * the fingerprint is the service and the normalised headline message, the two things every source
+ * has; the error type and the top in-app frames are refinements, compared by `compareIdentity`
+ * only when both sides know them.
  */
 export function fingerprintError(input: ErrorInput): ErrorIdentity {
   const parsed = input.stack?.trim() ? parseStack(input.stack) : { language: 'unknown' as const, frames: [] };
   const service = input.service.trim();
-  let message = input.message?.trim() || parsed.message || '';
-  let errorType = input.errorType?.trim() || parsed.errorType;
-  if (!errorType) {
-    const prefix = TYPE_PREFIX.exec(message);
-    if (prefix?.[1]) [errorType, message] = [prefix[1], prefix[2] ?? ''];
-  } else if (message.startsWith(`${errorType}: `)) {
-    // Some loggers repeat the type in the message; others do not.
-    message = message.slice(errorType.length + 2);
-  }
-  errorType ||= 'Error';
+  // Without a message, the trace's first line is the headline: its exception, not the root cause.
+  const head = headlineOf(input.message?.trim() ? input.message : (input.stack ?? ''), parsed);
+  const errorType = input.errorType?.trim() || head.errorType || parsed.errorType || 'Error';
 
   const inApp = parsed.frames.filter((frame) => frame.inApp);
   // An error raised entirely inside libraries is still told apart by where it surfaced.
@@ -42,9 +36,11 @@ export function fingerprintError(input: ErrorInput): ErrorIdentity {
   // Recursion, and inner/outer traces sharing a method, repeat keys.
   const topFrames = candidates.filter((key, i) => key !== candidates[i - 1]).slice(0, TOP_FRAMES);
 
-  const normalizedMessage = normalizeMessage(message);
-  const parts = [service.toLowerCase(), errorType, normalizedMessage, ...topFrames];
-  const fingerprint = createHash('sha256').update(parts.join(SEPARATOR)).digest('hex').slice(0, 16);
+  const normalizedMessage = normalizeMessage(head.message);
+  const fingerprint = createHash('sha256')
+    .update([service.toLowerCase(), normalizedMessage].join(SEPARATOR))
+    .digest('hex')
+    .slice(0, 16);
   return { fingerprint, service, errorType, normalizedMessage, topFrames, language: parsed.language };
 }
 
@@ -54,7 +50,7 @@ export const SERVICE_SLUG_MAX = 40;
  * `<prefix>-<service-slug>-<fingerprint>`: one Temporal workflow per unique error. The prefix
  * (WORKFLOW_ID_PREFIX, default `bugfix`) keeps two deployments sharing a namespace apart.
  */
-export function workflowIdFor(identity: ErrorIdentity, prefix = 'bugfix'): string {
+export function workflowIdFor(identity: Pick<ErrorIdentity, 'service' | 'fingerprint'>, prefix = 'bugfix'): string {
   const slug =
     identity.service
       .toLowerCase()

@@ -42,6 +42,9 @@ export const sampleStackTrace = [
 
 export const sampleErrorMessage = "TypeError: Cannot read properties of undefined (reading 'address')";
 
+/** The sample bug as Datadog's Logs API reports it (see datadog-shapes.ts): kind, message and stack apart. */
+export const sampleError = { kind: 'TypeError', message: "Cannot read properties of undefined (reading 'address')", stack: sampleStackTrace } as const;
+
 export function scriptedFixTurns(): FakeTurn[] {
   const file = (req: RecordedRequest) => join(primaryWorkingDirectory(req), BUGGY_FILE);
   return [

@@ -9,7 +9,8 @@ import { startGitHubFake } from '../fakes/github-fake';
 import { CursorFake, type CursorFakeOptions } from '../fakes/cursor-fake';
 import { envForFakes } from '../fakes/fakes-env';
 import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
-import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
+import { scriptedFixTurns, sampleErrorMessage } from '../fakes/scripted-fix';
+import { logsSample } from '../fakes/datadog-shapes';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
 import type { RunStatus } from '../../workflows/bugfix-status';
 import type { Stage } from '../../workflows/types';
@@ -127,9 +128,13 @@ export async function startE2E(
   return e2e;
 }
 
-/** A Datadog webhook as the project's template (infra/datadog/webhook-payload.json) renders it. */
+/**
+ * A Datadog webhook as the project's template (infra/datadog/webhook-payload.json) renders it for a
+ * log monitor: its sample rows carry the log's message field (by default one line, no stack, as
+ * Datadog sends it); pass a multi-line `message` to model a custom payload that carries the stack.
+ */
 export function alertPayload(o: { id: string; message?: string; service?: string; transition?: string; date?: number } ): object {
-  const message = o.message ?? sampleStackTrace;
+  const message = o.message ?? sampleErrorMessage;
   return {
     id: o.id,
     event_type: 'log_alert',
@@ -148,7 +153,7 @@ export function alertPayload(o: { id: string; message?: string; service?: string
     },
     tags: `env:prod,service:${o.service ?? SERVICE},team:checkout`,
     link: 'https://app.datadoghq.com/monitors/98765',
-    logs_sample: { columns: ['service', 'count'], label: 'Logs', rows: [{ items: [o.service ?? SERVICE, '1'], message }] },
+    logs_sample: logsSample([{ service: o.service ?? SERVICE, message }]),
   };
 }
 

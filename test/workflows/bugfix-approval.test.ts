@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
-import { FIXED_LINE, BUGGY_LINE, sampleStackTrace } from '../fakes/scripted-fix';
+import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage, sampleStackTrace } from '../fakes/scripted-fix';
+import { errorLogEvent } from '../fakes/datadog-shapes';
 import type { RunStatus } from '../../workflows/bugfix-status';
 
 interface Accepted { deliveryId: string; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
@@ -13,12 +14,12 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
   afterAll(() => e?.close());
 
   it('alert -> logs -> clone -> Claude fix -> Slack approval -> PR -> merge -> deploy -> verified', async () => {
-    e.datadog.addLog({
-      service: SERVICE,
-      message: sampleStackTrace,
-      tags: ['env:prod', 'version:1.4.2'],
-      attributes: { error: { kind: 'TypeError', message: "Cannot read properties of undefined (reading 'address')", stack: sampleStackTrace }, http: { url: 'https://shop.example/checkout?cart=42' }, usr: { id: 'user-1234' }, dd: { trace_id: '7364910284' } },
-    });
+    // Datadog's real shapes: the monitor's row is the log's one-line message; the stack, URL, user
+    // and trace live only in the Logs API events. An unrelated error and the same message thrown
+    // from another service are in the same search and must be left out.
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, tags: ['env:prod', 'version:1.4.2'], url: 'https://shop.example/checkout?cart=42', userId: 'user-1234', traceId: '7364910284' }));
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, logMessage: sampleErrorMessage, url: 'https://shop.example/checkout?cart=77', userId: 'user-5678', traceId: '9912003341' }));
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379', stack: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)' }));
     const res = await e.sendAlert(alertPayload({ id: 'evt-happy-1' }));
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as Accepted;
@@ -32,7 +33,11 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     expect(waiting.fix?.diff).toContain(`+${FIXED_LINE}`);
     expect(waiting.fix?.filesTouched).toEqual(['src/cart.ts']);
     expect(waiting.fix?.turns).toBe(3);
-    expect(waiting.samples).toMatchObject({ urls: ['https://shop.example/checkout?cart=42'], userIds: ['user-1234'], traceIds: ['7364910284'] });
+    expect(waiting.samples).toMatchObject({ urls: ['https://shop.example/checkout?cart=42', 'https://shop.example/checkout?cart=77'], userIds: ['user-1234', 'user-5678'], traceIds: ['7364910284', '9912003341'] });
+    expect(waiting.logs).toMatchObject({ scanned: 3, matched: 2, discarded: { 'other-message': 1 }, topFrames: ['src/cart.ts:shippingLabel'] });
+    // The webhook's row had no stack: the one Claude was given came from the logs.
+    const prompt = JSON.stringify(e.anthropic.turnRequests()[0]!.body);
+    expect(prompt).toContain('at shippingLabel (/app/src/cart.ts:14:29)');
     expect(waiting.timeline.map((t) => t.stage)).toEqual(['collecting', 'cloning', 'proposing', 'awaiting-approval']);
 
     const [message] = e.slack.messages(SLACK_CHANNEL);
@@ -41,6 +46,7 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     expect(blocks).toContain('"text":"Approve"');
     expect(blocks).toContain('"text":"Reject"');
     expect(blocks).toContain('user-1234');
+    expect(blocks).toContain('Enriched from 2 Datadog log event(s) of 3 scanned (left out: 1 with another message)');
     expect(blocks).toContain(e.pipeline.config.temporal.uiUrl);
 
     expect((await e.click('approve', workflowId)).status).toBe(200);

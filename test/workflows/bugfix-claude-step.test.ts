@@ -3,7 +3,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
 import { killGroup, processesUnder, spawnWorker } from '../support/processes';
 import { requestText, toolNames, type FakeTurn } from '../fakes/anthropic-fake';
-import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
+import { scriptedFixTurns, sampleError, sampleStackTrace } from '../fakes/scripted-fix';
+import { errorLogEvent } from '../fakes/datadog-shapes';
 
 interface Accepted { workflows: { workflowId: string }[] }
 const started: E2E[] = [];
@@ -64,7 +65,7 @@ describe('the Claude Code step', () => {
     const e = await startE2E({ script: [spy, ...rest] });
     started.push(e);
     workRoot = e.pipeline.workRoot;
-    e.datadog.addLog({ service: SERVICE, message: `${injection}\n${sampleStackTrace}`, attributes: { error: { stack: sampleStackTrace }, usr: { id: injection } } });
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, stack: `${sampleStackTrace}\n${injection}`, userId: injection }));
     const { workflows } = (await (await e.sendAlert(alertPayload({ id: 'evt-inject', message: `${sampleStackTrace}\n${injection}` }))).json()) as Accepted;
     await e.waitFor(workflows[0]!.workflowId, (st) => st.slack !== undefined, 90_000);
     delete process.env.GITHUB_TOKEN;

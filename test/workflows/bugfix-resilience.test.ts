@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
-import { sampleStackTrace } from '../fakes/scripted-fix';
+import { sampleError } from '../fakes/scripted-fix';
+import { errorLogEvent } from '../fakes/datadog-shapes';
 
 interface Accepted { workflows: { workflowId: string }[] }
 const logWithDetails = (e: E2E) =>
-  e.datadog.addLog({ service: SERVICE, message: sampleStackTrace, attributes: { error: { stack: sampleStackTrace }, http: { url: 'https://shop.example/cart' }, usr: { id: 'u-77' } } });
+  e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, url: 'https://shop.example/cart', userId: 'u-77' }));
 
 describe('outside systems failing mid-run', () => {
   let e: E2E;

@@ -1,4 +1,16 @@
 import type { RunState } from '../run-state';
+import type { LogMatchReport } from '../types';
+import { logsLine, recurrenceSources } from '../log-report';
+
+/** Caveats for the reviewer after the logs search; results recorded before the report carry only the truncation. */
+export function logSearchNotes(logs: { report?: LogMatchReport; scanned?: number; truncated?: boolean }): string[] {
+  const notes: string[] = [];
+  const scanned = logs.report?.scanned ?? logs.scanned ?? 0;
+  if (logs.report?.truncated ?? logs.truncated) notes.push(`Datadog returned more than ${scanned} log events; only those were read.`);
+  if (logs.report && logs.report.matched === 0) notes.push(`${logsLine(logs.report)} The suggestion is based on the webhook's data alone.`);
+  return notes;
+}
+
 
 /** The closing reply in the thread: how the run ended, how long each leg took, what it cost, where to look. */
 export function runSummary(state: RunState): string {
@@ -21,10 +33,14 @@ export function runSummary(state: RunState): string {
     s.revertPullRequest ? `Revert PR: ${s.revertPullRequest.url}` : '',
     `Run: ${s.runUrl}`,
   ].filter(Boolean);
-  const verdict = s.verification ? ` — ${s.verification.recurrences} occurrence(s) in the ${duration(Date.parse(s.verification.to) - Date.parse(s.verification.from))} after the deploy` : '';
+  const sources = s.verification ? recurrenceSources(s.verification) : '';
+  const verdict = s.verification
+    ? ` — ${s.verification.recurrences} occurrence(s) in the ${duration(Date.parse(s.verification.to) - Date.parse(s.verification.from))} after the deploy${sources ? ` (${sources})` : ''}`
+    : '';
   return [
     `Run ended: *${s.stage}*${verdict}.`,
     timing ? `From the first alert: ${timing}.` : '',
+    s.logs ? logsLine(s.logs) : '',
     s.fix ? `Claude Code: ${s.fix.turns} turns, $${s.fix.costUsd.toFixed(2)}.` : '',
     links.join('\n'),
   ].filter(Boolean).join('\n');

@@ -3,6 +3,7 @@ import type { RunStatus } from '../../../workflows/bugfix-status';
 import { withContext, type CommonOptions } from '../context';
 import { fields, formatCost, formatDuration } from '../format';
 import { readRunStatus, type RunView } from '../run-status';
+import { logsLine, recurrenceSources } from '../../../workflows/log-report';
 
 interface StatusOptions extends CommonOptions {
   run?: string;
@@ -19,6 +20,11 @@ function errorLine(s: RunStatus): string {
   return first.startsWith(s.identity.errorType) ? first : `${s.identity.errorType}: ${first}`;
 }
 
+function verificationText(v: NonNullable<RunStatus['verification']>): string {
+  const sources = recurrenceSources(v);
+  return `${v.verdict}: ${v.recurrences} recurrence(s)${sources ? ` (${sources})` : ''}`;
+}
+
 function render(v: RunView, showDiff: boolean, endAt: number): string {
   const s = v.status;
   const head = fields([
@@ -29,10 +35,11 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
     ['Error', s ? errorLine(s) : undefined],
     ['Fingerprint', s?.identity.fingerprint],
     ['Seen', s ? `${s.occurrences} time(s), first ${s.firstSeen || '?'}, last ${s.lastSeen || '?'}` : undefined],
+    ['Datadog logs', s?.logs ? logsLine(s.logs) : undefined],
     ['Decision', s?.decision ? `${s.decision.approved ? 'approved' : 'rejected'} by ${s.decision.userName} via ${s.decision.via} at ${s.decision.at}${s.decision.reason ? ` (${s.decision.reason})` : ''}` : undefined],
     ['Pull request', s?.pullRequest ? `${s.pullRequest.url}${s.pullRequest.mergedAt ? ` (merged by ${s.pullRequest.mergedBy ?? '?'})` : ''}` : undefined],
     ['Deploy', s?.deployment ? `${s.deployment.environment} ${s.deployment.sha.slice(0, 12)} at ${s.deployment.at}${s.deployment.url ? ` ${s.deployment.url}` : ''}` : undefined],
-    ['Verification', s?.verification ? `${s.verification.verdict}: ${s.verification.recurrences} recurrence(s)` : undefined],
+    ['Verification', s?.verification ? verificationText(s.verification) : undefined],
     ['Revert PR', s?.revertPullRequest?.url],
     ['Cost', s?.fix ? `${formatCost(s.fix.costUsd)} (Claude Code, ${s.fix.turns} turns)` : undefined],
     ['Slack', s?.slack ? (s.slack.permalink ?? `${s.slack.channel} ${s.slack.ts}`) : undefined],

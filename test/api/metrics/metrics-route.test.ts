@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, type E2E } from '../../support/e2e';
-import { sampleStackTrace } from '../../fakes/scripted-fix';
+import { sampleError } from '../../fakes/scripted-fix';
+import { errorLogEvent } from '../../fakes/datadog-shapes';
 import type { RunStatus } from '../../../workflows/bugfix-status';
 import { promSample, promSamples } from './prom-text';
 
@@ -21,7 +22,7 @@ describe('GET /metrics after a run to verified-fixed', () => {
   };
 
   it('serves the ingress counters, the run metrics from the workflow, and the Temporal SDK metrics', async () => {
-    e.datadog.addLog({ service: SERVICE, message: sampleStackTrace, tags: ['env:prod'], attributes: { error: { kind: 'TypeError', message: "Cannot read properties of undefined (reading 'address')", stack: sampleStackTrace } } });
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError }));
     const payload = alertPayload({ id: 'evt-metrics-1' });
     const res = await e.sendAlert(payload);
     expect(res.status).toBe(202);

@@ -1,0 +1,39 @@
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+
+const MAX_REMEMBERED = 20_000;
+
+/**
+ * Runs started before error identities were made source-independent carry the old fingerprint in
+ * their workflow id. The ingress keeps sending their error's occurrences to them until they end:
+ * it asks Temporal once per old id (an old id cannot be started any more, so a "not running" answer
+ * is final) and remembers the answer, so the cost is one describe per unique error per process.
+ */
+export class LegacyRuns {
+  private readonly running = new Map<string, boolean>();
+
+  constructor(private readonly client: Client) {}
+
+  async isRunning(workflowId: string): Promise<boolean> {
+    const known = this.running.get(workflowId);
+    if (known !== undefined) return known;
+    let running = false;
+    try {
+      running = (await this.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    this.remember(workflowId, running);
+    return running;
+  }
+
+  /** The run ended between the look-up and the signal. */
+  ended(workflowId: string): void {
+    this.remember(workflowId, false);
+  }
+
+  private remember(workflowId: string, running: boolean): void {
+    this.running.delete(workflowId);
+    this.running.set(workflowId, running);
+    if (this.running.size > MAX_REMEMBERED) this.running.delete(this.running.keys().next().value!);
+  }
+}
