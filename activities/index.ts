@@ -115,7 +115,11 @@ function progressOf(s: RunStatus): NonNullable<SuggestionView['progress']> {
   if (pr?.mergedAt) lines.push({ text: `Merged by ${pr.mergedBy ?? 'someone'} (${pr.mergeCommitSha?.slice(0, 12) ?? ''})` });
   if (pr?.closedAt && !pr.mergedAt) lines.push({ text: `Closed without merge by ${pr.closedBy ?? 'someone'}` });
   if (s.deployment) lines.push({ text: `Deployed to ${s.deployment.environment}`, ...(s.deployment.url ? { url: s.deployment.url } : {}) });
-  if (s.verification) lines.push({ text: s.verification.verdict === 'verified-fixed' ? 'Verified fixed: no recurrence after the deploy' : `Regressed: ${s.verification.recurrences} occurrence(s) after the deploy` });
+  if (s.verification) {
+    const sources = recurrenceSources(s.verification);
+    const regressed = `Regressed: ${s.verification.recurrences} occurrence(s) after the deploy${sources ? ` (${sources})` : ''}`;
+    lines.push({ text: s.verification.verdict === 'verified-fixed' ? 'Verified fixed: no recurrence after the deploy' : regressed });
+  }
   if (s.revertPullRequest) lines.push({ text: `Revert pull request #${s.revertPullRequest.number}`, url: s.revertPullRequest.url });
   if (s.stage === 'stalled') lines.push({ text: 'Stalled: nothing happened within the configured wait' });
   return lines;

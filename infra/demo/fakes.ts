@@ -8,7 +8,8 @@ import { SlackFake } from '../../test/fakes/slack-fake';
 import { startGitServer, type GitServer } from '../../test/fakes/git-server';
 import { startAnthropicFake, type AnthropicFake } from '../../test/fakes/anthropic-fake';
 import { startGitHubFake, type GitHubFake } from '../../test/fakes/github-fake';
-import { sampleErrorMessage, sampleStackTrace, scriptedFixTurns } from '../../test/fakes/scripted-fix';
+import { sampleError, scriptedFixTurns } from '../../test/fakes/scripted-fix';
+import { errorLogEvent, logsSample } from '../../test/fakes/datadog-shapes';
 import { repoRoot } from '../config/read-config';
 import { envForFakes } from '../../test/fakes/fakes-env';
 import { readTree } from '../../test/support/local';
@@ -65,31 +66,24 @@ export async function startFakes(): Promise<DemoFakes> {
 /** Production logs around the alert: two sightings of the bug and one unrelated error the run must leave out. */
 function seedLogs(datadog: DatadogFake): void {
   const now = Date.now();
+  // Datadog's shapes: the log's message field is one line; the exception lives in error.kind/message/stack.
   const sighting = (secondsAgo: number, user: string, url: string, trace: string, host: string) =>
-    datadog.addLog({
-      timestamp: now - secondsAgo * 1000,
-      service: SERVICE,
-      host,
-      message: sampleStackTrace,
-      tags: ['env:prod', 'version:1.4.2', 'team:checkout'],
-      attributes: {
-        error: { kind: 'TypeError', message: sampleErrorMessage.replace(/^TypeError: /, ''), stack: sampleStackTrace },
-        http: { method: 'POST', url, status_code: 500 },
-        usr: { id: user },
-        dd: { trace_id: trace, span_id: '1803446109238845512' },
-        logger: { name: 'shop-api.http' },
-      },
-    });
+    datadog.addLog(
+      errorLogEvent({ service: SERVICE, ...sampleError, timestamp: now - secondsAgo * 1000, host, url, userId: user, traceId: trace, tags: ['env:prod', 'version:1.4.2', 'team:checkout'] }),
+    );
   sighting(95, 'guest-5521', 'https://shop.example.com/checkout?cart=8812', '4920418392816470123', 'shop-api-7d9f8-x2k4p');
   sighting(40, 'guest-7310', 'https://shop.example.com/checkout?cart=9034', '1184730265512093847', 'shop-api-7d9f8-q8m2z');
-  datadog.addLog({
-    timestamp: now - 70_000,
-    service: SERVICE,
-    host: 'shop-api-7d9f8-x2k4p',
-    message: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
-    tags: ['env:prod', 'version:1.4.2'],
-    attributes: { error: { kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379' } },
-  });
+  datadog.addLog(
+    errorLogEvent({
+      service: SERVICE,
+      kind: 'Error',
+      message: 'connect ECONNREFUSED 10.0.3.7:6379',
+      stack: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+      timestamp: now - 70_000,
+      host: 'shop-api-7d9f8-x2k4p',
+      tags: ['env:prod', 'version:1.4.2'],
+    }),
+  );
 }
 
 /** A Datadog webhook as the project's template renders it for a log monitor that fired. */
@@ -113,7 +107,8 @@ export function alertPayload(id: string): object {
     },
     tags: `env:prod,service:${SERVICE},team:checkout`,
     link: 'https://app.datadoghq.com/monitors/98765',
-    logs_sample: { columns: ['service', 'count'], label: 'Logs', rows: [{ items: [SERVICE, '1'], message: sampleStackTrace }] },
+    // A log monitor's sample row: the log's message field, no stack (the run gets that from the Logs API).
+    logs_sample: logsSample([{ service: SERVICE, message: sampleError.message, host: 'shop-api-7d9f8-q8m2z' }]),
   };
 }
 

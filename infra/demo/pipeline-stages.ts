@@ -4,6 +4,7 @@
  * generically by the last entry until one is added here; a stage that needs the demo to act
  * (merge a pull request in a fake, say) goes into this list before `followToEnd`.
  */
+import { discardedText, logsLine } from '../../workflows/log-report';
 import { WorkflowFailedError } from '@temporalio/client';
 import { APPROVE_ACTION_ID } from '../../activities/slack/suggestion-blocks';
 import { signedBlockActions } from '../../test/support/slack-sign';
@@ -46,13 +47,15 @@ const logs: Stage = {
     const search = ctx.fakes.datadog.requests.filter((r) => r.status === 200).at(-1);
     const details = [
       `Datadog Logs API search "${search?.body?.filter?.query ?? '?'}" (${ctx.fakes.datadog.requests.length} request)`,
+      ...(s.logs ? [logsLine(s.logs)] : []),
       `URLs:   ${s.samples.urls.join(', ') || '-'}`,
       `users:  ${s.samples.userIds.join(', ') || '-'}`,
       `traces: ${s.samples.traceIds.join(', ') || '-'}`,
       ...s.notes.map((n) => `note: ${n}`),
     ];
     const found = `${s.samples.urls.length} URL(s), ${s.samples.userIds.length} user(s), ${s.samples.traceIds.length} trace(s)`;
-    return { summary: `stack and context of this error from Datadog: ${found}; other errors left out`, details, tookMs: timeIn(s, 'collecting') };
+    const leftOut = s.logs ? discardedText(s.logs) : '';
+    return { summary: `stack and context of this error from Datadog: ${found}${leftOut ? `; left out ${leftOut}` : ''}`, details, tookMs: timeIn(s, 'collecting') };
   },
 };
 

@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startE2E, alertPayload, GITHUB_WEBHOOK_SECRET, SLACK_CHANNEL, type E2E } from '../support/e2e';
+import { startE2E, alertPayload, GITHUB_WEBHOOK_SECRET, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
+import { errorLogEvent } from '../fakes/datadog-shapes';
 import { approvedToPullRequest } from '../support/release';
 import { pullRequestEvent, sendWebhook } from '../fakes/github-wire';
-import { BUGGY_LINE, BUGGY_FILE } from '../fakes/scripted-fix';
+import { BUGGY_LINE, BUGGY_FILE, sampleError } from '../fakes/scripted-fix';
 import type { RunStatus } from '../../workflows/bugfix-status';
 
 let e: E2E | undefined;
@@ -84,7 +85,7 @@ describe('second half: tracking the pull request, the deploy and production', ()
     expect((await e.sendAlert(alertPayload({ id: 'evt-after-deploy' }))).status).toBe(202);
 
     const regressed = await e.waitForStage(workflowId, 'awaiting-revert-approval', 30_000);
-    expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 1 });
+    expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 1, fromLogs: 0, fromWebhooksOnly: 1 });
     await expect.poll(() => JSON.stringify(e!.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toContain('Approve revert');
     await expect.poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/came back after the deploy: 1 occurrence/));
 
@@ -98,5 +99,25 @@ describe('second half: tracking the pull request, the deploy and production', ()
     const { promisify } = await import('node:util');
     const { stdout } = await promisify(execFile)('git', ['--git-dir', e.git.repoPath('shop-api'), 'show', `${done.revertPullRequest!.branch}:${BUGGY_FILE}`]);
     expect(stdout).toContain(BUGGY_LINE);
+  }, 150_000);
+
+  it("a regression visible only in Datadog's logs (the monitor did not fire again) is detected", async () => {
+    e = await startE2E({ env: { VERIFY_WINDOW: '6s' } });
+    const { workflowId, prNumber } = await approvedToPullRequest(e, 'evt-logs-only');
+    await e.github.mergePullRequest(prNumber, { by: 'carol' });
+    const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
+    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+    await e.waitForStage(workflowId, 'verifying');
+    for (const user of ['u-1', 'u-2', 'u-3']) e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, userId: user }));
+    // Another error of the service in the same window is not a recurrence.
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379' }));
+
+    const regressed = await e.waitForStage(workflowId, 'awaiting-revert-approval', 30_000);
+    expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 3, fromLogs: 3, fromWebhooksOnly: 0 });
+    await expect.poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/came back after the deploy: 3 occurrence\(s\).*3 in Datadog's logs/));
+    expect((await e.submitRejectReason(workflowId, 'keep the fix, the new errors come from elsewhere')).status).toBe(200);
+    const done = await result(workflowId);
+    expect(done.stage).toBe('regressed');
+    expect(e.slack.replies(done.slack!.ts).at(-1)!.text).toMatch(/3 occurrence\(s\) in the \d+s after the deploy \(3 in Datadog's logs\)/);
   }, 150_000);
 });
