@@ -28,5 +28,6 @@ export function logsLine(report: LogMatchReport): string {
 export function recurrenceSources(v: Verification): string {
   if (v.fromLogs === undefined) return '';
   const webhooks = v.fromWebhooksOnly ?? 0;
-  return `${v.fromLogs} in Datadog's logs${webhooks ? `, ${webhooks} more reported by the monitor's webhook only` : ''}${v.logsUnavailable ? ' (logs unavailable: webhook sightings only)' : ''}`;
+  if (v.logsUnavailable) return `${webhooks} reported by the monitor's webhook; Datadog's logs were unavailable`;
+  return `${v.fromLogs} in Datadog's logs${webhooks ? `, ${webhooks} more reported by the monitor's webhook only` : ''}`;
 }

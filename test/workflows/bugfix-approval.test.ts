@@ -17,8 +17,8 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     // Datadog's real shapes: the monitor's row is the log's one-line message; the stack, URL, user
     // and trace live only in the Logs API events. An unrelated error and the same message thrown
     // from another service are in the same search and must be left out.
-    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, tags: ['env:prod', 'version:1.4.2'], url: 'https://shop.example/checkout?cart=42', userId: 'user-1234', traceId: '7364910284' }));
-    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, logMessage: sampleErrorMessage, url: 'https://shop.example/checkout?cart=77', userId: 'user-5678', traceId: '9912003341' }));
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, timestamp: Date.now() - 60_000, tags: ['env:prod', 'version:1.4.2'], url: 'https://shop.example/checkout?cart=42', userId: 'user-1234', traceId: '7364910284' }));
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, timestamp: Date.now() - 30_000, logMessage: sampleErrorMessage, url: 'https://shop.example/checkout?cart=77', userId: 'user-5678', traceId: '9912003341' }));
     e.datadog.addLog(errorLogEvent({ service: SERVICE, kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379', stack: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)' }));
     const res = await e.sendAlert(alertPayload({ id: 'evt-happy-1' }));
     expect(res.status).toBe(202);

@@ -43,6 +43,9 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
     const human = await cli('status', shop);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/Stage:\s+awaiting-approval/);
+    // No log event was seeded: the CLI says so plainly, and so does the note shown in Slack.
+    expect(human.stdout).toMatch(/Datadog logs:\s+No Datadog log event found for `service:shop-api status:error`/);
+    expect(out.status.notes).toContainEqual(expect.stringMatching(/^No Datadog log event found .* The suggestion is based on the webhook's data alone\.$/));
     expect(human.stdout).toContain(`Web UI:`);
     expect(human.stdout).toContain(FIXED_LINE);
     expect(human.stdout).toMatch(/Cost:\s+\$\d+\.\d\d \(Claude Code, 3 turns\)/);
