@@ -157,3 +157,13 @@ export function alertPayload(o: { id: string; message?: string; service?: string
   };
 }
 
+
+/** Ends the harness's runs still open (tests that park runs on purpose), then the harness. */
+export async function closeTerminatingRuns(e: E2E | undefined): Promise<void> {
+  if (!e) return;
+  const { client, config } = e.pipeline;
+  for await (const w of client.workflow.list({ query: `TaskQueue = "${config.temporal.taskQueue}" AND ExecutionStatus = "Running"` })) {
+    await client.workflow.getHandle(w.workflowId).terminate('test over').catch(() => undefined);
+  }
+  await e.close();
+}

@@ -4,7 +4,7 @@ import { fingerprintError, workflowIdFor } from '../../../api/fingerprint/finger
 import { legacyFingerprint } from '../../../api/fingerprint/legacy-fingerprint';
 import type { RunStatus } from '../../../workflows/bugfix-status';
 import { sampleStackTrace } from '../../fakes/scripted-fix';
-import { alertPayload, startE2E, SERVICE, type E2E } from '../../support/e2e';
+import { alertPayload, closeTerminatingRuns, startE2E, SERVICE, type E2E } from '../../support/e2e';
 
 interface Accepted { workflows: { workflowId: string; fingerprint: string; occurrences: number; legacyFingerprint?: boolean }[] }
 
@@ -14,12 +14,7 @@ describe('one run per error whatever the webhook carries', () => {
     // Logs answer slowly, so the runs stay in their first step while the test looks at them.
     e = await startE2E({ datadog: { latencyMs: 20_000 } });
   });
-  afterAll(async () => {
-    for await (const w of e.pipeline.client.workflow.list({ query: `TaskQueue = "${e.pipeline.config.temporal.taskQueue}" AND ExecutionStatus = "Running"` })) {
-      await e.pipeline.client.workflow.getHandle(w.workflowId).terminate('test over').catch(() => undefined);
-    }
-    await e?.close();
-  });
+  afterAll(() => closeTerminatingRuns(e));
   const send = async (payload: object) => {
     const res = await e.sendAlert(payload);
     expect(res.status).toBe(202);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, alertPayload, type E2E } from '../../support/e2e';
+import { startE2E, alertPayload, closeTerminatingRuns, type E2E } from '../../support/e2e';
 import type { RunStatus } from '../../../workflows/bugfix-status';
 
 interface Accepted { deliveryId: string; recorded?: boolean; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
@@ -20,12 +20,7 @@ describe('POST /webhooks/datadog', () => {
     // Logs answer slowly, so every run is still collecting while the deliveries arrive.
     e = await startE2E({ datadog: { latencyMs: 20_000 } });
   });
-  afterAll(async () => {
-    for await (const w of e.pipeline.client.workflow.list({ query: `TaskQueue = "${e.pipeline.config.temporal.taskQueue}" AND ExecutionStatus = "Running"` })) {
-      await e.pipeline.client.workflow.getHandle(w.workflowId).terminate('test over').catch(() => undefined);
-    }
-    await e?.close();
-  });
+  afterAll(() => closeTerminatingRuns(e));
 
   it('refuses a wrong or missing token with 401 and starts nothing', async () => {
     const wrong = await e.sendAlert(alertPayload({ id: 'evt-auth' }), 'not-the-token');
