@@ -1,10 +1,10 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../infra/config/load-config';
-import type { RunStatus } from '../workflows/bugfix-status';
-import type { FixSuggestion, SlackMessageRef } from '../workflows/types';
-import { logsLine, recurrenceSources } from '../workflows/log-report';
+import type { Config } from '../infra/platform/config/load-config';
+import type { RunStatus } from '../workflows/domain/run-status';
+import type { FixSuggestion, SlackMessageRef } from '../workflows/domain/types';
+import { logsLine, recurrenceSources } from '../workflows/domain/log-report';
 import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';

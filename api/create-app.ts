@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
-import type { Config } from '../infra/config/load-config';
+import type { Config } from '../infra/platform/config/load-config';
 import { errorHandler, HttpError } from './http/http-error';
 import { healthRoute } from './health-route';
 import { datadogWebhookRoute } from './datadog/webhook-route';
@@ -10,7 +10,7 @@ import { githubWebhookRoute } from './github/webhook-route';
 import { cursorWebhookRoute } from './cursor/webhook-route';
 import { createIngressMetrics, type IngressMetrics } from './metrics/ingress-metrics';
 import { metricsRoute, observeDatadogWebhook } from './metrics/metrics-route';
-import { entryLogger } from '../infra/observability/logger';
+import { entryLogger } from '../infra/platform/observability/logger';
 
 export interface AppDeps {
   client: Client;

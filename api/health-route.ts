@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../infra/config/load-config';
+import type { Config } from '../infra/platform/config/load-config';
 import type { selfTestWorkflow } from '../workflows/self-test';
 
 /** GET /healthz: is Temporal reachable? POST /selftest: does a workflow really run end to end on a worker? */

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import type { Config } from '../infra/config/load-config';
-import { readConfig } from '../infra/config/read-config';
-import { createClient } from '../infra/temporal/connect';
+import type { Config } from '../infra/platform/config/load-config';
+import { readConfig } from '../infra/platform/config/read-config';
+import { createClient } from '../infra/platform/temporal-connection';
 import { createSlackClient } from '../activities/slack/client';
 import { createApp } from './create-app';
 

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { externalEventSignal } from '../workflows/messages';
-import type { ExternalEvent } from '../workflows/types';
+import { externalEventSignal } from '../workflows/domain/messages';
+import type { ExternalEvent } from '../workflows/domain/types';
 
 const MARKER = /Bugfix-Run:\s*([A-Za-z0-9_.:-]+)/;
 

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { repoRoot } from './config/read-config';
+import { repoRoot } from './platform/config/read-config';
 import { workflowsPath } from '../workers/create-worker';
 
 const started = Date.now();

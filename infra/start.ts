@@ -4,16 +4,16 @@
  * Ctrl-C stops the API, then the worker (in-flight activities finish or are handed
  * back to Temporal), then the dev server.
  */
-import { ConfigError, type Config } from './config/load-config';
-import { readConfig } from './config/read-config';
+import { ConfigError, type Config } from './platform/config/load-config';
+import { readConfig } from './platform/config/read-config';
 import { ensureTemporalCli } from './temporal/ensure-cli';
 import { startDevServer, type DevServer } from './temporal/dev-server';
-import { createClient } from './temporal/connect';
+import { createClient } from './platform/temporal-connection';
 import { addMissingSearchAttributes } from './temporal/register-search-attributes';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/domain/search-attributes';
 import { createWorker } from '../workers/create-worker';
 import { startApi } from '../api/main';
-import { installObservedRuntime, workerMetricsAddress } from './observability/runtime';
+import { installObservedRuntime, workerMetricsAddress } from './platform/observability/runtime';
 
 async function main(): Promise<void> {
   let config: Config;

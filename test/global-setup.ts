@@ -1,9 +1,9 @@
 import type { TestProject } from 'vitest/node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { readConfig } from '../infra/config/read-config';
-import { ensureGit } from '../infra/ensure-git';
+import { readConfig } from '../infra/platform/config/read-config';
+import { ensureGit } from './support/ensure-git';
 import { ensureTemporalCli } from '../infra/temporal/ensure-cli';
-import { ALL_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { ALL_SEARCH_ATTRIBUTES } from '../workflows/domain/search-attributes';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../workers/create-worker';
 import { quietLogger } from './support/quiet-logger';

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../infra/config/load-config';
-import { connectionOptions } from '../infra/temporal/connect';
+import type { Config } from '../infra/platform/config/load-config';
+import { connectionOptions } from '../infra/platform/temporal-connection';
 import { createActivities } from '../activities';
 
 export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');

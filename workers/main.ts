@@ -1,7 +1,7 @@
-import { readConfig } from '../infra/config/read-config';
-import { createClient } from '../infra/temporal/connect';
+import { readConfig } from '../infra/platform/config/read-config';
+import { createClient } from '../infra/platform/temporal-connection';
 import { createWorker } from './create-worker';
-import { installObservedRuntime, workerMetricsAddress } from '../infra/observability/runtime';
+import { installObservedRuntime, workerMetricsAddress } from '../infra/platform/observability/runtime';
 
 /**
  * Runs a worker until SIGINT/SIGTERM; in-flight activities are given the SDK's graceful shutdown time.

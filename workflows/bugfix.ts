@@ -5,19 +5,21 @@
  * revert (after a second approval) if the error came back. Every wait is durable and
  * bounded by the run's settings; the steps' details live in ./steps.
  */
-import { ActivityFailure, ApplicationFailure, condition, isCancellation, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, isCancellation, log, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { PipelineActivities } from '../activities';
-import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './messages';
-import { ERROR_TYPE, FINGERPRINT, SERVICE } from './search-attributes';
-import { logsQueryFor, type BugfixInput, type RunStatus } from './bugfix-status';
+import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './domain/messages';
+import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
+import type { BugfixInput, RunStatus } from './domain/run-status';
+import { logsQueryFor } from './logs-query';
 import { RunState } from './run-state';
-import type { PullRequestRef } from './types';
-import { datadog, git, slack, temporal } from './steps/stubs';
+import type { PullRequestRef } from './domain/types';
+import { datadog, git, slack, temporal } from './activity-stubs';
 import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
 import { verifyInProduction } from './steps/verify-fix';
-import { logSearchNotes, runSummary } from './steps/summary';
-import { recurrenceSources } from './log-report';
+import { logSearchNotes, runSummary } from './run-summary';
+import { recurrenceSources } from './domain/log-report';
+import { ClaudeFailureType, DatadogFailureType, GitFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const state = new RunState(input);
@@ -26,7 +28,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const { proposeFix } = proxyActivities<PipelineActivities>({
     startToCloseTimeout: settings.claudeTimeoutMs + 120_000,
     heartbeatTimeout: '30s',
-    retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: ['GitAuthError', 'GitNotFound', 'GitConfigError', 'WorkingTreeMismatch'] },
+    retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [GitFailureType.Auth, GitFailureType.NotFound, GitFailureType.Config, ClaudeFailureType.WorkingTreeMismatch] },
   });
 
   setHandler(occurrencesSignal, (batch) => {
@@ -77,7 +79,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       if (logs.report) state.logs = logs.report;
       state.notes.push(...logSearchNotes(logs));
     } catch (err) {
-      if (!isFailureOfType(err, 'DatadogAuthError')) throw err;
+      if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
       state.notes.push(`Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`);
     }
     state.previousRejections = await temporal.pastRejections({ workflowId, currentRunId: runId });
@@ -149,7 +151,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     state.enter('failed');
     // On-call hears about a failed run in the same place as a successful one.
     await (state.slack ? update() : slack.postSuggestion({ status: state.status() })).catch(() => undefined);
-    throw ApplicationFailure.create({ type: 'PipelineFailed', message: `Run failed at ${failedAt}: ${state.failure}`, nonRetryable: true, cause: err as Error });
+    throw ApplicationFailure.create({ type: PipelineFailureType.Failed, message: `Run failed at ${failedAt}: ${state.failure}`, nonRetryable: true, cause: err as Error });
   }
 }
 
@@ -162,7 +164,7 @@ async function openPullRequestWithRetries(state: RunState): Promise<PullRequestR
     try {
       return await openFixPullRequest(state, attempt);
     } catch (err) {
-      if (!(err instanceof ApplicationFailure && err.type === 'CursorAgentFailed')) throw err;
+      if (!isFailureOfType(err, PipelineFailureType.CursorAgentFailed)) throw err;
       state.retryDecision = undefined;
       state.notes.push(err.message);
       state.enter('awaiting-retry');
@@ -203,10 +205,6 @@ function regressionText(state: RunState): string {
     samples,
     'Approve the revert above to open a pull request that takes the fix back out, or keep the fix.',
   ].filter(Boolean).join('\n');
-}
-
-function isFailureOfType(err: unknown, type: string): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === type;
 }
 
 function causeMessage(err: unknown): string {

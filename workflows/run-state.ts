@@ -1,8 +1,9 @@
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './search-attributes';
-import { OccurrenceLedger, runUrl, type BugfixInput, type RunStatus } from './bugfix-status';
+import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './domain/search-attributes';
+import { runUrl, type BugfixInput, type RunStatus } from './domain/run-status';
+import { OccurrenceLedger } from './occurrence-ledger';
 import { recordStage } from './metrics';
-import type { AlertContext, DeploymentRef, ExternalEvent, FixSuggestion, LogMatchReport, PullRequestRef, RecordedDecision, ReviewRef, SlackMessageRef, Stage, Verification } from './types';
+import type { AlertContext, DeploymentRef, ExternalEvent, FixSuggestion, LogMatchReport, PullRequestRef, RecordedDecision, ReviewRef, SlackMessageRef, Stage, Verification } from './domain/types';
 
 /**
  * Everything one run knows, in one place: the steps write it, the status query and

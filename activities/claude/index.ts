@@ -1,5 +1,5 @@
-import type { Config } from '../../infra/config/load-config';
-import type { FixSuggestion } from '../../workflows/types';
+import type { Config } from '../../infra/platform/config/load-config';
+import type { FixSuggestion } from '../../workflows/domain/types';
 import { proposeFix, type ProposeFixInput } from './propose-fix';
 import { currentActivity } from '../activity-context';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ErrorIdentity, LogEvent, Occurrence } from '../../workflows/types';
+import type { ErrorIdentity, LogEvent, Occurrence } from '../../workflows/domain/types';
 
 /** Everything the fix prompt is built from. */
 export interface FixRequest {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Config } from '../../infra/config/load-config';
-import type { FixSuggestion } from '../../workflows/types';
+import type { Config } from '../../infra/platform/config/load-config';
+import type { FixSuggestion } from '../../workflows/domain/types';
 import { workingTreeDiff } from '../git/working-tree-diff';
 import { buildFixPrompt, type FixRequest } from './prompt';
 import { runClaude } from './run-claude';
 import { claudeArgs, claudeEnvironment } from './sandbox';
+import { ClaudeFailureType } from '../../workflows/domain/failures';
 
 export interface ProposeFixInput {
   /** A checkout of the repository at `baseCommit`, with a clean working tree. */
@@ -75,10 +76,10 @@ export async function proposeFix(config: Config['claude'], input: ProposeFixInpu
 async function assertPristine(dir: string, baseCommit: string): Promise<void> {
   const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
   if (head !== baseCommit) {
-    throw ApplicationFailure.nonRetryable(`Checkout ${dir} is at ${head}, not at ${baseCommit}`, 'WorkingTreeMismatch');
+    throw ApplicationFailure.nonRetryable(`Checkout ${dir} is at ${head}, not at ${baseCommit}`, ClaudeFailureType.WorkingTreeMismatch);
   }
   const { files } = await workingTreeDiff(dir);
   if (files.length) {
-    throw ApplicationFailure.nonRetryable(`Checkout ${dir} has uncommitted changes (${files.slice(0, 5).join(', ')})`, 'WorkingTreeMismatch');
+    throw ApplicationFailure.nonRetryable(`Checkout ${dir} has uncommitted changes (${files.slice(0, 5).join(', ')})`, ClaudeFailureType.WorkingTreeMismatch);
   }
 }

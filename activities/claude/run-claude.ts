@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ClaudeFailureType } from '../../workflows/domain/failures';
 
 export interface RunClaudeOptions {
   cwd: string;
@@ -104,7 +105,7 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
     const timeout = setTimeout(() => {
       stop(
         ApplicationFailure.create({
-          type: 'ClaudeTimeout',
+          type: ClaudeFailureType.Timeout,
           message: `Claude Code did not finish within ${opts.timeoutMs} ms`,
           details: [{ stderrTail: stderr.slice(-1_000) }],
         }),
@@ -128,7 +129,7 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
       cleanup();
       reject(
         ApplicationFailure.create({
-          type: 'ClaudeFailed',
+          type: ClaudeFailureType.Failed,
           message: `Cannot start Claude Code at ${cliPath}: ${err.message}`,
           nonRetryable: true,
           cause: err,
@@ -152,7 +153,7 @@ function interpret(stdout: string, code: number | null, signal: NodeJS.Signals |
   const exit = signal ? `signal ${signal}` : `exit code ${code}`;
   if (!parsed) {
     throw ApplicationFailure.create({
-      type: 'ClaudeFailed',
+      type: ClaudeFailureType.Failed,
       message: code === 0 ? 'Claude Code printed no JSON result' : `Claude Code failed (${exit}): ${lastLine(stderr) || lastLine(stdout)}`,
       details: [{ exit, stderrTail: stderr, stdoutTail: stdout.slice(-TAIL) }],
     });
@@ -160,7 +161,7 @@ function interpret(stdout: string, code: number | null, signal: NodeJS.Signals |
   if (parsed.is_error || (parsed.subtype && parsed.subtype !== 'success') || code !== 0) {
     const why = parsed.errors?.join('; ') || parsed.result || parsed.subtype || exit;
     throw ApplicationFailure.create({
-      type: 'ClaudeFailed',
+      type: ClaudeFailureType.Failed,
       message: `Claude Code ended with ${parsed.subtype ?? 'an error'}: ${why}`.slice(0, 1_000),
       details: [
         {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 import { configFailure, httpFailure, unavailableFailure } from './cursor-failure';
 import { agentListSchema, agentSchema, idOnlySchema, type CursorAgent, type CursorAgentList } from './types';
 

@@ -1,18 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-
-/** Failure types a retry policy (or the workflow) can name. */
-export const CursorFailureType = {
-  /** 401/403: the API key is wrong, revoked or lacks access to the repository. Not retryable. */
-  Auth: 'CursorAuthError',
-  /** 429: retryable, `nextRetryDelay` honours Retry-After. */
-  RateLimited: 'CursorRateLimited',
-  /** 5xx, timeouts, network errors, unreadable answers: retryable. */
-  Unavailable: 'CursorUnavailable',
-  /** Any other 4xx (invalid body, unknown agent, repository not connected...). Not retryable. */
-  BadRequest: 'CursorBadRequest',
-  /** CURSOR_API_KEY missing: nothing to call with. Not retryable. */
-  Config: 'CursorConfigError',
-} as const;
+import { CursorFailureType } from '../../workflows/domain/failures';
 
 const MAX_DETAIL = 500;
 

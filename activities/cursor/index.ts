@@ -1,12 +1,11 @@
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 import { createCursorClient, type CursorClient, type CursorClientOptions } from './client';
-import { CursorFailureType } from './cursor-failure';
+import { CursorFailureType } from '../../workflows/domain/failures';
 import { launchFixAgent, type LaunchFixAgentInput } from './launch-fix-agent';
 import { cursorFixPrompt, cursorRevertPrompt, type CursorFixPromptInput, type CursorRevertPromptInput } from './prompt';
 import { isTerminalStatus, toAgentInfo, type AgentInfo } from './types';
 import { activitySignal } from '../activity-context';
 
-export { CursorFailureType } from './cursor-failure';
 export { fixBranchName } from './launch-fix-agent';
 export { isTerminalStatus, parseStatusChange, type AgentInfo, type AgentStatus } from './types';
 export type { CursorFixPromptInput, CursorRevertPromptInput } from './prompt';

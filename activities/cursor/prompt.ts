@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ErrorIdentity, Occurrence } from '../../workflows/types';
+import type { ErrorIdentity, Occurrence } from '../../workflows/domain/types';
 
 /** An approved fix, as the Cursor agent needs it to open the pull request. */
 export interface CursorFixPromptInput {

@@ -1,22 +1,13 @@
 import { z } from 'zod';
+import { AGENT_STATUSES, type AgentStatus } from '../../workflows/domain/cursor-agent';
+
+export { AGENT_STATUSES, isTerminalStatus, type AgentStatus } from '../../workflows/domain/cursor-agent';
 
 /**
  * Wire shapes of Cursor's cloud agents API (v0) and its statusChange webhook. Parsing is
  * lenient: unknown fields are dropped and optional ones may be absent or null, so an API
  * that grows new fields does not break a run.
  */
-
-/**
- * The v0 reference lists CREATING, RUNNING, FINISHED, ERROR, EXPIRED. STOPPED is not in it but
- * is reported after a stop by some clients of the API, so it is accepted rather than rejected.
- */
-export const AGENT_STATUSES = ['CREATING', 'RUNNING', 'FINISHED', 'ERROR', 'EXPIRED', 'STOPPED'] as const;
-export type AgentStatus = (typeof AGENT_STATUSES)[number];
-
-/** Statuses the agent will not leave on its own (a follow-up can restart it). */
-export function isTerminalStatus(status: AgentStatus): boolean {
-  return status === 'FINISHED' || status === 'ERROR' || status === 'EXPIRED' || status === 'STOPPED';
-}
 
 const optionalString = z
   .string()

@@ -2,7 +2,7 @@ import { client, logger as datadogLogger, v2 } from '@datadog/datadog-api-client
 
 // The library logs every failed request on its own; here each failure already becomes an activity failure.
 (datadogLogger as { setLevel(level: string): void }).setLevel('silent');
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 
 export type DatadogConfig = Config['datadog'];
 

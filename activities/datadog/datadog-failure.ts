@@ -1,14 +1,7 @@
 import { client } from '@datadog/datadog-api-client';
 import { ApplicationFailure } from '@temporalio/common';
 import { DatadogHttpError } from './client';
-
-/** Failure types a retry policy (or the workflow) can name. */
-export const DatadogFailureType = {
-  RateLimited: 'DatadogRateLimited',
-  Unavailable: 'DatadogUnavailable',
-  Auth: 'DatadogAuthError',
-  BadRequest: 'DatadogBadRequest',
-} as const;
+import { DatadogFailureType } from '../../workflows/domain/failures';
 
 /** Datadog's error bodies are `{"errors": ["..."]}`; fall back to the raw text. */
 function describeBody(body: unknown): string {

@@ -1,6 +1,6 @@
-import { compareIdentity, MISMATCHES, type IdentityKey, type IdentityMismatch } from '../../api/fingerprint/compare-identity';
-import { fingerprintError } from '../../api/fingerprint/fingerprint';
-import type { AlertContext, ErrorIdentity, LogEvent, LogMatchReport, Occurrence } from '../../workflows/types';
+import { compareIdentity, MISMATCHES, type IdentityKey, type IdentityMismatch } from '../../workflows/domain/identity/compare-identity';
+import { fingerprintError } from '../../workflows/domain/identity/fingerprint';
+import type { AlertContext, ErrorIdentity, LogEvent, LogMatchReport, Occurrence } from '../../workflows/domain/types';
 import type { SearchErrorLogsParams, SearchErrorLogsResult } from './search-error-logs';
 
 export interface FetchOccurrenceLogsInput {
@@ -26,7 +26,7 @@ export interface FetchOccurrenceLogsResult {
 
 /**
  * The logs of one unique error: search the alert's window, then keep the events that are the
- * run's error by the identity rule (api/fingerprint/README.md), since a monitor's query usually
+ * run's error by the identity rule (workflows/domain/identity/README.md), since a monitor's query usually
  * matches other errors too. Every event left out is counted with its reason.
  */
 export async function fetchOccurrenceLogs(

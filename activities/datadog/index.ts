@@ -1,10 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createDatadogLogsApi, type DatadogConfig } from './client';
-import { DatadogFailureType } from './datadog-failure';
+import { DatadogFailureType } from '../../workflows/domain/failures';
 import { searchErrorLogs, type SearchErrorLogsParams, type SearchErrorLogsResult } from './search-error-logs';
 import { currentActivity } from '../activity-context';
 
-export { DatadogFailureType } from './datadog-failure';
 export { datadogBaseUrl } from './client';
 export type { SearchErrorLogsParams as FetchErrorLogsParams, SearchErrorLogsResult as FetchErrorLogsResult } from './search-error-logs';
 

@@ -1,5 +1,5 @@
 import type { v2 } from '@datadog/datadog-api-client';
-import type { LogEvent } from '../../workflows/types';
+import type { LogEvent } from '../../workflows/domain/types';
 
 /** Caps that keep a page of events well inside Temporal's payload size limit. */
 const MAX_MESSAGE_CHARS = 4_000;

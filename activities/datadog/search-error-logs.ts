@@ -1,5 +1,5 @@
 import type { v2 } from '@datadog/datadog-api-client';
-import type { LogEvent } from '../../workflows/types';
+import type { LogEvent } from '../../workflows/domain/types';
 import { toDatadogFailure } from './datadog-failure';
 import { toLogEvent } from './log-event';
 

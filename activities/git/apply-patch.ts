@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyPatch, parsePatch, reversePatch, type StructuredPatch } from 'diff';
+import { GitFailureType } from '../../workflows/domain/failures';
 
 /** A file's content and git mode; `null` in a plan means the file is deleted. */
 interface FileState {
@@ -167,5 +168,5 @@ async function insideTree(dir: string, file: string): Promise<string> {
 }
 
 function doesNotApply(message: string, details: { file?: string; hunk?: number }): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'PatchDoesNotApply', message, nonRetryable: true, details: [details] });
+  return ApplicationFailure.create({ type: GitFailureType.PatchDoesNotApply, message, nonRetryable: true, details: [details] });
 }

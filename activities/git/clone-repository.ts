@@ -5,6 +5,7 @@ import git from 'isomorphic-git';
 import { remoteAuth, type RemoteAuth } from './remote-auth';
 import http from 'isomorphic-git/http/node';
 import { ApplicationFailure } from '@temporalio/common';
+import { GitFailureType } from '../../workflows/domain/failures';
 
 export interface CloneProgress {
   phase: string;
@@ -135,12 +136,12 @@ export function toFailure(err: unknown, opts: Pick<CloneOptions, 'repoUrl' | 'br
 
   if (e.code === 'HttpError') {
     const status = e.data?.statusCode ?? 0;
-    if (status === 401 || status === 403) return fail('GitAuthError', `Git server refused the credentials for ${where}: HTTP ${status}`, true);
-    if (status === 404) return fail('GitNotFound', `Repository not found: ${where}`, true);
-    return fail('GitServerError', `Git server error for ${where}: HTTP ${status}`, status >= 400 && status < 500 && status !== 408 && status !== 429);
+    if (status === 401 || status === 403) return fail(GitFailureType.Auth, `Git server refused the credentials for ${where}: HTTP ${status}`, true);
+    if (status === 404) return fail(GitFailureType.NotFound, `Repository not found: ${where}`, true);
+    return fail(GitFailureType.Server, `Git server error for ${where}: HTTP ${status}`, status >= 400 && status < 500 && status !== 408 && status !== 429);
   }
-  if (e.code === 'UnknownTransportError' || e.code === 'UrlParseError') return fail('GitConfigError', `Cannot fetch from ${where}: ${e.message ?? ''}`, true);
-  if (e.code === 'NotFoundError') return fail('GitNotFound', `Branch or commit not found in ${where}: ${e.message ?? ''}`, true);
-  if (e.code && NETWORK_CODES.has(e.code)) return fail('GitNetworkError', `Network error reaching ${where}: ${e.code}`, false);
-  return fail('GitError', `Clone of ${where} failed: ${e.message ?? String(err)}`, false);
+  if (e.code === 'UnknownTransportError' || e.code === 'UrlParseError') return fail(GitFailureType.Config, `Cannot fetch from ${where}: ${e.message ?? ''}`, true);
+  if (e.code === 'NotFoundError') return fail(GitFailureType.NotFound, `Branch or commit not found in ${where}: ${e.message ?? ''}`, true);
+  if (e.code && NETWORK_CODES.has(e.code)) return fail(GitFailureType.Network, `Network error reaching ${where}: ${e.code}`, false);
+  return fail(GitFailureType.Other, `Clone of ${where} failed: ${e.message ?? String(err)}`, false);
 }

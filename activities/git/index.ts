@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 import { cloneRepository, type ClonedRepository, type CloneProgress } from './clone-repository';
 import { pushFixBranch, type PushBranchOptions, type PushedBranch } from './push-fix';
 import { pushRevertBranch } from './revert-fix';
 import { currentActivity } from '../activity-context';
+import { GitFailureType } from '../../workflows/domain/failures';
 
 export type { ClonedRepository } from './clone-repository';
 export type { PushedBranch } from './push-fix';
@@ -30,7 +31,7 @@ export function createGitActivities(config: Config['git'], workRoot: string) {
     /** Clones (or refreshes from the cache) the configured branch into a directory of its own for this run. */
     async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
       if (!config.repoUrl) {
-        throw ApplicationFailure.create({ type: 'GitConfigError', message: 'GIT_REPO_URL is not set', nonRetryable: true });
+        throw ApplicationFailure.create({ type: GitFailureType.Config, message: 'GIT_REPO_URL is not set', nonRetryable: true });
       }
       const heartbeat = activityHeartbeat();
       return cloneRepository({
@@ -58,7 +59,7 @@ export function createGitActivities(config: Config['git'], workRoot: string) {
 /** Each push gets a clone of its own, apart from the run's fix working tree. */
 function pushOptions(config: Config['git'], workRoot: string, input: PushBranchInput, suffix: string): PushBranchOptions {
   if (!config.repoUrl) {
-    throw ApplicationFailure.create({ type: 'GitConfigError', message: 'GIT_REPO_URL is not set', nonRetryable: true });
+    throw ApplicationFailure.create({ type: GitFailureType.Config, message: 'GIT_REPO_URL is not set', nonRetryable: true });
   }
   const heartbeat = activityHeartbeat();
   return {

@@ -6,6 +6,7 @@ import http from 'isomorphic-git/http/node';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyUnifiedDiff } from './apply-patch';
 import { toFailure, type CloneProgress } from './clone-repository';
+import { GitFailureType } from '../../workflows/domain/failures';
 
 export interface PushBranchOptions {
   repoUrl: string;
@@ -68,7 +69,7 @@ export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { re
     progress(reverse ? 'Applying the reverse of the diff' : 'Applying the diff');
     await applyUnifiedDiff(dir, opts.diff, { reverse });
     if (!(await stageAll(dir))) {
-      throw ApplicationFailure.create({ type: 'EmptyPatch', message: `The diff changes nothing on ${opts.baseBranch}`, nonRetryable: true });
+      throw ApplicationFailure.create({ type: GitFailureType.EmptyPatch, message: `The diff changes nothing on ${opts.baseBranch}`, nonRetryable: true });
     }
     const commit = await git.commit({ fs, dir, message: opts.commitMessage, author: opts.author, committer: opts.author });
 
@@ -117,7 +118,7 @@ async function parentOf(tip: string, opts: PushBranchOptions, remote: () => Remo
   await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.branch, singleBranch: true, noTags: true, noCheckout: true, depth: 1, ...remote() });
   const { commit } = await git.readCommit({ fs, dir, oid: tip });
   const parent = commit.parent[0];
-  if (!parent) throw ApplicationFailure.create({ type: 'GitError', message: `Branch ${opts.branch} holds a root commit`, nonRetryable: true });
+  if (!parent) throw ApplicationFailure.create({ type: GitFailureType.Other, message: `Branch ${opts.branch} holds a root commit`, nonRetryable: true });
   return parent;
 }
 
@@ -126,5 +127,5 @@ function remoteOptions(opts: PushBranchOptions): RemoteAuth {
 }
 
 function rejected(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: 'GitPushRejected', message: `Push rejected: ${message}`, nonRetryable: false });
+  return ApplicationFailure.create({ type: GitFailureType.PushRejected, message: `Push rejected: ${message}`, nonRetryable: false });
 }

@@ -1,22 +1,7 @@
 import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Config } from '../../infra/config/load-config';
-
-/** Failure types a retry policy can name; the non-retryable ones are also marked so on the failure itself. */
-export const GitHubFailureType = {
-  /** 401, or a 403 that is not a rate limit: token missing, expired or lacking scopes. */
-  Auth: 'GitHubAuthError',
-  /** Primary or secondary rate limit: retryable, `nextRetryDelay` is when the limit resets. */
-  RateLimited: 'GitHubRateLimited',
-  NotFound: 'GitHubNotFound',
-  /** 422: GitHub refused the request's content (branch missing, nothing to compare...). */
-  Validation: 'GitHubValidation',
-  /** Any other 4xx: the request itself is wrong, retrying cannot help. */
-  RequestRejected: 'GitHubRequestRejected',
-  /** 5xx, timeouts, connection errors: retryable. */
-  Unavailable: 'GitHubUnavailable',
-  ConfigError: 'GitHubConfigError',
-} as const;
+import type { Config } from '../../infra/platform/config/load-config';
+import { GitHubFailureType } from '../../workflows/domain/failures';
 
 export type GitHubConfig = Config['github'];
 

@@ -1,11 +1,11 @@
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 import { createOctokit, githubCall, repoOf } from './client';
 import { findDeployment, type DeploymentInfo } from './deployments';
 import { findPullRequest, getPullRequest, openPullRequest, type PullRequestInfo } from './pull-requests';
 import { createReview, listReviews, type ReviewInfo } from './reviews';
 import { activitySignal } from '../activity-context';
 
-export { GitHubFailureType, createOctokit, repoOf, toGitHubFailure } from './client';
+export { createOctokit, repoOf, toGitHubFailure } from './client';
 export type { PullRequestInfo } from './pull-requests';
 export type { ReviewInfo } from './reviews';
 export type { DeploymentInfo, DeploymentState } from './deployments';

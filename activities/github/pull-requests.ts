@@ -1,6 +1,6 @@
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import { GitHubFailureType } from './client';
+import { GitHubFailureType } from '../../workflows/domain/failures';
 
 export interface RepoRef {
   owner: string;

@@ -1,18 +1,7 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Config } from '../../infra/config/load-config';
-
-/** Failure types a retry policy can name; the non-retryable ones are also marked so on the failure itself. */
-export const SlackFailureType = {
-  /** 429: retryable, `nextRetryDelay` carries Slack's Retry-After. */
-  RateLimited: 'SlackRateLimited',
-  /** 5xx, network errors, timeouts, Slack-side internal errors: retryable. */
-  Unavailable: 'SlackUnavailable',
-  /** Token, scopes, channel membership or URL wrong: retrying cannot help. */
-  ConfigError: 'SlackConfigError',
-  /** Slack refused the request itself (invalid blocks, message gone...): a bug, not retryable. */
-  RequestRejected: 'SlackRequestRejected',
-} as const;
+import type { Config } from '../../infra/platform/config/load-config';
+import { SlackFailureType } from '../../workflows/domain/failures';
 
 const CONFIG_ERRORS = new Set([
   'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission',

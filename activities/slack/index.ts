@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
-import type { Config } from '../../infra/config/load-config';
-import type { SlackMessageRef } from '../../workflows/types';
+import type { Config } from '../../infra/platform/config/load-config';
+import type { SlackMessageRef } from '../../workflows/domain/types';
 import { configFailure, createSlackClient } from './client';
 import { postSuggestion } from './post-suggestion';
 import { replyInThread } from './reply-in-thread';
@@ -13,7 +13,6 @@ import { activitySignal } from '../activity-context';
 
 export type { SuggestionView, SuggestionState } from './suggestion-blocks';
 export { APPROVE_ACTION_ID, REJECT_ACTION_ID, DECISION_BLOCK_ID, suggestionBlocks } from './suggestion-blocks';
-export { SlackFailureType } from './client';
 export { escapeText } from './mrkdwn';
 export { respondToAction as respondToSlackAction } from './respond';
 export type { ActionResponse } from './respond';

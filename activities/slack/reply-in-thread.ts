@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { SlackMessageRef } from '../../workflows/types';
+import type { SlackMessageRef } from '../../workflows/domain/types';
 import { slackCall, toSlackFailure } from './client';
 import { findByMetadata, REPLY_EVENT_TYPE } from './metadata';
 

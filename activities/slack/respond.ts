@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { SlackFailureType } from './client';
+import { SlackFailureType } from '../../workflows/domain/failures';
 
 export interface ActionResponse {
   text: string;

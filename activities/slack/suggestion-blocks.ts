@@ -1,5 +1,5 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
-import type { ErrorIdentity, FixSuggestion } from '../../workflows/types';
+import type { ErrorIdentity, FixSuggestion } from '../../workflows/domain/types';
 import { clip, escapeCode, escapeInlineCode, escapeText, link, slackDate } from './mrkdwn';
 
 export type SuggestionState =

@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import type { SlackMessageRef } from '../../workflows/types';
+import type { SlackMessageRef } from '../../workflows/domain/types';
 import { slackCall } from './client';
 import { runMetadata } from './post-suggestion';
 import { suggestionBlocks, type SuggestionView } from './suggestion-blocks';

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { RunStatus } from '../../workflows/bugfix-status';
+import type { RunStatus } from '../../workflows/domain/run-status';
 
 /**
  * Reasons humans gave when they rejected earlier runs of the same error (same workflow id),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { HttpError } from '../http/http-error';
-import type { AlertContext, Occurrence } from '../../workflows/types';
+import type { AlertContext, Occurrence } from '../../workflows/domain/types';
 
 /**
  * Parses a Datadog webhook: the default payload ($ID, $EVENT_TITLE, $EVENT_MSG,

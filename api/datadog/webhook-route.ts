@@ -1,17 +1,17 @@
 import express, { Router } from 'express';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { Config } from '../../infra/config/load-config';
-import { fingerprintError, workflowIdFor } from '../fingerprint/fingerprint';
+import type { Config } from '../../infra/platform/config/load-config';
+import { fingerprintError, workflowIdFor } from '../../workflows/domain/identity/fingerprint';
 import { checkBearer } from '../http/constant-time-equal';
 import { HttpError } from '../http/http-error';
-import { legacyFingerprint } from '../fingerprint/legacy-fingerprint';
+import { legacyFingerprint } from '../../workflows/domain/identity/legacy-fingerprint';
 import { LegacyRuns } from './legacy-runs';
 import { parseDatadogAlert, type ReportedError } from './parse-alert';
 import type { bugfixWorkflow } from '../../workflows/bugfix';
-import { occurrencesSignal } from '../../workflows/messages';
-import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../workflows/search-attributes';
-import type { RunSettings } from '../../workflows/bugfix-status';
-import type { ErrorIdentity, OccurrenceBatch } from '../../workflows/types';
+import { occurrencesSignal } from '../../workflows/domain/messages';
+import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../workflows/domain/search-attributes';
+import type { RunSettings } from '../../workflows/domain/run-status';
+import type { ErrorIdentity, OccurrenceBatch } from '../../workflows/domain/types';
 
 export interface WebhookDeps {
   client: Client;

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifyGitHubSignature } from './verify-signature';
 import { notifyRuns, runsWith, workflowIdFromMarker } from '../webhook-runs';

@@ -1,13 +1,13 @@
 import express, { Router } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
-import type { Config } from '../../infra/config/load-config';
+import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
 import { APPROVE_ACTION_ID as APPROVE_ACTION, REJECT_ACTION_ID as REJECT_ACTION } from '../../activities/slack/suggestion-blocks';
-import { decideUpdate } from '../../workflows/messages';
-import type { Decision } from '../../workflows/types';
+import { decideUpdate } from '../../workflows/domain/messages';
+import type { Decision } from '../../workflows/domain/types';
 
 export const REJECT_MODAL = 'bugfix_reject_reason';
 

@@ -1,8 +1,8 @@
 import os from 'node:os';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config/load-config';
-import { readConfig } from '../config/read-config';
-import { createClient } from '../temporal/connect';
+import type { Config } from '../platform/config/load-config';
+import { readConfig } from '../platform/config/read-config';
+import { createClient } from '../platform/temporal-connection';
 
 /** Options every command accepts. */
 export interface CommonOptions {

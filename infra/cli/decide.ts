@@ -1,5 +1,5 @@
-import { decideUpdate } from '../../workflows/messages';
-import type { Decision, RecordedDecision } from '../../workflows/types';
+import { decideUpdate } from '../../workflows/domain/messages';
+import type { Decision, RecordedDecision } from '../../workflows/domain/types';
 import { operatorName, type CliContext } from './context';
 import { describeRun } from './history';
 import { refused } from './errors';

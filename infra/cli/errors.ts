@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ConfigError } from '../config/load-config';
+import { ConfigError } from '../platform/config/load-config';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {

@@ -1,10 +1,10 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import type { BugfixInput } from '../../workflows/bugfix-status';
-import type { OccurrenceBatch } from '../../workflows/types';
-import { occurrencesSignal } from '../../workflows/messages';
-import { STAGE } from '../../workflows/search-attributes';
+import type { BugfixInput } from '../../workflows/domain/run-status';
+import type { OccurrenceBatch } from '../../workflows/domain/types';
+import { occurrencesSignal } from '../../workflows/domain/messages';
+import { STAGE } from '../../workflows/domain/search-attributes';
 import { isStage } from './steps';
 import { CliError, EXIT } from './errors';
 

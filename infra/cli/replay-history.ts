@@ -4,7 +4,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { defaultWorkflowsPath } from './workflows-path';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { STAGE } from '../../workflows/search-attributes';
+import { STAGE } from '../../workflows/domain/search-attributes';
 import { num, type HistoryEvent } from './history';
 
 export type ReplayOutcome =

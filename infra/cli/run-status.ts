@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
-import type { RunStatus } from '../../workflows/bugfix-status';
-import { statusQuery } from '../../workflows/messages';
-import type { Config } from '../config/load-config';
+import type { RunStatus } from '../../workflows/domain/run-status';
+import { statusQuery } from '../../workflows/domain/messages';
+import type { Config } from '../platform/config/load-config';
 import { describeRun } from './history';
 import { uiLink } from './context';
 

@@ -1,5 +1,5 @@
 import type { PipelineActivities } from '../../activities';
-import type { Stage } from '../../workflows/types';
+import type { Stage } from '../../workflows/domain/types';
 
 /** Every stage, in pipeline order (a Record so a new Stage fails to compile until it is listed). */
 const STAGE_ORDER: Record<Stage, number> = {

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
-import type { Config } from '../config/load-config';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/domain/search-attributes';
+import type { Config } from '../platform/config/load-config';
 
 const CLI_TYPE: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
 

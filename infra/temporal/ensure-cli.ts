@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rename, rm, stat, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../config/read-config';
+import { repoRoot } from '../platform/config/read-config';
 
 const execFileAsync = promisify(execFile);
 const log = (msg: string) => process.stderr.write(`[temporal-cli] ${msg}\n`);
@@ -168,7 +168,7 @@ export async function ensureTemporalCli(opts: EnsureCliOptions): Promise<string>
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { readConfig } = await import('../config/read-config');
+  const { readConfig } = await import('../platform/config/read-config');
   const config = readConfig();
   ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) })
     .then((p) => console.log(p))

@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
-import type { Config } from '../config/load-config';
-import { connectionOptions } from './connect';
-import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import type { Config } from '../platform/config/load-config';
+import { connectionOptions } from '../platform/temporal-connection';
+import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/domain/search-attributes';
 
 type AddSearchAttributesRequest = Parameters<Connection['operatorService']['addSearchAttributes']>[0];
 type IndexedValueType = NonNullable<AddSearchAttributesRequest['searchAttributes']>[string];

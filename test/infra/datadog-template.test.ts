@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDatadogAlert } from '../../api/datadog/parse-alert';
-import { fingerprintError } from '../../api/fingerprint/fingerprint';
-import { repoRoot } from '../../infra/config/read-config';
-import { logsQueryFor } from '../../workflows/bugfix-status';
+import { fingerprintError } from '../../workflows/domain/identity/fingerprint';
+import { repoRoot } from '../../infra/platform/config/read-config';
+import { logsQueryFor } from '../../workflows/logs-query';
 
 const template = readFileSync(path.join(repoRoot, 'infra/datadog/webhook-payload.json'), 'utf8');
 const workflowYaml = readFileSync(path.join(repoRoot, 'infra/github/claude-review.yml'), 'utf8');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../infra/config/load-config';
-import { repoRoot } from '../../infra/config/read-config';
+import { ConfigError, loadConfig } from '../../infra/platform/config/load-config';
+import { repoRoot } from '../../infra/platform/config/read-config';
 
 const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
 const withFile = (patch: (f: typeof shipped) => void) => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../infra/config/read-config';
+import { repoRoot } from '../../infra/platform/config/read-config';
 import { freePort } from '../support/local';
 
 /** Runs `npm start`'s entry point as a process, with its own config file, ports and SQLite file. */

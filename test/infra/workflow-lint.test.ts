@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../infra/config/read-config';
+import { repoRoot } from '../../infra/platform/config/read-config';
 
 /** The determinism rules the build enforces on workflow code, checked against code that breaks them. */
 describe('workflow lint', () => {

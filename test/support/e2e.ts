@@ -12,8 +12,8 @@ import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/
 import { scriptedFixTurns, sampleErrorMessage } from '../fakes/scripted-fix';
 import { logsSample } from '../fakes/datadog-shapes';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
-import type { RunStatus } from '../../workflows/bugfix-status';
-import type { Stage } from '../../workflows/types';
+import type { RunStatus } from '../../workflows/domain/run-status';
+import type { Stage } from '../../workflows/domain/types';
 import { freePort, readTree } from './local';
 
 export type GitHubFake = Awaited<ReturnType<typeof startGitHubFake>>;

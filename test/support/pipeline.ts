@@ -6,12 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
-import { loadConfig, type Config } from '../../infra/config/load-config';
-import { repoRoot } from '../../infra/config/read-config';
-import { createClient } from '../../infra/temporal/connect';
+import { loadConfig, type Config } from '../../infra/platform/config/load-config';
+import { repoRoot } from '../../infra/platform/config/read-config';
+import { createClient } from '../../infra/platform/temporal-connection';
 import { createWorker } from '../../workers/create-worker';
 import { startApi } from '../../api/main';
-import { installObservedRuntime } from '../../infra/observability/runtime';
+import { installObservedRuntime } from '../../infra/platform/observability/runtime';
 import { quietLogger } from './quiet-logger';
 import { freePort } from './local';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../infra/config/read-config';
+import { repoRoot } from '../../infra/platform/config/read-config';
 
 /** Processes whose working directory is under `dir` (the Claude Code CLI runs in the run's checkout). */
 export function processesUnder(dir: string): { pid: number; cmdline: string; environ: Record<string, string> }[] {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
 import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage } from '../fakes/scripted-fix';
 import { errorLogEvent } from '../fakes/datadog-shapes';
-import type { RunStatus } from '../../workflows/bugfix-status';
+import type { RunStatus } from '../../workflows/domain/run-status';
 
 interface Accepted { deliveryId: string; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
 

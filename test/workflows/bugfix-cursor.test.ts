@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../support/e2e';
 import { cursorOpensPullRequest, markerIn } from '../support/cursor-opens-pr';
-import type { RunStatus } from '../../workflows/bugfix-status';
+import type { RunStatus } from '../../workflows/domain/run-status';
 
 let e: E2E | undefined;
 afterEach(async () => {

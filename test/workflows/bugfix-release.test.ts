@@ -4,7 +4,7 @@ import { errorLogEvent } from '../fakes/datadog-shapes';
 import { approvedToPullRequest } from '../support/release';
 import { pullRequestEvent, sendWebhook } from '../fakes/github-wire';
 import { BUGGY_LINE, BUGGY_FILE, sampleError } from '../fakes/scripted-fix';
-import type { RunStatus } from '../../workflows/bugfix-status';
+import type { RunStatus } from '../../workflows/domain/run-status';
 
 let e: E2E | undefined;
 afterEach(async () => {

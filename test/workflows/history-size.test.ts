@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, type E2E } from '../support/e2e';
 import { errorLogEvent } from '../fakes/datadog-shapes';
 import { FIXED_LINE, sampleError } from '../fakes/scripted-fix';
-import type { RunStatus } from '../../workflows/bugfix-status';
+import type { RunStatus } from '../../workflows/domain/run-status';
 
 /**
  * What one full run writes to Temporal: events and bytes of its history (a run's history is

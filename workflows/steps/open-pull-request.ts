@@ -1,10 +1,10 @@
 import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
 import type { RunState } from '../run-state';
-import type { PullRequestRef } from '../types';
-import { cursor, github, git, slack } from './stubs';
-import { pollUntil } from './poll';
-
-const CURSOR_DONE = ['FINISHED', 'ERROR', 'EXPIRED', 'STOPPED'];
+import type { PullRequestRef } from '../domain/types';
+import { cursor, github, git, slack } from '../activity-stubs';
+import { pollUntil } from '../poll';
+import { PipelineFailureType } from '../domain/failures';
+import { isTerminalStatus, pullRequestNumber } from '../domain/cursor-agent';
 
 /** The line every pull request of this run carries, so webhooks and look-ups find the run. */
 export const markerFor = (workflowId: string) => `Bugfix-Run: ${workflowId}`;
@@ -45,13 +45,13 @@ export async function openFixPullRequest(state: RunState, attempt = 1): Promise<
       await slack.replyInThread({ ref: state.slack!, text: `Cursor agent ${launched.id} is applying the fix${launched.url ? `: ${launched.url}` : ''}.`, dedupeKey: 'cursor-launched' });
       const agent = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
         const a = await cursor.getAgent({ id: launched.id });
-        return CURSOR_DONE.includes(a.status) ? a : undefined;
+        return isTerminalStatus(a.status) ? a : undefined;
       });
       if (!agent) return undefined;
       if (agent.status !== 'FINISHED' || !agent.prUrl) {
-        throw ApplicationFailure.create({ type: 'CursorAgentFailed', nonRetryable: true, message: `Cursor agent ${agent.id} ended ${agent.status}${agent.error ? `: ${agent.error}` : ''} without a pull request` });
+        throw ApplicationFailure.create({ type: PipelineFailureType.CursorAgentFailed, nonRetryable: true, message: `Cursor agent ${agent.id} ended ${agent.status}${agent.error ? `: ${agent.error}` : ''} without a pull request` });
       }
-      const number = Number(/\/pull\/(\d+)/.exec(agent.prUrl)?.[1]);
+      const number = agentPullRequest(agent);
       const pr = await github.getPullRequest({ number });
       return { number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor' };
     }
@@ -92,12 +92,21 @@ export async function openRevertPullRequest(state: RunState): Promise<PullReques
   });
   const agent = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
     const a = await cursor.getAgent({ id: launched.id });
-    return CURSOR_DONE.includes(a.status) ? a : undefined;
+    return isTerminalStatus(a.status) ? a : undefined;
   });
   if (!agent?.prUrl) return undefined;
-  const number = Number(/\/pull\/(\d+)/.exec(agent.prUrl)?.[1]);
+  const number = agentPullRequest(agent);
   const opened = await github.getPullRequest({ number });
   return { number, url: opened.url, branch: opened.headRef, openedBy: opened.author ?? 'cursor' };
+}
+
+/** The number of the PR a finished agent reports; an answer that is not a PR URL fails the step loudly, never as `NaN`. */
+function agentPullRequest(agent: { id: string; prUrl?: string }): number {
+  const number = pullRequestNumber(agent.prUrl ?? '');
+  if (number === undefined) {
+    throw ApplicationFailure.create({ type: PipelineFailureType.CursorAgentFailed, nonRetryable: true, message: `Cursor agent ${agent.id} reported ${JSON.stringify(agent.prUrl ?? '')}, which is not a pull request URL` });
+  }
+  return number;
 }
 
 function pullRequestBody(state: RunState, marker: string): string {

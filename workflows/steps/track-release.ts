@@ -1,8 +1,8 @@
 import { patched } from '@temporalio/workflow';
 import type { RunState } from '../run-state';
-import type { DeploymentRef } from '../types';
-import { github, slack } from './stubs';
-import { pollUntil } from './poll';
+import type { DeploymentRef } from '../domain/types';
+import { github, slack } from '../activity-stubs';
+import { pollUntil } from '../poll';
 
 /** Follows the fix's pull request to merged or closed; records the first review when it arrives. */
 export async function waitForMerge(state: RunState): Promise<'merged' | 'closed' | 'stalled'> {

@@ -1,8 +1,9 @@
-import { ActivityFailure, ApplicationFailure, sleep } from '@temporalio/workflow';
+import { sleep } from '@temporalio/workflow';
 import type { RunState } from '../run-state';
-import type { Occurrence, Verification } from '../types';
-import { logsQueryFor } from '../bugfix-status';
-import { datadog } from './stubs';
+import type { Occurrence, Verification } from '../domain/types';
+import { logsQueryFor } from '../logs-query';
+import { datadog } from '../activity-stubs';
+import { DatadogFailureType, isFailureOfType } from '../domain/failures';
 
 const HOUR = 3_600_000;
 /** A monitor reports a log event after it happened, within its evaluation window (Datadog's longest common one). */
@@ -34,7 +35,7 @@ export async function verifyInProduction(state: RunState): Promise<Verification>
     });
     fromLogs = logs.occurrences.filter((o) => Date.parse(o.at) >= Date.parse(from));
   } catch (err) {
-    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.type === 'DatadogAuthError')) throw err;
+    if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
     logsUnavailable = true;
     state.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
   }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import { parseDuration } from '../../config/duration';
-import { COST_USD, FINGERPRINT, OCCURRENCES, SERVICE, STAGE } from '../../../workflows/search-attributes';
+import { parseDuration } from '../../platform/config/duration';
+import { COST_USD, FINGERPRINT, OCCURRENCES, SERVICE, STAGE } from '../../../workflows/domain/search-attributes';
 import { withContext, type CommonOptions } from '../context';
 import { formatCost, formatDuration, table } from '../format';
 import { STAGES } from '../steps';

@@ -1,8 +1,8 @@
 import { Command } from 'commander';
 import type { bugfixWorkflow } from '../../../workflows/bugfix';
-import { occurrencesSignal } from '../../../workflows/messages';
-import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../../workflows/search-attributes';
-import type { OccurrenceBatch } from '../../../workflows/types';
+import { occurrencesSignal } from '../../../workflows/domain/messages';
+import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../../workflows/domain/search-attributes';
+import type { OccurrenceBatch } from '../../../workflows/domain/types';
 import { uiLink, withContext, type CommonOptions } from '../context';
 import { describeRun, fetchRunHistory, recordedOccurrences, startedInput } from '../history';
 import { refused } from '../errors';

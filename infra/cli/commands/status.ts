@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 import { withContext, type CommonOptions } from '../context';
 import { fields, formatCost, formatDuration } from '../format';
 import { readRunStatus, type RunView } from '../run-status';
-import { logsLine, recurrenceSources } from '../../../workflows/log-report';
+import { logsLine, recurrenceSources } from '../../../workflows/domain/log-report';
 
 interface StatusOptions extends CommonOptions {
   run?: string;

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { proposeFix } from '../../../activities/claude/propose-fix';
 import type { FixRequest } from '../../../activities/claude/prompt';
-import type { Config } from '../../../infra/config/load-config';
+import type { Config } from '../../../infra/platform/config/load-config';
 import { requestText, startAnthropicFake, toolNames, type AnthropicFake } from '../../fakes/anthropic-fake';
 import {
   BUGGY_FILE,

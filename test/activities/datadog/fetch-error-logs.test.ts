@@ -4,7 +4,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatadogActivities, type FetchErrorLogsResult } from '../../../activities/datadog';
 import { createDatadogConfiguration, datadogBaseUrl } from '../../../activities/datadog/client';
-import { loadConfig } from '../../../infra/config/load-config';
+import { loadConfig } from '../../../infra/platform/config/load-config';
 import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
 
 const configFile = {

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatadogActivities } from '../../../activities/datadog';
 import { fetchOccurrenceLogs } from '../../../activities/datadog/fetch-occurrence-logs';
-import { fingerprintError } from '../../../api/fingerprint/fingerprint';
+import { fingerprintError } from '../../../workflows/domain/identity/fingerprint';
 import { unaccountedSightings } from '../../../workflows/steps/verify-fix';
-import type { Occurrence } from '../../../workflows/types';
+import type { Occurrence } from '../../../workflows/domain/types';
 import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
 import { errorLogEvent } from '../../fakes/datadog-shapes';
 import { sampleError, sampleErrorMessage, sampleStackTrace } from '../../fakes/scripted-fix';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackClient } from '../../../activities/slack/client';
 import { postSuggestion } from '../../../activities/slack/post-suggestion';
 import { replyInThread } from '../../../activities/slack/reply-in-thread';
-import type { SlackMessageRef } from '../../../workflows/types';
+import type { SlackMessageRef } from '../../../workflows/domain/types';
 import { SlackFake } from '../../fakes/slack-fake';
 import { sampleView } from './sample-view';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSettings } from '../../../api/datadog/webhook-route';
-import { fingerprintError, workflowIdFor } from '../../../api/fingerprint/fingerprint';
-import { legacyFingerprint } from '../../../api/fingerprint/legacy-fingerprint';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import { fingerprintError, workflowIdFor } from '../../../workflows/domain/identity/fingerprint';
+import { legacyFingerprint } from '../../../workflows/domain/identity/legacy-fingerprint';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 import { sampleStackTrace } from '../../fakes/scripted-fix';
 import { alertPayload, closeTerminatingRuns, startE2E, SERVICE, type E2E } from '../../support/e2e';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, closeTerminatingRuns, type E2E } from '../../support/e2e';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 
 interface Accepted { deliveryId: string; recorded?: boolean; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
 

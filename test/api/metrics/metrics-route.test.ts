@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, type E2E } from '../../support/e2e';
 import { sampleError } from '../../fakes/scripted-fix';
 import { errorLogEvent } from '../../fakes/datadog-shapes';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 import { promSample, promSamples } from './prom-text';
 
 interface Accepted { workflows: { workflowId: string }[] }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, type E2E } from '../../support/e2e';
 import { FIXED_LINE } from '../../fakes/scripted-fix';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 import type { ListedRun } from '../../../infra/cli/commands/list';
 import { cliEnv, eventually, runCli } from './run-cli';
 

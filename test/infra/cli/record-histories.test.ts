@@ -2,8 +2,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../../support/e2e';
 import { cursorOpensPullRequest, markerIn } from '../../support/cursor-opens-pr';
-import { repoRoot } from '../../../infra/config/read-config';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import { repoRoot } from '../../../infra/platform/config/read-config';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 import { cliEnv, runCli } from './run-cli';
 
 /**

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '../../../infra/cli/history-json';
 import { startE2E, alertPayload, type E2E } from '../../support/e2e';
-import type { RunStatus } from '../../../workflows/bugfix-status';
+import type { RunStatus } from '../../../workflows/domain/run-status';
 import { startedInput } from '../../../infra/cli/history';
 import { cliEnv, runCli } from './run-cli';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { repoRoot } from '../../../infra/config/read-config';
+import { repoRoot } from '../../../infra/platform/config/read-config';
 import type { E2E } from '../../support/e2e';
 
 export interface CliResult {

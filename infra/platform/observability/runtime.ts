@@ -1,0 +1,52 @@
+/**
+ * The Temporal Runtime of a process that runs a worker: its logs go through pino as
+ * JSON lines, and its metrics (the SDK's own and the runs' metrics from
+ * workflows/domain/run-metrics.ts) are served in Prometheus format by the runtime itself.
+ */
+import { makeTelemetryFilterString, Runtime, type RuntimeOptions } from '@temporalio/worker';
+import type { Logger } from '@temporalio/common';
+import { RUN_METRIC_BUCKETS } from '../../../workflows/domain/run-metrics';
+import { ConfigError } from '../config/load-config';
+import { temporalLogger } from './temporal-logger';
+
+export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
+
+/** WORKER_METRICS_ADDRESS: host:port of the worker's Prometheus endpoint; `off` turns it off. */
+export function workerMetricsAddress(env: Record<string, string | undefined> = process.env): string | undefined {
+  const value = env.WORKER_METRICS_ADDRESS?.trim() || DEFAULT_WORKER_METRICS_ADDRESS;
+  if (value.toLowerCase() === 'off') return undefined;
+  const port = Number(/:(\d+)$/.exec(value)?.[1]);
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d+$/.test(value) || port > 65535) {
+    throw new ConfigError([`WORKER_METRICS_ADDRESS must be host:port (for example ${DEFAULT_WORKER_METRICS_ADDRESS}) or "off" (got "${value}")`]);
+  }
+  return value;
+}
+
+export interface ObservedRuntimeOptions {
+  /** Where the runtime serves /metrics; none: no metrics exporter. */
+  metricsAddress?: string;
+  logger?: Logger;
+  shutdownSignals?: NodeJS.Signals[];
+  /** Threshold for the SDK core's own log lines, forwarded to `logger`. */
+  coreLogLevel?: 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+}
+
+/** Installs the process's Temporal Runtime (once, before any worker or NativeConnection). Returns the URL to scrape. */
+export function installObservedRuntime(opts: ObservedRuntimeOptions = {}): { metricsUrl?: string } {
+  const options: RuntimeOptions = {
+    logger: opts.logger ?? temporalLogger(),
+    ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: opts.coreLogLevel ?? 'WARN', other: 'ERROR' }), forward: {} },
+      ...(opts.metricsAddress ? { metrics: { prometheus: { bindAddress: opts.metricsAddress, histogramBucketOverrides: RUN_METRIC_BUCKETS } } } : {}),
+    },
+  };
+  Runtime.install(options);
+  return opts.metricsAddress ? { metricsUrl: scrapeUrl(opts.metricsAddress) } : {};
+}
+
+/** A wildcard bind address is scraped on loopback. */
+function scrapeUrl(address: string): string {
+  const local = address.replace(/^0\.0\.0\.0:/, '127.0.0.1:').replace(/^\[::\]:/, '[::1]:');
+  return `http://${local}/metrics`;
+}

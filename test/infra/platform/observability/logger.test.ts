@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { LogTimestamp } from '@temporalio/worker';
+import { createLogger, entryLogger, logLevel } from '../../../../infra/platform/observability/logger';
+import { temporalLogger } from '../../../../infra/platform/observability/temporal-logger';
+import { ConfigError } from '../../../../infra/platform/config/load-config';
+
+/** A pino destination that keeps the JSON lines it is given. */
+function capture(level: string) {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  return { logger, lines };
+}
+
+describe('the Temporal Runtime logger backed by pino', () => {
+  it('writes one JSON line per SDK log with the workflow and activity ids from its metadata', () => {
+    const { logger, lines } = capture('info');
+    const log = temporalLogger(logger);
+    log.info('Activity completed', {
+      sdkComponent: 'activity',
+      workflowId: 'bugfix-shop-api-abc123',
+      workflowRunId: 'run-1',
+      activityType: 'proposeFix',
+      taskQueue: 'bugfix-pipeline',
+      attempt: 2,
+      taskToken: 'CiQwMWEyMTQ1Yi02NzMxLTc1MzUt',
+      [LogTimestamp]: 1_700_000_000_000_000_000n,
+    });
+    log.log('WARN', 'run failed', { workflowId: 'bugfix-shop-api-abc123', runId: 'run-1', stage: 'cloning' });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'info', msg: 'Activity completed', workflowId: 'bugfix-shop-api-abc123', workflowRunId: 'run-1', activityType: 'proposeFix', attempt: 2, sdkComponent: 'activity' });
+    expect(typeof lines[0]!.time).toBe('string');
+    expect(lines[0]).not.toHaveProperty('taskToken');
+    expect(lines[1]).toMatchObject({ level: 'warn', msg: 'run failed', workflowId: 'bugfix-shop-api-abc123', runId: 'run-1', stage: 'cloning' });
+  });
+
+  it('drops what is below the level and serialises errors', () => {
+    const { logger, lines } = capture('warn');
+    const log = temporalLogger(logger);
+    log.debug('noise');
+    log.info('Workflow bundle created');
+    log.error('Activity failed', { activityType: 'cloneRepository', error: new Error('clone refused') });
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ level: 'error', msg: 'Activity failed', activityType: 'cloneRepository', error: { type: 'Error', message: 'clone refused' } });
+    expect(String((lines[0]!.error as { stack: string }).stack)).toContain('clone refused');
+  });
+});
+
+describe('the ingress log call shape log({ msg, ...fields })', () => {
+  it('keeps the fields, logs at info unless told otherwise, and is silenced by warn', () => {
+    const info = capture('info');
+    entryLogger(info.logger)({ msg: 'alert accepted', deliveryId: 'evt-1', workflows: ['bugfix-shop-api-abc'] });
+    entryLogger(info.logger)({ msg: 'interaction failed', level: 'error', error: 'boom' });
+    expect(info.lines).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'alert accepted', deliveryId: 'evt-1', workflows: ['bugfix-shop-api-abc'] }),
+      expect.objectContaining({ level: 'error', msg: 'interaction failed', error: 'boom' }),
+    ]);
+
+    const warn = capture('warn');
+    entryLogger(warn.logger)({ msg: 'alert accepted', deliveryId: 'evt-1' });
+    expect(warn.lines).toEqual([]);
+  });
+
+  it('reads LOG_LEVEL, info by default, and refuses a level that does not exist', () => {
+    expect(logLevel({})).toBe('info');
+    expect(logLevel({ LOG_LEVEL: 'WARN' })).toBe('warn');
+    expect(() => logLevel({ LOG_LEVEL: 'verbose' })).toThrow(ConfigError);
+    expect(() => logLevel({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
+  });
+});

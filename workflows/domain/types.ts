@@ -1,0 +1,203 @@
+/**
+ * The pipeline's domain, shared by the ingress, the workflows and the activities.
+ * Plain data only: everything here crosses Temporal's payload boundary as JSON.
+ */
+import type { StackLanguage } from './identity/parsed-stack';
+
+/** What identifies a unique error: the same fingerprint means the same bug. */
+export interface ErrorIdentity {
+  fingerprint: string;
+  service: string;
+  errorType: string;
+  /** The message with ids, numbers, uuids and quoted values replaced by placeholders. */
+  normalizedMessage: string;
+  /** Top in-app frames that went into the fingerprint, "file:function". */
+  topFrames: string[];
+  language: StackLanguage;
+}
+
+/** One sighting of an error in production, as much as the webhook or the logs tell. */
+export interface Occurrence {
+  /** Datadog delivery (`$ID`) or log event id: what makes a repeat of the same sighting recognisable. */
+  id: string;
+  at: string;
+  message: string;
+  stack?: string;
+  url?: string;
+  userId?: string;
+  traceId?: string;
+  env?: string;
+  version?: string;
+}
+
+/** What the ingress sends to a run: new occurrences of its error. */
+export interface OccurrenceBatch {
+  deliveryId: string;
+  occurrences: Occurrence[];
+  alert?: AlertContext;
+}
+
+/** The Datadog monitor that fired, as the webhook tells it. */
+export interface AlertContext {
+  eventId: string;
+  title: string;
+  monitorId?: string;
+  query?: string;
+  transition?: string;
+  link?: string;
+  tags: string[];
+  /** Alert window for the logs search, ISO-8601. */
+  from: string;
+  to: string;
+}
+
+/** A log event from the Datadog Logs API, reduced to what the fix needs. */
+export interface LogEvent {
+  id: string;
+  timestamp: string;
+  service?: string;
+  env?: string;
+  version?: string;
+  message: string;
+  errorKind?: string;
+  errorMessage?: string;
+  stack?: string;
+  url?: string;
+  userId?: string;
+  traceId?: string;
+}
+
+/** Why a Datadog log event was not counted as this run's error. */
+export type LogDiscardReason = 'other-service' | 'other-message' | 'other-error-type' | 'other-frames';
+
+/** How a search of Datadog's logs went for one run: never silent about what it left out. */
+export interface LogMatchReport {
+  query: string;
+  from: string;
+  to: string;
+  /** Events the search returned. */
+  scanned: number;
+  /** Events that are this run's error. */
+  matched: number;
+  /** The rest, by reason. */
+  discarded: Partial<Record<LogDiscardReason, number>>;
+  /** Datadog had more events than were read. */
+  truncated: boolean;
+  /** The frames the run's error was matched on: its own, or the throw site most of its events share. */
+  topFrames?: string[];
+}
+
+/** Claude Code's proposal, as recorded in the workflow. */
+export interface FixSuggestion {
+  explanation: string;
+  /** Unified diff of the working tree after Claude's edits (empty when it changed nothing). */
+  diff: string;
+  filesTouched: string[];
+  turns: number;
+  costUsd: number;
+  sessionId: string;
+  /** The commit the diff applies to. */
+  baseCommit: string;
+}
+
+export interface Decision {
+  approved: boolean;
+  userId: string;
+  userName: string;
+  reason?: string;
+  /** Where the decision came from: a Slack button or the operator CLI. */
+  via: 'slack' | 'cli';
+}
+
+export interface RecordedDecision extends Decision {
+  at: string;
+}
+
+/** Stages a run goes through; also the `BugfixStage` search attribute. */
+export type Stage =
+  | 'collecting'
+  | 'cloning'
+  | 'proposing'
+  | 'awaiting-approval'
+  | 'approved'
+  | 'opening-pr'
+  | 'awaiting-merge'
+  | 'awaiting-deploy'
+  | 'verifying'
+  | 'awaiting-revert-approval'
+  /** The PR step failed (a Cursor agent errored or expired): retry or give up, from Slack or the CLI. */
+  | 'awaiting-retry'
+  // Final stages:
+  | 'rejected'
+  | 'expired'
+  | 'failed'
+  | 'closed-unmerged'
+  | 'stalled'
+  | 'verified-fixed'
+  | 'regressed'
+  | 'reverted';
+
+export const FINAL_STAGES: readonly Stage[] = ['rejected', 'expired', 'failed', 'closed-unmerged', 'stalled', 'verified-fixed', 'regressed', 'reverted'];
+
+/** How an approved fix becomes a pull request (FIX_APPLY_MODE). */
+export type ApplyMode = 'direct' | 'cursor-api' | 'cursor-slack';
+
+export interface PullRequestRef {
+  number: number;
+  url: string;
+  branch: string;
+  openedBy: string;
+  /** Who asked Cursor in the Slack thread (cursor-slack mode). */
+  requestedBy?: string;
+  mergedAt?: string;
+  mergedBy?: string;
+  mergeCommitSha?: string;
+  closedAt?: string;
+  closedBy?: string;
+}
+
+export interface ReviewRef {
+  user?: string;
+  state: string;
+  body: string;
+  submittedAt?: string;
+}
+
+export interface DeploymentRef {
+  id: number;
+  environment: string;
+  sha: string;
+  url?: string;
+  at: string;
+}
+
+export interface Verification {
+  from: string;
+  to: string;
+  /** Sightings of this error after the deploy: Datadog's log events, plus webhook sightings no log event accounts for. */
+  recurrences: number;
+  /** Of those, log events from the Logs API (absent in runs verified before this was recorded). */
+  fromLogs?: number;
+  /** Of those, webhook sightings that match no log event by id or time. */
+  fromWebhooksOnly?: number;
+  /** The Logs API could not be read: the count is webhook sightings alone. */
+  logsUnavailable?: boolean;
+  samples: Occurrence[];
+  ratePerHourBefore: number;
+  ratePerHourAfter: number;
+  verdict: 'verified-fixed' | 'regressed';
+}
+
+/** Something GitHub or Cursor told the ingress about this run: wakes the waiting step early. */
+export interface ExternalEvent {
+  source: 'github' | 'cursor';
+  kind: string;
+  detail?: string;
+}
+
+/** Where the suggestion lives in Slack, so later stages update it and reply in its thread. */
+export interface SlackMessageRef {
+  channel: string;
+  ts: string;
+  permalink?: string;
+}
