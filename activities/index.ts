@@ -64,7 +64,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     launchFixAgent: ({ workflowId, ...input }: { workflowId: string; runKey: string; ref: string; branchName?: string; prompt: AgentInstructions }) =>
       cursor.launchFixAgent({
         ...input,
-        repository: `https://github.com/${config.github.repository ?? ''}`,
+        repository: `${config.github.webUrl}/${config.github.repository ?? ''}`,
         ...(config.cursor.webhookSecret ? { webhookUrl: `${config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}` } : {}),
       }),
     getAgent: cursor.getAgent,

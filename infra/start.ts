@@ -13,7 +13,7 @@ import { addMissingSearchAttributes } from './temporal/register-search-attribute
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/domain/search-attributes';
 import { createWorker } from '../workers/create-worker';
 import { startApi } from '../api/main';
-import { installObservedRuntime, workerMetricsAddress } from './platform/observability/runtime';
+import { installObservedRuntime } from './platform/observability/runtime';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     config = readConfig();
     // We own shutdown order: the SDK must not stop the worker on its own when Ctrl-C arrives.
     // Logs are JSON (pino); the worker's metrics are also appended to the API's GET /metrics.
-    runtime = installObservedRuntime({ shutdownSignals: [], metricsAddress: workerMetricsAddress() });
+    runtime = installObservedRuntime({ shutdownSignals: [], ...(config.worker.metricsAddress ? { metricsAddress: config.worker.metricsAddress } : {}) });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);

@@ -26,8 +26,8 @@ export async function createWorker({ config, client, workflowBundle, workRoot }:
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
     activities: createActivities(config, { client, ...(workRoot ? { workRoot } : {}) }),
-    // The Claude step can take minutes; keep a few in parallel, not dozens.
-    maxConcurrentActivityTaskExecutions: 8,
+    // The Claude step can take minutes; keep a few in parallel, not dozens (WORKER_MAX_CONCURRENT_ACTIVITIES).
+    maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
   });
   return { worker, connection };
 }

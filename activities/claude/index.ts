@@ -4,10 +4,6 @@ import { proposeFix, type ProposeFixInput } from './propose-fix';
 import { currentActivity } from '../activity-context';
 
 export type { FixRequest } from './prompt';
-export type { ProposeFixInput } from './propose-fix';
-export { buildFixPrompt } from './prompt';
-export { claudeArgs, claudeEnvironment } from './sandbox';
-export { runClaude } from './run-claude';
 
 /**
  * Claude Code activities. `proposeFix` heartbeats while the CLI runs (give it a

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { ErrorIdentity, LogEvent, Occurrence } from '../../workflows/domain/types';
+import type { ErrorIdentity, Occurrence } from '../../workflows/domain/types';
 
 /** Everything the fix prompt is built from. */
 export interface FixRequest {
@@ -7,7 +7,7 @@ export interface FixRequest {
   /** A representative (raw, not normalised) message of the error. */
   message: string;
   /** A few sightings with their stacks; only the first MAX_SAMPLES are used. */
-  samples: (Occurrence | LogEvent)[];
+  samples: Occurrence[];
   /** Why reviewers rejected earlier fixes of this same error, oldest first. */
   previousRejections: string[];
   repo: { url?: string; branch?: string; commit?: string };
@@ -43,10 +43,9 @@ export function buildFixPrompt(input: FixRequest, nonce: string = randomBytes(12
     `representative message:\n${data(input.message, MAX_MESSAGE)}`,
   ];
   input.samples.slice(0, MAX_SAMPLES).forEach((s, i) => {
-    const at = 'at' in s ? s.at : s.timestamp;
     evidence.push(
       [
-        `--- sample ${i + 1} (${field(at)}${s.version ? `, version ${field(s.version)}` : ''})`,
+        `--- sample ${i + 1} (${field(s.at)}${s.version ? `, version ${field(s.version)}` : ''})`,
         `message: ${data(s.message, MAX_MESSAGE)}`,
         ...(s.url ? [`url: ${data(s.url, MAX_URL)}`] : []),
         ...(s.stack ? [`stack:\n${data(s.stack, MAX_STACK)}`] : []),

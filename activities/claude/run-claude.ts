@@ -22,7 +22,6 @@ export interface RunClaudeOptions {
 
 export interface ClaudeRun {
   result: string;
-  isError: boolean;
   numTurns: number;
   costUsd: number;
   sessionId: string;
@@ -178,7 +177,6 @@ function interpret(stdout: string, code: number | null, signal: NodeJS.Signals |
   }
   return {
     result: parsed.result ?? '',
-    isError: false,
     numTurns: parsed.num_turns ?? 0,
     costUsd: parsed.total_cost_usd ?? 0,
     sessionId: parsed.session_id ?? '',

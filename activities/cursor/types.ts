@@ -81,16 +81,10 @@ export function toAgentInfo(agent: CursorAgent | CursorStatusChange): AgentInfo 
 }
 
 /**
- * Parses a webhook body already authenticated by `verifyCursorSignature`; undefined when it is
- * not a statusChange event this code understands.
+ * Reads a webhook body (parsed JSON, already authenticated by `verifyCursorSignature`);
+ * undefined when it is not a statusChange event this code understands.
  */
-export function parseStatusChange(rawBody: Buffer | string): AgentInfo | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(rawBody.toString());
-  } catch {
-    return undefined;
-  }
+export function parseStatusChange(json: unknown): AgentInfo | undefined {
   const parsed = statusChangeSchema.safeParse(json);
   return parsed.success ? toAgentInfo(parsed.data) : undefined;
 }

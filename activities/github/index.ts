@@ -2,7 +2,7 @@ import type { Config } from '../../infra/platform/config/load-config';
 import { createOctokit, githubCall, repoOf } from './client';
 import { findDeployment, type DeploymentInfo } from './deployments';
 import { findPullRequest, getPullRequest, openPullRequest, type PullRequestInfo } from './pull-requests';
-import { createReview, listReviews, type ReviewInfo } from './reviews';
+import { listReviews, type ReviewInfo } from './reviews';
 import { activitySignal } from '../activity-context';
 
 export { createOctokit, repoOf, toGitHubFailure } from './client';
@@ -32,9 +32,6 @@ export function createGitHubActivities(config: Config['github']) {
     },
     async listReviews(input: { number: number }): Promise<ReviewInfo[]> {
       return call(`list reviews of #${input.number}`, (gh, repo) => listReviews(gh, { ...repo, ...input }));
-    },
-    async createReview(input: { number: number; body: string; marker: string }): Promise<ReviewInfo & { created: boolean }> {
-      return call(`review #${input.number}`, (gh, repo) => createReview(gh, { ...repo, ...input, event: 'COMMENT' }));
     },
     async findDeployment(input: { sha: string; environment?: string }): Promise<DeploymentInfo | undefined> {
       const environment = input.environment ?? config.deployEnvironment;

@@ -24,28 +24,3 @@ export async function listReviews(octokit: Octokit, input: PullRef): Promise<Rev
     ...(r.submitted_at ? { submittedAt: r.submitted_at } : {}),
   }));
 }
-
-export interface CreateReviewInput extends PullRef {
-  body: string;
-  /** Only comments: the pipeline never approves or blocks a pull request on its own. */
-  event: 'COMMENT';
-  /** A line that identifies this review; a review already carrying it is not posted again. */
-  marker: string;
-}
-
-/** Posts a review comment once, even when the activity is retried after a lost answer. */
-export async function createReview(octokit: Octokit, input: CreateReviewInput): Promise<ReviewInfo & { created: boolean }> {
-  const existing = (await listReviews(octokit, input)).find((r) => r.body.includes(input.marker));
-  if (existing) return { ...existing, created: false };
-  const { owner, repo, number, marker } = input;
-  const body = input.body.includes(marker) ? input.body : `${input.body.trimEnd()}\n\n${marker}\n`;
-  const { data } = await octokit.pulls.createReview({ owner, repo, pull_number: number, body, event: input.event });
-  return {
-    id: data.id,
-    ...(data.user?.login ? { user: data.user.login } : {}),
-    state: data.state,
-    body: data.body,
-    ...(data.submitted_at ? { submittedAt: data.submitted_at } : {}),
-    created: true,
-  };
-}

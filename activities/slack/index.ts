@@ -5,17 +5,11 @@ import { configFailure, createSlackClient } from './client';
 import { postSuggestion } from './post-suggestion';
 import { replyInThread } from './reply-in-thread';
 import { resolveChannelId } from './resolve-channel';
-import { respondToAction, type ActionResponse } from './respond';
 import { updateSuggestion } from './update-suggestion';
 import { threadReplies, type ThreadReply } from './thread-replies';
 import type { SuggestionView } from './suggestion-blocks';
-import { activitySignal } from '../activity-context';
 
-export type { SuggestionView, SuggestionState } from './suggestion-blocks';
-export { APPROVE_ACTION_ID, REJECT_ACTION_ID, DECISION_BLOCK_ID, suggestionBlocks } from './suggestion-blocks';
-export { escapeText } from './mrkdwn';
-export { respondToAction as respondToSlackAction } from './respond';
-export type { ActionResponse } from './respond';
+export type { SuggestionView } from './suggestion-blocks';
 
 /**
  * The Slack activities. Configuration problems (no token, no channel) surface as a
@@ -46,10 +40,6 @@ export function createSlackActivities(config: Config['slack']) {
     },
     async threadReplies(input: { ref: SlackMessageRef }): Promise<ThreadReply[]> {
       return threadReplies(slack(), input.ref);
-    },
-    async respondToAction(input: ActionResponse & { responseUrl: string }): Promise<void> {
-      const { responseUrl, ...response } = input;
-      await respondToAction(responseUrl, response, { ...activitySignal() });
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
 import type { ErrorIdentity, FixSuggestion } from '../../workflows/domain/types';
+import { APPROVE_ACTION_ID, DECISION_BLOCK_ID, REJECT_ACTION_ID } from '../../workflows/domain/slack-actions';
 import { clip, escapeCode, escapeInlineCode, escapeText, link, slackDate } from './mrkdwn';
 
 export type SuggestionState =
@@ -41,9 +42,6 @@ export interface SuggestionView {
   state: SuggestionState;
 }
 
-export const APPROVE_ACTION_ID = 'bugfix_approve';
-export const REJECT_ACTION_ID = 'bugfix_reject';
-export const DECISION_BLOCK_ID = 'bugfix_decision';
 
 /** Slack's documented limits for what this message uses. */
 export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, contextElements: 10, contextText: 2000, sampleCount: 3 };

@@ -4,6 +4,7 @@ import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifyCursorSignature } from './verify-signature';
 import { notifyRuns } from '../webhook-runs';
+import { parseStatusChange } from '../../activities/cursor/types';
 
 /**
  * POST /webhooks/cursor?workflowId=…: Cursor's signed `statusChange` for an agent this
@@ -17,15 +18,22 @@ export function cursorWebhookRoute({ client, config, log }: { client: Client; co
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const check = verifyCursorSignature(config.cursor.webhookSecret, raw, req.get('x-webhook-signature'));
       if (!check.ok) throw new HttpError(401, 'invalid_signature', `Cursor webhook rejected: ${check.reason}`);
-      let body: { status?: string; id?: string };
+      let json: unknown;
       try {
-        body = JSON.parse(raw.toString('utf8')) as { status?: string; id?: string };
+        json = JSON.parse(raw.toString('utf8'));
       } catch {
         throw new HttpError(400, 'malformed_json', 'Body is not valid JSON');
       }
+      const agent = parseStatusChange(json);
+      if (!agent) {
+        // Another event Cursor may add later: acknowledged, so it is not redelivered, and ignored.
+        log({ msg: 'cursor webhook ignored: not a statusChange event' });
+        res.status(202).json({ delivered: [], ignored: true, reason: 'not a statusChange event' });
+        return;
+      }
       const workflowId = typeof req.query.workflowId === 'string' ? req.query.workflowId : undefined;
-      const delivered = workflowId ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: body.status ?? 'statusChange', ...(body.id ? { detail: body.id } : {}) }) : [];
-      log({ msg: 'cursor webhook', agent: body.id, status: body.status, delivered });
+      const delivered = workflowId ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: agent.status, detail: agent.id }) : [];
+      log({ msg: 'cursor webhook', agent: agent.id, status: agent.status, delivered });
       res.status(202).json({ delivered, ignored: delivered.length === 0 });
     } catch (err) {
       next(err);

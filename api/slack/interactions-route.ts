@@ -5,11 +5,10 @@ import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
-import { APPROVE_ACTION_ID as APPROVE_ACTION, REJECT_ACTION_ID as REJECT_ACTION } from '../../activities/slack/suggestion-blocks';
+import { APPROVE_ACTION_ID as APPROVE_ACTION, REJECT_ACTION_ID as REJECT_ACTION, REJECT_REASON_DIALOG_ID as REJECT_MODAL } from '../../workflows/domain/slack-actions';
 import { decideUpdate } from '../../workflows/domain/messages';
 import type { Decision } from '../../workflows/domain/types';
 
-export const REJECT_MODAL = 'bugfix_reject_reason';
 
 interface SlackUser { id: string; username?: string; name?: string }
 interface Interaction {

@@ -23,10 +23,6 @@ export function devServerArgs(config: Config): string[] {
   ];
 }
 
-export function searchAttributeFlags(): Record<string, string> {
-  return Object.fromEntries(ALL_SEARCH_ATTRIBUTES.map((key) => [key.name, CLI_TYPE[key.type]!]));
-}
-
 function splitAddress(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i), Number(address.slice(i + 1))];

@@ -6,7 +6,7 @@
  */
 import { discardedText, logsLine } from '../../workflows/domain/log-report';
 import { WorkflowFailedError } from '@temporalio/client';
-import { APPROVE_ACTION_ID } from '../../activities/slack/suggestion-blocks';
+import { APPROVE_ACTION_ID } from '../../workflows/domain/slack-actions';
 import { signedBlockActions } from '../support/slack-sign';
 import type { RunStatus } from '../../workflows/domain/run-status';
 import { statusQuery } from '../../workflows/domain/messages';

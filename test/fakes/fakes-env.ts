@@ -28,6 +28,8 @@ export function envForFakes(f: {
     ANTHROPIC_BASE_URL: f.anthropic.url,
     ANTHROPIC_API_KEY: 'sk-ant-offline-fake',
     GITHUB_API_URL: f.github.apiUrl,
+    // The fake stands in for github.com: repository links (and what Cursor is given) keep github.com's form.
+    GITHUB_WEB_URL: 'https://github.com',
     GITHUB_TOKEN: f.github.token,
     GITHUB_REPOSITORY: f.repository,
   };

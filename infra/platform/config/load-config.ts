@@ -34,10 +34,45 @@ export interface Config {
   approval: { timeoutMs: number; reminderIntervalMs: number };
   /** How an approved fix becomes a pull request. */
   fix: { applyMode: 'direct' | 'cursor-api' | 'cursor-slack' };
-  github: { token?: string; apiUrl?: string; webhookSecret?: string; repository?: string; deployEnvironment: string };
+  /** `webUrl` is where repositories live for people and Cursor (github.com, or the GitHub Enterprise host). */
+  github: { token?: string; apiUrl?: string; webUrl: string; webhookSecret?: string; repository?: string; deployEnvironment: string };
   cursor: { apiKey?: string; apiUrl: string; webhookSecret?: string };
   /** Waits after approval, all owned by the workflow. */
   tracking: { prWaitTimeoutMs: number; deployTimeoutMs: number; verifyWindowMs: number; pollIntervalMs: number; maxPollIntervalMs: number };
+  log: { level: LogLevel };
+  /** `metricsAddress` undefined: no Prometheus endpoint. */
+  worker: { maxConcurrentActivities: number; metricsAddress?: string };
+}
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
+
+/** LOG_LEVEL, checked: a typo must fail at start, not turn logging off. Also used by the logger before the config is loaded. */
+export function logLevelFrom(env: Env): LogLevel {
+  const level = (env.LOG_LEVEL ?? '').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError([`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`]);
+  return level as LogLevel;
+}
+
+/** WORKER_METRICS_ADDRESS: host:port of the worker's Prometheus endpoint; `off` turns it off. */
+export function workerMetricsAddressFrom(env: Env): string | undefined {
+  const value = env.WORKER_METRICS_ADDRESS?.trim() || DEFAULT_WORKER_METRICS_ADDRESS;
+  if (value.toLowerCase() === 'off') return undefined;
+  const port = Number(/:(\d+)$/.exec(value)?.[1]);
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d+$/.test(value) || port > 65535) {
+    throw new ConfigError([`WORKER_METRICS_ADDRESS must be host:port (for example ${DEFAULT_WORKER_METRICS_ADDRESS}) or "off" (got "${value}")`]);
+  }
+  return value;
+}
+
+/** Where people open a repository: github.com for the public API, the Enterprise host for `https://ghe.example/api/v3`. */
+export function githubWebUrl(apiUrl: string | undefined): string {
+  if (!apiUrl) return 'https://github.com';
+  const url = new URL(apiUrl);
+  if (url.hostname === 'api.github.com') return 'https://github.com';
+  const path = url.pathname.replace(/\/+$/, '').replace(/\/api(?:\/v3)?$/, '');
+  return `${url.protocol}//${url.host.replace(/^api\./, '')}${path}`;
 }
 
 export class ConfigError extends Error {
@@ -82,7 +117,6 @@ const fileSchema = z
   })
   .strict();
 
-export type ConfigFile = z.infer<typeof fileSchema>;
 type Env = Record<string, string | undefined>;
 
 /** Reads and validates configuration from the parsed config file and an environment. */
@@ -149,6 +183,16 @@ export function loadConfig(file: unknown, env: Env): Config {
     .map((s) => s.trim())
     .filter(Boolean);
 
+  const githubApiUrl = check('GITHUB_API_URL', httpUrl, undefined);
+  const fromEnv = <T>(read: (e: Env) => T, fallback: T): T => {
+    try {
+      return read(env);
+    } catch (err) {
+      problems.push(...(err instanceof ConfigError ? err.problems : [String(err)]));
+      return fallback;
+    }
+  };
+
   const config: Config = {
     temporal: {
       address,
@@ -211,7 +255,8 @@ export function loadConfig(file: unknown, env: Env): Config {
     fix: { applyMode: check('FIX_APPLY_MODE', z.enum(['direct', 'cursor-api', 'cursor-slack'], { error: 'expected direct, cursor-api or cursor-slack' }), 'direct') },
     github: {
       token: str('GITHUB_TOKEN'),
-      apiUrl: check('GITHUB_API_URL', httpUrl, undefined),
+      apiUrl: githubApiUrl,
+      webUrl: (check('GITHUB_WEB_URL', httpUrl, undefined) ?? githubWebUrl(githubApiUrl)).replace(/\/+$/, ''),
       webhookSecret: str('GITHUB_WEBHOOK_SECRET'),
       repository: check('GITHUB_REPOSITORY', z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name'), undefined),
       deployEnvironment: str('DEPLOY_ENVIRONMENT') ?? 'production',
@@ -227,6 +272,11 @@ export function loadConfig(file: unknown, env: Env): Config {
       verifyWindowMs: duration('VERIFY_WINDOW', '30m'),
       pollIntervalMs: duration('POLL_INTERVAL', '30s'),
       maxPollIntervalMs: duration('POLL_MAX_INTERVAL', '10m'),
+    },
+    log: { level: fromEnv(logLevelFrom, 'info') },
+    worker: {
+      maxConcurrentActivities: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 8, 1, 1000),
+      ...(fromEnv(workerMetricsAddressFrom, undefined) ? { metricsAddress: fromEnv(workerMetricsAddressFrom, undefined) } : {}),
     },
   };
   if (problems.length) throw new ConfigError(problems);

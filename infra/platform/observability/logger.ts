@@ -2,23 +2,17 @@
  * The service's JSON logs: one pino logger per process, one JSON line per event,
  * level from LOG_LEVEL (info by default; warn silences the per-request lines).
  */
-import { ConfigError } from '../config/load-config';
+import { LOG_LEVELS, logLevelFrom } from '../config/load-config';
 import { pino, stdSerializers, stdTimeFunctions, type DestinationStream, type Level, type Logger } from 'pino';
 
 export type { Logger } from 'pino';
 
-const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
-
-/** LOG_LEVEL, checked: a typo must fail at start, not turn logging off. */
-export function logLevel(env: Record<string, string | undefined> = process.env): string {
-  const level = (env.LOG_LEVEL ?? '').trim().toLowerCase() || 'info';
-  if (!LEVELS.includes(level)) throw new ConfigError([`LOG_LEVEL must be one of ${LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`]);
-  return level;
-}
+const LEVELS: readonly string[] = LOG_LEVELS;
 
 export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
   const options = {
-    level: opts.level ?? logLevel(),
+    // The process's logger exists before the configuration is loaded: the same check of LOG_LEVEL.
+    level: opts.level ?? logLevelFrom(process.env),
     timestamp: stdTimeFunctions.isoTime,
     // "level":"info" rather than pino's numbers: what log pipelines and humans grep for.
     formatters: { level: (label: string) => ({ level: label }) },

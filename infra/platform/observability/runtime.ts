@@ -6,21 +6,7 @@
 import { makeTelemetryFilterString, Runtime, type RuntimeOptions } from '@temporalio/worker';
 import type { Logger } from '@temporalio/common';
 import { RUN_METRIC_BUCKETS } from '../../../workflows/domain/run-metrics';
-import { ConfigError } from '../config/load-config';
 import { temporalLogger } from './temporal-logger';
-
-export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
-
-/** WORKER_METRICS_ADDRESS: host:port of the worker's Prometheus endpoint; `off` turns it off. */
-export function workerMetricsAddress(env: Record<string, string | undefined> = process.env): string | undefined {
-  const value = env.WORKER_METRICS_ADDRESS?.trim() || DEFAULT_WORKER_METRICS_ADDRESS;
-  if (value.toLowerCase() === 'off') return undefined;
-  const port = Number(/:(\d+)$/.exec(value)?.[1]);
-  if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d+$/.test(value) || port > 65535) {
-    throw new ConfigError([`WORKER_METRICS_ADDRESS must be host:port (for example ${DEFAULT_WORKER_METRICS_ADDRESS}) or "off" (got "${value}")`]);
-  }
-  return value;
-}
 
 export interface ObservedRuntimeOptions {
   /** Where the runtime serves /metrics; none: no metrics exporter. */

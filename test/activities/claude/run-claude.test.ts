@@ -107,7 +107,7 @@ describe('runClaude', () => {
         onHeartbeat: (b) => beats.push(b),
       }),
     );
-    expect(run).toMatchObject({ result: 'All good', isError: false, numTurns: 2, costUsd: 0.5, sessionId: 'sess-1' });
+    expect(run).toMatchObject({ result: 'All good', numTurns: 2, costUsd: 0.5, sessionId: 'sess-1' });
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats.at(-1)?.elapsedMs).toBeGreaterThanOrEqual(beats[0]?.elapsedMs ?? Infinity);
   });

@@ -53,7 +53,7 @@ describe('createCursorActivities', () => {
     const hook = receiver.received[0]!;
     expect(hook.headers['x-webhook-event']).toBe('statusChange');
     expect(verifyCursorSignature(SECRET, hook.rawBody, hook.headers['x-webhook-signature'] as string)).toEqual({ ok: true });
-    expect(parseStatusChange(hook.rawBody)).toMatchObject({ id: info.id, status: 'FINISHED', prUrl: 'https://github.com/acme/shop/pull/42', branchName: info.branchName });
+    expect(parseStatusChange(JSON.parse(hook.rawBody.toString()))).toMatchObject({ id: info.id, status: 'FINISHED', prUrl: 'https://github.com/acme/shop/pull/42', branchName: info.branchName });
     expect(await activities.getAgent({ id: info.id })).toMatchObject({ status: 'FINISHED', prUrl: 'https://github.com/acme/shop/pull/42' });
   });
 
@@ -61,7 +61,7 @@ describe('createCursorActivities', () => {
     const { fake, receiver, activities } = await setup({ onLaunch: () => Promise.reject(new Error('push rejected')) });
     const info = await activities.launchFixAgent({ runKey: 'r2', repository: REPO, ref: 'main', webhookUrl: receiver.url, prompt: 'do it' });
     await fake.idle();
-    expect(parseStatusChange(receiver.received[0]!.rawBody)).toMatchObject({ id: info.id, status: 'ERROR', error: 'push rejected' });
+    expect(parseStatusChange(JSON.parse(receiver.received[0]!.rawBody.toString()))).toMatchObject({ id: info.id, status: 'ERROR', error: 'push rejected' });
     expect((await activities.getAgent({ id: info.id })).status).toBe('ERROR');
   });
 

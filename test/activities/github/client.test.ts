@@ -101,7 +101,7 @@ describe('GitHub client and error mapping (real Octokit against the fake)', () =
 
 describe('createGitHubActivities', () => {
   it('runs on GITHUB_REPOSITORY with JSON inputs and maps failures', async () => {
-    const activities = createGitHubActivities({ token: fake.token, apiUrl: fake.apiUrl, repository: 'acme/shop', deployEnvironment: 'production' });
+    const activities = createGitHubActivities({ token: fake.token, apiUrl: fake.apiUrl, repository: 'acme/shop', webUrl: 'https://github.com', deployEnvironment: 'production' });
     const pr = await activities.getPullRequest({ number: 1 });
     expect(pr).toMatchObject({ number: 1, author: 'alice', state: 'open', headRef: 'feature/a' });
     expect(JSON.parse(JSON.stringify(pr))).toEqual(pr); // plain data, safe as a Temporal payload
@@ -111,7 +111,7 @@ describe('createGitHubActivities', () => {
     expect(failure.type).toBe('GitHubNotFound');
     expect(failure.message).toMatch(/^get pull request #404: HTTP 404: Not Found/);
 
-    const unconfigured = createGitHubActivities({ token: fake.token, apiUrl: fake.apiUrl, deployEnvironment: 'production' });
+    const unconfigured = createGitHubActivities({ token: fake.token, apiUrl: fake.apiUrl, webUrl: 'https://github.com', deployEnvironment: 'production' });
     expect((await failureOf(unconfigured.listReviews({ number: 1 }))).type).toBe('GitHubConfigError');
   });
 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LogTimestamp } from '@temporalio/worker';
-import { createLogger, entryLogger, logLevel } from '../../../../infra/platform/observability/logger';
+import { createLogger, entryLogger } from '../../../../infra/platform/observability/logger';
 import { temporalLogger } from '../../../../infra/platform/observability/temporal-logger';
-import { ConfigError } from '../../../../infra/platform/config/load-config';
 
 /** A pino destination that keeps the JSON lines it is given. */
 function capture(level: string) {
@@ -58,12 +57,5 @@ describe('the ingress log call shape log({ msg, ...fields })', () => {
     const warn = capture('warn');
     entryLogger(warn.logger)({ msg: 'alert accepted', deliveryId: 'evt-1' });
     expect(warn.lines).toEqual([]);
-  });
-
-  it('reads LOG_LEVEL, info by default, and refuses a level that does not exist', () => {
-    expect(logLevel({})).toBe('info');
-    expect(logLevel({ LOG_LEVEL: 'WARN' })).toBe('warn');
-    expect(() => logLevel({ LOG_LEVEL: 'verbose' })).toThrow(ConfigError);
-    expect(() => logLevel({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/);
   });
 });

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../infra/platform/config/load-config';
-import { repoRoot } from '../../infra/platform/config/read-config';
+import { ConfigError, loadConfig } from '../../../../infra/platform/config/load-config';
+import { repoRoot } from '../../../../infra/platform/config/read-config';
 
 const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
 const withFile = (patch: (f: typeof shipped) => void) => {
@@ -64,5 +64,36 @@ describe('loadConfig', () => {
     const c = loadConfig(shipped, { APPROVAL_TIMEOUT: '90s', APPROVAL_REMINDER_INTERVAL: '250ms', APPROVER_SLACK_USER_IDS: 'U1, U2,,' });
     expect(c.approval).toEqual({ timeoutMs: 90_000, reminderIntervalMs: 250 });
     expect(c.slack.approverUserIds).toEqual(['U1', 'U2']);
+  });
+});
+
+describe('loadConfig: logging, the worker and GitHub hosts', () => {
+  it('LOG_LEVEL: info by default, case-insensitive, refused when it does not exist', () => {
+    expect(loadConfig(shipped, {}).log.level).toBe('info');
+    expect(loadConfig(shipped, { LOG_LEVEL: 'WARN' }).log.level).toBe('warn');
+    expect(problemsOf(() => loadConfig(shipped, { LOG_LEVEL: 'verbose' }))).toEqual([expect.stringMatching(/^LOG_LEVEL must be one of trace, debug, info/)]);
+  });
+
+  it('WORKER_METRICS_ADDRESS: loopback 9464 by default, host:port, "off" for none, anything else refused by name', () => {
+    expect(loadConfig(shipped, {}).worker.metricsAddress).toBe('127.0.0.1:9464');
+    expect(loadConfig(shipped, { WORKER_METRICS_ADDRESS: '[::1]:9100' }).worker.metricsAddress).toBe('[::1]:9100');
+    expect(loadConfig(shipped, { WORKER_METRICS_ADDRESS: 'off' }).worker.metricsAddress).toBeUndefined();
+    for (const bad of ['9464', 'http://127.0.0.1:9464', '127.0.0.1:99999', '127.0.0.1:']) {
+      expect(problemsOf(() => loadConfig(shipped, { WORKER_METRICS_ADDRESS: bad })), bad).toEqual([expect.stringMatching(/^WORKER_METRICS_ADDRESS must be host:port/)]);
+    }
+  });
+
+  it('WORKER_MAX_CONCURRENT_ACTIVITIES: 8 by default, a positive integer', () => {
+    expect(loadConfig(shipped, {}).worker.maxConcurrentActivities).toBe(8);
+    expect(loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '2' }).worker.maxConcurrentActivities).toBe(2);
+    expect(problemsOf(() => loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }))).toEqual([expect.stringContaining('WORKER_MAX_CONCURRENT_ACTIVITIES')]);
+  });
+
+  it("the repository's web host follows GITHUB_API_URL (GitHub Enterprise), unless GITHUB_WEB_URL says otherwise", () => {
+    expect(loadConfig(shipped, {}).github.webUrl).toBe('https://github.com');
+    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://api.github.com' }).github.webUrl).toBe('https://github.com');
+    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://ghe.acme.example/api/v3' }).github.webUrl).toBe('https://ghe.acme.example');
+    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://api.ghe.acme.example' }).github.webUrl).toBe('https://ghe.acme.example');
+    expect(loadConfig(shipped, { GITHUB_API_URL: 'http://127.0.0.1:9000/api/v3', GITHUB_WEB_URL: 'http://127.0.0.1:9001/' }).github.webUrl).toBe('http://127.0.0.1:9001');
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { logsLine, recurrenceSources } from '../../workflows/domain/log-report';
-import { logSearchNotes } from '../../workflows/run-summary';
-import type { LogMatchReport } from '../../workflows/domain/types';
+import { logsLine, recurrenceSources } from '../../../workflows/domain/log-report';
+import { logSearchNotes } from '../../../workflows/run-summary';
+import type { LogMatchReport } from '../../../workflows/domain/types';
 
 const report = (over: Partial<LogMatchReport>): LogMatchReport => ({ query: 'service:shop-api status:error', from: 'a', to: 'b', scanned: 0, matched: 0, discarded: {}, truncated: false, ...over });
 

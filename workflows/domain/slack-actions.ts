@@ -1,0 +1,9 @@
+/**
+ * The contract between the Slack message the pipeline posts and the ingress that receives its
+ * clicks: every question a run asks uses the same two actions, yes is APPROVE and no is REJECT,
+ * each carrying the run's workflow id as its value. A reject opens the reason dialog.
+ */
+export const APPROVE_ACTION_ID = 'bugfix_approve';
+export const REJECT_ACTION_ID = 'bugfix_reject';
+export const DECISION_BLOCK_ID = 'bugfix_decision';
+export const REJECT_REASON_DIALOG_ID = 'bugfix_reject_reason';
