@@ -1,37 +1,26 @@
 import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './domain/search-attributes';
-import { runUrl, type BugfixInput, type RunStatus } from './domain/run-status';
+import { runUrl, type BugfixInput, type QuestionKind, type RunRecord, type RunStatus } from './domain/run-status';
+import type { Decision, ExternalEvent, RecordedDecision, Stage } from './domain/types';
 import { OccurrenceLedger } from './occurrence-ledger';
 import { recordStage } from './metrics';
-import type { AlertContext, DeploymentRef, ExternalEvent, FixSuggestion, LogMatchReport, PullRequestRef, RecordedDecision, ReviewRef, SlackMessageRef, Stage, Verification } from './domain/types';
+
+/** The stages that wait on a human, and what they ask. */
+const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
+  'awaiting-approval': 'approve-fix',
+  'awaiting-revert-approval': 'approve-revert',
+  'awaiting-retry': 'retry-pull-request',
+};
 
 /**
- * Everything one run knows, in one place: the steps write it, the status query and
- * the Slack message read it, and every stage change is mirrored into the search
- * attributes and memo that the Web UI and the CLI filter on.
+ * One run: its record (what it found and decided; the pipeline in bugfix.ts writes it), the ledger
+ * of its error's sightings (the signal handler writes it), and the two derived views: the status
+ * query, and the search attributes and memo that the Web UI and the CLI filter on.
  */
-export class RunState {
+export class Run {
+  readonly record: RunRecord = { stage: 'collecting', timeline: [], notes: [], previousRejections: [] };
   readonly ledger = new OccurrenceLedger();
-  readonly timeline: RunStatus['timeline'] = [];
-  readonly notes: string[] = [];
-  stage: Stage = 'collecting';
-  alert?: AlertContext;
-  /** How the search of Datadog's logs for this error went. */
-  logs?: LogMatchReport;
-  fix?: FixSuggestion;
-  slack?: SlackMessageRef;
-  decision?: RecordedDecision;
-  revertDecision?: RecordedDecision;
-  /** The answer to the latest "retry the PR step?" question; cleared before each question. */
-  retryDecision?: RecordedDecision;
-  previousRejections: string[] = [];
-  pullRequest?: PullRequestRef;
-  review?: ReviewRef;
-  deployment?: DeploymentRef;
-  verification?: Verification;
-  revertPullRequest?: PullRequestRef;
-  failure?: string;
-  /** Set by webhook signals; the waiting steps poll again at once when it flips. */
+  /** Webhooks received; the waiting steps poll again at once when it changes. */
   private events = 0;
 
   constructor(readonly input: BugfixInput) {}
@@ -40,28 +29,55 @@ export class RunState {
     return this.input.settings;
   }
 
-  enter(next: Stage): void {
-    this.stage = next;
-    this.timeline.push({ stage: next, at: new Date().toISOString() });
+  /** Moves to `stage`; a waiting stage opens its question. Mirrored into search attributes, memo and metrics. */
+  enter(stage: Stage): void {
+    const r = this.record;
+    r.stage = stage;
+    r.timeline.push({ stage, at: new Date().toISOString() });
+    const kind = QUESTIONS[stage];
+    if (kind) r.question = { kind, askedAt: new Date().toISOString() };
     upsertSearchAttributes([
-      { key: STAGE, value: next },
+      { key: STAGE, value: stage },
       { key: OCCURRENCES, value: this.ledger.count },
-      ...(this.fix ? [{ key: COST_USD, value: this.fix.costUsd }] : []),
-      ...(this.pullRequest ? [{ key: PULL_REQUEST, value: this.pullRequest.url }] : []),
-      ...(this.pullRequest?.mergeCommitSha ? [{ key: MERGE_COMMIT, value: this.pullRequest.mergeCommitSha }] : []),
+      ...(r.fix ? [{ key: COST_USD, value: r.fix.costUsd }] : []),
+      ...(r.pullRequest ? [{ key: PULL_REQUEST, value: r.pullRequest.url }] : []),
+      ...(r.pullRequest?.mergeCommitSha ? [{ key: MERGE_COMMIT, value: r.pullRequest.mergeCommitSha }] : []),
     ]);
     const { identity } = this.input;
-    upsertMemo({ summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200), stage: next });
-    recordStage(next, { service: identity.service, since: this.ledger.firstSeen || this.timeline[0]!.at, costUsd: this.fix?.costUsd, mergedAt: this.pullRequest?.mergedAt });
+    upsertMemo({ summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200), stage });
+    recordStage(stage, { service: identity.service, since: this.ledger.firstSeen || r.timeline[0]!.at, costUsd: r.fix?.costUsd, mergedAt: r.pullRequest?.mergedAt });
+  }
+
+  /** Why a decision cannot be taken now, or undefined when the open question awaits it. */
+  refuseDecision(d: Decision): string | undefined {
+    const q = this.record.question;
+    if (!d.userId) return 'A decision needs the deciding user';
+    if (q?.answer) return `Already ${q.answer.approved ? 'approved' : 'rejected'} by ${q.answer.userName} at ${q.answer.at}`;
+    if (!q || !QUESTIONS[this.record.stage]) return `This run is not waiting for a decision (stage: ${this.record.stage})`;
+    return undefined;
+  }
+
+  /** Answers the open question (the update's validator has run `refuseDecision`). */
+  answer(d: Decision): RecordedDecision {
+    const recorded = { ...d, at: new Date().toISOString() };
+    this.record.question!.answer = recorded;
+    return recorded;
+  }
+
+  /** The open question's answer, once given. */
+  answerOf(kind: QuestionKind): RecordedDecision | undefined {
+    const q = this.record.question;
+    return q?.kind === kind ? q.answer : undefined;
   }
 
   /** When the run entered `stage` (its latest entry), if it did. */
   enteredAt(stage: Stage): string | undefined {
-    return [...this.timeline].reverse().find((t) => t.stage === stage)?.at;
+    return [...this.record.timeline].reverse().find((t) => t.stage === stage)?.at;
   }
 
-  notice(_event: ExternalEvent): void {
+  notice(event: ExternalEvent): void {
     this.events++;
+    this.record.lastEvent = { ...event, at: new Date().toISOString() };
   }
 
   eventCount(): number {
@@ -76,32 +92,16 @@ export class RunState {
     const { workflowId, runId } = workflowInfo();
     const { ledger } = this;
     return {
+      ...this.record,
       workflowId,
       runId,
       runUrl: runUrl(this.settings, workflowId, runId),
       identity: this.input.identity,
-      stage: this.stage,
-      timeline: this.timeline,
       message: this.message(),
       occurrences: ledger.count,
       firstSeen: ledger.firstSeen,
       lastSeen: ledger.lastSeen,
       samples: { urls: ledger.urls, userIds: ledger.userIds, traceIds: ledger.traceIds },
-      notes: this.notes,
-      previousRejections: this.previousRejections,
-      ...(this.alert ? { alert: this.alert } : {}),
-      ...(this.logs ? { logs: this.logs } : {}),
-      ...(this.fix ? { fix: this.fix } : {}),
-      ...(this.slack ? { slack: this.slack } : {}),
-      ...(this.decision ? { decision: this.decision } : {}),
-      ...(this.revertDecision ? { revertDecision: this.revertDecision } : {}),
-      ...(this.retryDecision ? { retryDecision: this.retryDecision } : {}),
-      ...(this.pullRequest ? { pullRequest: this.pullRequest } : {}),
-      ...(this.review ? { review: this.review } : {}),
-      ...(this.deployment ? { deployment: this.deployment } : {}),
-      ...(this.verification ? { verification: this.verification } : {}),
-      ...(this.revertPullRequest ? { revertPullRequest: this.revertPullRequest } : {}),
-      ...(this.failure ? { failure: this.failure } : {}),
     };
   }
 }

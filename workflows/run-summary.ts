@@ -1,4 +1,4 @@
-import type { RunState } from './run-state';
+import type { Run } from './run-state';
 import type { LogMatchReport } from './domain/types';
 import { logsLine, recurrenceSources } from './domain/log-report';
 
@@ -13,15 +13,15 @@ export function logSearchNotes(logs: { report?: LogMatchReport; scanned?: number
 
 
 /** The closing reply in the thread: how the run ended, how long each leg took, what it cost, where to look. */
-export function runSummary(state: RunState): string {
-  const s = state.status();
+export function runSummary(run: Run): string {
+  const s = run.status();
   const start = s.firstSeen || s.timeline[0]?.at;
   const legs: [string, string | undefined][] = [
-    ['suggestion', state.enteredAt('awaiting-approval')],
+    ['suggestion', run.enteredAt('awaiting-approval')],
     ['approval', s.decision?.at],
     ['merge', s.pullRequest?.mergedAt],
     ['deploy', s.deployment?.at],
-    [s.stage === 'verified-fixed' ? 'verified' : 'verdict', s.verification ? state.enteredAt(s.stage) : undefined],
+    [s.stage === 'verified-fixed' ? 'verified' : 'verdict', s.verification ? run.enteredAt(s.stage) : undefined],
   ];
   const timing = legs
     .filter((leg): leg is [string, string] => Boolean(leg[1] && start))

@@ -66,7 +66,7 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
 
     await e.click('approve', workflowId);
     const s = await e.waitForStage(workflowId, 'awaiting-merge', 60_000);
-    expect(s.retryDecision).toMatchObject({ approved: true, userName: 'alice' });
+    expect(s.question).toMatchObject({ kind: 'retry-pull-request', answer: { approved: true, userName: 'alice' } });
     expect(e.cursor.agents()).toHaveLength(2);
     expect(e.github.pulls()).toHaveLength(1);
     await e.pipeline.client.workflow.getHandle(workflowId).terminate('test over');

@@ -2,6 +2,7 @@ import type {
   AlertContext,
   ApplyMode,
   DeploymentRef,
+  ExternalEvent,
   PullRequestRef,
   ReviewRef,
   Verification,
@@ -36,35 +37,54 @@ export interface BugfixInput {
   settings: RunSettings;
 }
 
-/** What a run knows at any moment: returned by the status query and the workflow result. */
-export interface RunStatus {
-  workflowId: string;
-  runId: string;
-  runUrl: string;
-  identity: ErrorIdentity;
+/** The questions a run asks a human, one at a time, with the Slack buttons or the CLI. */
+export type QuestionKind = 'approve-fix' | 'approve-revert' | 'retry-pull-request';
+
+/** The open question and, once given, its answer. */
+export interface Question {
+  kind: QuestionKind;
+  askedAt: string;
+  answer?: RecordedDecision;
+}
+
+/** What a run has found and decided: one plain record, written by the pipeline (workflows/bugfix.ts). */
+export interface RunRecord {
   stage: Stage;
   timeline: { stage: Stage; at: string }[];
-  message: string;
-  occurrences: number;
-  firstSeen: string;
-  lastSeen: string;
-  samples: { urls: string[]; userIds: string[]; traceIds: string[] };
+  notes: string[];
+  previousRejections: string[];
   alert?: AlertContext;
   /** How the search of Datadog's logs for this error went: scanned, matched, discarded and why. */
   logs?: LogMatchReport;
-  notes: string[];
   fix?: FixSuggestion;
   slack?: SlackMessageRef;
+  /** The question the run waits on, if any. */
+  question?: Question;
+  /** The answer to the fix's approval question. */
   decision?: RecordedDecision;
+  /** The answer to the revert question, after a regression. */
   revertDecision?: RecordedDecision;
-  retryDecision?: RecordedDecision;
-  previousRejections: string[];
   pullRequest?: PullRequestRef;
   review?: ReviewRef;
   deployment?: DeploymentRef;
   verification?: Verification;
   revertPullRequest?: PullRequestRef;
   failure?: string;
+  /** The latest webhook GitHub or Cursor sent about this run. */
+  lastEvent?: ExternalEvent & { at: string };
+}
+
+/** What a run knows at any moment: its record, plus what its occurrences add up to. The status query and the workflow result. */
+export interface RunStatus extends RunRecord {
+  workflowId: string;
+  runId: string;
+  runUrl: string;
+  identity: ErrorIdentity;
+  message: string;
+  occurrences: number;
+  firstSeen: string;
+  lastSeen: string;
+  samples: { urls: string[]; userIds: string[]; traceIds: string[] };
 }
 
 export function runUrl(settings: RunSettings, workflowId: string, runId: string): string {

@@ -1,6 +1,7 @@
-import { ApplicationFailure, workflowInfo } from '@temporalio/workflow';
-import type { RunState } from '../run-state';
+import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import type { Run } from '../run-state';
 import type { PullRequestRef } from '../domain/types';
+import type { AgentInfo } from '../../activities/cursor';
 import { cursor, github, git, slack } from '../activity-stubs';
 import { pollUntil } from '../poll';
 import { PipelineFailureType } from '../domain/failures';
@@ -20,17 +21,18 @@ function runKey(): { workflowId: string; key: string } {
  * when nobody opened one within PR_WAIT_TIMEOUT (Cursor in Slack never answered). Throws a
  * CursorAgentFailed ApplicationFailure when the Cursor agent errors or expires.
  */
-export async function openFixPullRequest(state: RunState, attempt = 1): Promise<PullRequestRef | undefined> {
+export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullRequestRef | undefined> {
   const { workflowId, key } = runKey();
-  const fix = state.fix!;
+  const { record, settings } = run;
+  const fix = record.fix!;
   const marker = markerFor(workflowId);
-  const { identity } = state.input;
+  const { identity } = run.input;
 
-  switch (state.settings.applyMode) {
+  switch (settings.applyMode) {
     case 'direct': {
       const branch = `bugfix/${key}`;
       await git.pushFixBranch({ runKey: key, branch, diff: fix.diff, commitMessage: `Fix ${identity.errorType} in ${identity.service}\n\n${marker}` });
-      const pr = await github.openPullRequest({ head: branch, base: state.settings.baseBranch, title: `Fix ${identity.errorType} in ${identity.service}`.slice(0, 200), body: pullRequestBody(state, marker), marker });
+      const pr = await github.openPullRequest({ head: branch, base: settings.baseBranch, title: `Fix ${identity.errorType} in ${identity.service}`.slice(0, 200), body: pullRequestBody(run, marker), marker });
       return { number: pr.number, url: pr.url, branch, openedBy: pr.author ?? 'pipeline' };
     }
 
@@ -39,14 +41,11 @@ export async function openFixPullRequest(state: RunState, attempt = 1): Promise<
       const launched = await cursor.launchFixAgent({
         workflowId,
         runKey: attempt === 1 ? key : `${key}-${attempt}`,
-        ref: state.settings.baseBranch,
-        prompt: { fix: { workflowId, runUrl: state.status().runUrl, identity, message: state.message(), occurrences: state.ledger.examples, totalOccurrences: state.ledger.count, explanation: fix.explanation, diff: fix.diff, baseCommit: fix.baseCommit, marker } },
+        ref: settings.baseBranch,
+        prompt: { fix: { workflowId, runUrl: run.status().runUrl, identity, message: run.message(), occurrences: run.ledger.examples, totalOccurrences: run.ledger.count, explanation: fix.explanation, diff: fix.diff, baseCommit: fix.baseCommit, marker } },
       });
-      await slack.replyInThread({ ref: state.slack!, text: `Cursor agent ${launched.id} is applying the fix${launched.url ? `: ${launched.url}` : ''}.`, dedupeKey: 'cursor-launched' });
-      const agent = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
-        const a = await cursor.getAgent({ id: launched.id });
-        return isTerminalStatus(a.status) ? a : undefined;
-      });
+      await slack.replyInThread({ ref: record.slack!, text: `Cursor agent ${launched.id} is applying the fix${launched.url ? `: ${launched.url}` : ''}.`, dedupeKey: 'cursor-launched' });
+      const agent = await waitForAgent(run, launched.id);
       if (!agent) return undefined;
       if (agent.status !== 'FINISHED' || !agent.prUrl) {
         throw ApplicationFailure.create({ type: PipelineFailureType.CursorAgentFailed, nonRetryable: true, message: `Cursor agent ${agent.id} ended ${agent.status}${agent.error ? `: ${agent.error}` : ''} without a pull request` });
@@ -57,15 +56,15 @@ export async function openFixPullRequest(state: RunState, attempt = 1): Promise<
     }
 
     case 'cursor-slack': {
-      const approvedAt = state.decision!.at;
+      const approvedAt = record.decision!.at;
       await slack.replyInThread({
-        ref: state.slack!,
+        ref: record.slack!,
         text: `Approved. To have Cursor open the pull request, reply in this thread mentioning @Cursor, for example: "@Cursor apply the diff above and open a pull request, with the line \`${marker}\` in its description".`,
         dedupeKey: 'cursor-invite',
       });
-      const pr = await pollUntil(state, state.settings.prWaitTimeoutMs, () => github.findPullRequest({ marker, headPrefix: 'cursor/', since: approvedAt }));
+      const pr = await pollUntil(run, settings.prWaitTimeoutMs, () => github.findPullRequest({ marker, headPrefix: 'cursor/', since: approvedAt }));
       if (!pr) return undefined;
-      const replies = await slack.threadReplies({ ref: state.slack! });
+      const replies = await slack.threadReplies({ ref: record.slack! });
       const asker = replies.find((r) => !r.botId && r.user && /@cursor|<@[A-Z0-9]+>/i.test(r.text));
       return { number: pr.number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor', ...(asker?.user ? { requestedBy: asker.user } : {}) };
     }
@@ -73,27 +72,25 @@ export async function openFixPullRequest(state: RunState, attempt = 1): Promise<
 }
 
 /** Opens the revert of a merged fix, after a second approval. */
-export async function openRevertPullRequest(state: RunState): Promise<PullRequestRef | undefined> {
+export async function openRevertPullRequest(run: Run): Promise<PullRequestRef | undefined> {
   const { workflowId, key } = runKey();
-  const pr = state.pullRequest!;
+  const { record, settings } = run;
+  const pr = record.pullRequest!;
   const marker = markerFor(workflowId);
-  const reason = `the error came back after the fix was deployed (${state.verification?.recurrences ?? 0} occurrences in the verification window)`;
-  if (state.settings.applyMode === 'direct') {
+  const reason = `the error came back after the fix was deployed (${record.verification?.recurrences ?? 0} occurrences in the verification window)`;
+  if (settings.applyMode === 'direct') {
     const branch = `bugfix/revert-${key}`;
-    await git.pushRevertBranch({ runKey: key, branch, diff: state.fix!.diff, commitMessage: `Revert fix from #${pr.number}: ${reason}\n\n${marker}` });
-    const opened = await github.openPullRequest({ head: branch, base: state.settings.baseBranch, title: `Revert #${pr.number}: ${state.input.identity.errorType} came back`.slice(0, 200), body: `Reverts #${pr.number}: ${reason}.\n\nRun: ${state.status().runUrl}\n\n${marker}`, marker });
+    await git.pushRevertBranch({ runKey: key, branch, diff: record.fix!.diff, commitMessage: `Revert fix from #${pr.number}: ${reason}\n\n${marker}` });
+    const opened = await github.openPullRequest({ head: branch, base: settings.baseBranch, title: `Revert #${pr.number}: ${run.input.identity.errorType} came back`.slice(0, 200), body: `Reverts #${pr.number}: ${reason}.\n\nRun: ${run.status().runUrl}\n\n${marker}`, marker });
     return { number: opened.number, url: opened.url, branch, openedBy: opened.author ?? 'pipeline' };
   }
   const launched = await cursor.launchFixAgent({
     workflowId,
     runKey: `${key}-revert`,
-    ref: state.settings.baseBranch,
-    prompt: { revert: { workflowId, runUrl: state.status().runUrl, prNumber: pr.number, prUrl: pr.url, mergeCommitSha: pr.mergeCommitSha ?? '', reason, marker } },
+    ref: settings.baseBranch,
+    prompt: { revert: { workflowId, runUrl: run.status().runUrl, prNumber: pr.number, prUrl: pr.url, mergeCommitSha: pr.mergeCommitSha ?? '', reason, marker } },
   });
-  const agent = await pollUntil(state, state.settings.prWaitTimeoutMs, async () => {
-    const a = await cursor.getAgent({ id: launched.id });
-    return isTerminalStatus(a.status) ? a : undefined;
-  });
+  const agent = await waitForAgent(run, launched.id);
   if (!agent?.prUrl) return undefined;
   const number = agentPullRequest(agent);
   const opened = await github.getPullRequest({ number });
@@ -109,15 +106,28 @@ function agentPullRequest(agent: { id: string; prUrl?: string }): number {
   return number;
 }
 
-function pullRequestBody(state: RunState, marker: string): string {
-  const s = state.status();
+/** Polls the agent until it ends; a run cancelled meanwhile stops the agent, so it opens no pull request for nobody. */
+async function waitForAgent(run: Run, id: string): Promise<AgentInfo | undefined> {
+  try {
+    return await pollUntil(run, run.settings.prWaitTimeoutMs, async () => {
+      const a = await cursor.getAgent({ id });
+      return isTerminalStatus(a.status) ? a : undefined;
+    });
+  } catch (err) {
+    if (isCancellation(err)) await CancellationScope.nonCancellable(() => cursor.stopAgent({ id })).catch(() => undefined);
+    throw err;
+  }
+}
+
+function pullRequestBody(run: Run, marker: string): string {
+  const s = run.status();
   return [
     `Fixes \`${s.identity.errorType}\` in **${s.identity.service}**, seen ${s.occurrences} times (first ${s.firstSeen}, last ${s.lastSeen}).`,
     '',
     '> ' + s.message.replace(/\n/g, '\n> '),
     '',
     '## Explanation (Claude Code)',
-    state.fix!.explanation,
+    run.record.fix!.explanation,
     '',
     `Approved in Slack by ${s.decision?.userName ?? 'unknown'} at ${s.decision?.at ?? ''}.`,
     `Temporal run: ${s.runUrl}`,

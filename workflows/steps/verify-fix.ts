@@ -1,5 +1,5 @@
 import { sleep } from '@temporalio/workflow';
-import type { RunState } from '../run-state';
+import type { Run } from '../run-state';
 import type { Occurrence, Verification } from '../domain/types';
 import { logsQueryFor } from '../logs-query';
 import { datadog } from '../activity-stubs';
@@ -16,34 +16,33 @@ const SIGHTING_LEAD_MS = 60_000;
  * window, plus sightings the webhook reports that no log event accounts for (the logs may lag or
  * be sampled). None means fixed; any means regressed. Rates before and after are recorded.
  */
-export async function verifyInProduction(state: RunState): Promise<Verification> {
-  const from = state.deployment!.at;
-  await sleep(state.settings.verifyWindowMs);
+export async function verifyInProduction(run: Run): Promise<Verification> {
+  const from = run.record.deployment!.at;
+  await sleep(run.settings.verifyWindowMs);
   const to = new Date().toISOString();
 
   let fromLogs: Occurrence[] = [];
   let logsUnavailable = false;
   try {
-    const { identity } = state.input;
+    const { identity } = run.input;
     const logs = await datadog.fetchOccurrenceLogs({
       identity,
-      query: logsQueryFor(identity, state.alert),
+      query: logsQueryFor(identity, run.record.alert),
       firstSeen: from,
       lastSeen: to,
       window: { from, to },
-      ...(state.logs?.topFrames ? { topFrames: state.logs.topFrames } : {}),
+      ...(run.record.logs?.topFrames ? { topFrames: run.record.logs.topFrames } : {}),
     });
     fromLogs = logs.occurrences.filter((o) => Date.parse(o.at) >= Date.parse(from));
   } catch (err) {
     if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
     logsUnavailable = true;
-    state.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
   }
-  const fromWebhooks = state.ledger.since(from);
+  const fromWebhooks = run.ledger.since(from);
   const webhooksOnly = unaccountedSightings(fromWebhooks, fromLogs);
   const recurrences = fromLogs.length + webhooksOnly.length;
-  const before = state.ledger.count - fromWebhooks.length;
-  const spanBefore = Math.max(Date.parse(state.ledger.lastSeen || from) - Date.parse(state.ledger.firstSeen || from), 5 * 60_000);
+  const before = run.ledger.count - fromWebhooks.length;
+  const spanBefore = Math.max(Date.parse(run.ledger.lastSeen || from) - Date.parse(run.ledger.firstSeen || from), 5 * 60_000);
   return {
     from,
     to,
