@@ -17,6 +17,15 @@ import { freePort } from './local';
 
 let runtime: Promise<{ metricsUrl?: string }> | undefined;
 
+/**
+ * The test process's Temporal runtime, installed once: quiet logs, and metrics on a free port (appended
+ * to the API's /metrics). Core warnings about activities finishing after their run was terminated are
+ * expected when tests end.
+ */
+export function testRuntime(): Promise<{ metricsUrl?: string }> {
+  return (runtime ??= freePort().then((port) => installObservedRuntime({ logger: quietLogger, shutdownSignals: [], coreLogLevel: 'ERROR', metricsAddress: `127.0.0.1:${port}` })));
+}
+
 export interface Pipeline {
   config: Config;
   /** The environment the configuration was loaded from, for starting a worker in another process. */
@@ -32,10 +41,7 @@ export interface Pipeline {
 
 /** The service as `npm start` runs it (API + worker), against the shared real Temporal dev server, on a task queue of its own. */
 export async function startPipeline(env: Record<string, string | undefined> = {}, opts: { worker?: boolean } = {}): Promise<Pipeline> {
-  // Once per test process. Core warnings about activities finishing after their run was terminated are
-  // expected when tests end. The runtime serves its metrics on a free port, appended to the API's /metrics.
-  runtime ??= freePort().then((port) => installObservedRuntime({ logger: quietLogger, shutdownSignals: [], coreLogLevel: 'ERROR', metricsAddress: `127.0.0.1:${port}` }));
-  const { metricsUrl } = await runtime;
+  const { metricsUrl } = await testRuntime();
   const address = inject('temporalAddress');
   if (!address) throw new Error('No Temporal dev server: run without TEST_NO_TEMPORAL');
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'bugfix-work-'));
