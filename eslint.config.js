@@ -27,7 +27,10 @@ const layersRule = {
   meta: {
     type: 'problem',
     schema: [],
-    messages: { upward: '{{file}} is in {{fromName}} and must not import {{target}} in {{toName}}: imports only go down the layers (README: Architecture).' },
+    messages: {
+      upward:
+        '{{file}} is in {{fromName}} and must not import {{target}} in {{toName}}: imports only go down the layers (README: Architecture).',
+    },
   },
   create(context) {
     const file = path.relative(root, context.filename).split(path.sep).join('/');
@@ -35,9 +38,13 @@ const layersRule = {
     if (!from) return {};
     const check = (node, spec) => {
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
-      const target = path.relative(root, path.resolve(path.dirname(context.filename), spec)).split(path.sep).join('/');
+      const target = path
+        .relative(root, path.resolve(path.dirname(context.filename), spec))
+        .split(path.sep)
+        .join('/');
       const to = layerOf(`${target}/`) ?? layerOf(target);
-      if (to && to[1] > from[1]) context.report({ node, messageId: 'upward', data: { file, fromName: from[2], target, toName: to[2] } });
+      if (to && to[1] > from[1])
+        context.report({ node, messageId: 'upward', data: { file, fromName: from[2], target, toName: to[2] } });
     };
     return {
       ImportDeclaration: (node) => check(node, node.source.value),
@@ -70,8 +77,20 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })),
-            ...['@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'express', 'isomorphic-git', '@slack/web-api', '@octokit/rest', '@datadog/datadog-api-client'].map((name) => ({
+            ...nodeBuiltins.map((name) => ({
+              name,
+              message: 'Workflow code must be deterministic: no Node built-ins.',
+            })),
+            ...[
+              '@temporalio/client',
+              '@temporalio/worker',
+              '@temporalio/activity',
+              'express',
+              'isomorphic-git',
+              '@slack/web-api',
+              '@octokit/rest',
+              '@datadog/datadog-api-client',
+            ].map((name) => ({
               name,
               message: 'Not allowed in workflow code: do I/O in an activity.',
             })),
@@ -82,7 +101,10 @@ export default tseslint.config(
               allowTypeImports: true,
               message: 'Workflows import activities as types only (proxyActivities<typeof activities>).',
             },
-            { group: ['**/api/**', '**/workers/**', '**/infra/**'], message: 'Workflow code cannot depend on the ingress, workers or infra.' },
+            {
+              group: ['**/api/**', '**/workers/**', '**/infra/**'],
+              message: 'Workflow code cannot depend on the ingress, workers or infra.',
+            },
           ],
         },
       ],

@@ -44,13 +44,26 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
        * A fresh checkout for every attempt, in a directory of its own: a retry after a crash never
        * sees a half-edited tree, even if the crashed attempt's CLI is still running somewhere.
        */
-      async proposeFix(input: { runKey: string; baseCommit: string; request: Omit<FixRequest, 'repo'> }): Promise<FixSuggestion> {
-        const checkout = await git.cloneRepository({ runKey: `${input.runKey}-attempt-${currentActivity()?.info.attempt ?? 1}` });
+      async proposeFix(input: {
+        runKey: string;
+        baseCommit: string;
+        request: Omit<FixRequest, 'repo'>;
+      }): Promise<FixSuggestion> {
+        const checkout = await git.cloneRepository({
+          runKey: `${input.runKey}-attempt-${currentActivity()?.info.attempt ?? 1}`,
+        });
         try {
           return await claude.proposeFix({
             dir: checkout.dir,
             baseCommit: checkout.commit,
-            request: { ...input.request, repo: { ...(config.git.repoUrl ? { url: config.git.repoUrl } : {}), branch: config.git.branch, commit: checkout.commit } },
+            request: {
+              ...input.request,
+              repo: {
+                ...(config.git.repoUrl ? { url: config.git.repoUrl } : {}),
+                branch: config.git.branch,
+                commit: checkout.commit,
+              },
+            },
           });
         } finally {
           // The diff is the result; the checkout is not needed again (the PR step clones afresh).
@@ -66,8 +79,14 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
        * workflow history records only the message reference, not the status and its diff, at every update.
        * Updates scheduled before this form carry the status themselves.
        */
-      async updateSuggestion(input: { ref: SlackMessageRef; run?: { workflowId: string; runId: string }; status?: RunStatus }): Promise<void> {
-        const status = input.status ?? (await deps.client.workflow.getHandle(input.run!.workflowId, input.run!.runId).query(statusQuery));
+      async updateSuggestion(input: {
+        ref: SlackMessageRef;
+        run?: { workflowId: string; runId: string };
+        status?: RunStatus;
+      }): Promise<void> {
+        const status =
+          input.status ??
+          (await deps.client.workflow.getHandle(input.run!.workflowId, input.run!.runId).query(statusQuery));
         await slack.updateSuggestion({ ref: input.ref, view: toSuggestionView(status) });
       },
       replyInThread: slack.replyInThread,
@@ -82,11 +101,22 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
     },
     cursor: {
       /** Cursor gets the repository and where to report back from this worker's configuration. */
-      launchFixAgent: ({ workflowId, ...input }: { workflowId: string; runKey: string; ref: string; branchName?: string; prompt: AgentInstructions }) =>
+      launchFixAgent: ({
+        workflowId,
+        ...input
+      }: {
+        workflowId: string;
+        runKey: string;
+        ref: string;
+        branchName?: string;
+        prompt: AgentInstructions;
+      }) =>
         cursor.launchFixAgent({
           ...input,
           repository: `${config.github.webUrl}/${config.github.repository ?? ''}`,
-          ...(config.cursor.webhookSecret ? { webhookUrl: `${config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}` } : {}),
+          ...(config.cursor.webhookSecret
+            ? { webhookUrl: `${config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}` }
+            : {}),
         }),
       getAgent: cursor.getAgent,
       stopAgent: cursor.stopAgent,
@@ -102,7 +132,16 @@ export type ActivityGroups = ReturnType<typeof createActivityGroups>;
 /** Every activity the worker registers, under the names workflows schedule them by. */
 export function createActivities(config: Config, deps: { client: Client; workRoot?: string }) {
   const groups = createActivityGroups(config, deps);
-  return { ...selfTestActivities, ...groups.datadog, ...groups.git, ...groups.claude, ...groups.slack, ...groups.github, ...groups.cursor, ...groups.temporal };
+  return {
+    ...selfTestActivities,
+    ...groups.datadog,
+    ...groups.git,
+    ...groups.claude,
+    ...groups.slack,
+    ...groups.github,
+    ...groups.cursor,
+    ...groups.temporal,
+  };
 }
 
 export type PipelineActivities = ReturnType<typeof createActivities>;

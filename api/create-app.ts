@@ -23,7 +23,14 @@ export interface AppDeps {
 }
 
 /** The thin ingress: authenticate, translate to Temporal, answer fast. All state lives in the workflows. */
-export function createApp({ client, config, slack, log = entryLogger(), metrics = createIngressMetrics(), runtimeMetricsUrl }: AppDeps): Express {
+export function createApp({
+  client,
+  config,
+  slack,
+  log = entryLogger(),
+  metrics = createIngressMetrics(),
+  runtimeMetricsUrl,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoute({ client, config }));

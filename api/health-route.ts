@@ -9,10 +9,26 @@ export function healthRoute({ client, config }: { client: Client; config: Config
   router.get('/healthz', async (_req, res) => {
     const started = Date.now();
     try {
-      await client.connection.workflowService.getSystemInfo({}, );
-      res.json({ status: 'ok', temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: true, latencyMs: Date.now() - started } });
+      await client.connection.workflowService.getSystemInfo({});
+      res.json({
+        status: 'ok',
+        temporal: {
+          address: config.temporal.address,
+          namespace: config.temporal.namespace,
+          reachable: true,
+          latencyMs: Date.now() - started,
+        },
+      });
     } catch (err) {
-      res.status(503).json({ status: 'unavailable', temporal: { address: config.temporal.address, namespace: config.temporal.namespace, reachable: false, error: (err as Error).message } });
+      res.status(503).json({
+        status: 'unavailable',
+        temporal: {
+          address: config.temporal.address,
+          namespace: config.temporal.namespace,
+          reachable: false,
+          error: (err as Error).message,
+        },
+      });
     }
   });
   router.post('/selftest', async (_req, res, next) => {

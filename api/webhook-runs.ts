@@ -13,7 +13,8 @@ export function workflowIdFromMarker(text: string | null | undefined): string | 
 export async function runsWith(client: Client, attribute: string, value: string): Promise<string[]> {
   const ids: string[] = [];
   const escaped = value.replace(/["\\]/g, '\\$&');
-  for await (const w of client.workflow.list({ query: `${attribute} = "${escaped}" AND ExecutionStatus = "Running"` })) ids.push(w.workflowId);
+  for await (const w of client.workflow.list({ query: `${attribute} = "${escaped}" AND ExecutionStatus = "Running"` }))
+    ids.push(w.workflowId);
   return ids;
 }
 

@@ -9,8 +9,13 @@ import { repoRoot } from './platform/config/read-config';
 import { workflowsPath } from '../workers/create-worker';
 
 const started = Date.now();
-const { code } = await bundleWorkflowCode({ workflowsPath, logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} } });
+const { code } = await bundleWorkflowCode({
+  workflowsPath,
+  logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
+});
 const out = path.join(repoRoot, '.cache', 'workflow-bundle.js');
 await mkdir(path.dirname(out), { recursive: true });
 await writeFile(out, code);
-console.log(`workflow bundle ok: ${(code.length / 1024).toFixed(0)} KiB in ${Date.now() - started} ms (${path.relative(repoRoot, out)})`);
+console.log(
+  `workflow bundle ok: ${(code.length / 1024).toFixed(0)} KiB in ${Date.now() - started} ms (${path.relative(repoRoot, out)})`,
+);

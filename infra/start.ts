@@ -22,7 +22,10 @@ async function main(): Promise<void> {
     config = readConfig();
     // We own shutdown order: the SDK must not stop the worker on its own when Ctrl-C arrives.
     // Logs are JSON (pino); the worker's metrics are also appended to the API's GET /metrics.
-    runtime = installObservedRuntime({ shutdownSignals: [], ...(config.worker.metricsAddress ? { metricsAddress: config.worker.metricsAddress } : {}) });
+    runtime = installObservedRuntime({
+      shutdownSignals: [],
+      ...(config.worker.metricsAddress ? { metricsAddress: config.worker.metricsAddress } : {}),
+    });
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -32,14 +35,19 @@ async function main(): Promise<void> {
   }
   let devServer: DevServer | undefined;
   if (config.devServer.enabled) {
-    const cli = await ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) });
+    const cli = await ensureTemporalCli({
+      version: config.devServer.cliVersion,
+      ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}),
+    });
     console.log(`Starting Temporal dev server (${cli}), data in ${config.devServer.dbFilename}`);
     devServer = await startDevServer(cli, config);
   }
 
   // A namespace created before an attribute was added lacks it, and runs that set it would stall.
   const added = await addMissingSearchAttributes(config.temporal).catch((err: Error) => {
-    console.warn(`Could not check the namespace's search attributes (${err.message}). Register ${ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name} (${k.type})`).join(', ')} on the namespace, or runs will fail to update them.`);
+    console.warn(
+      `Could not check the namespace's search attributes (${err.message}). Register ${ALL_SEARCH_ATTRIBUTES.map((k) => `${k.name} (${k.type})`).join(', ')} on the namespace, or runs will fail to update them.`,
+    );
     return [];
   });
   if (added.length) console.log(`Registered search attributes: ${added.join(', ')}`);

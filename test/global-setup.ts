@@ -27,7 +27,10 @@ export default async function setup(project: TestProject) {
     return;
   }
   const config = readConfig({ ...process.env, TEMPORAL_ADDRESS: undefined });
-  const cli = await ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) });
+  const cli = await ensureTemporalCli({
+    version: config.devServer.cliVersion,
+    ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}),
+  });
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: cli },

@@ -18,7 +18,12 @@ export interface CreateWorkerOptions {
 }
 
 /** A worker on the configured task queue with every pipeline activity. The caller runs and shuts it down. */
-export async function createWorker({ config, client, workflowBundle, workRoot }: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createWorker({
+  config,
+  client,
+  workflowBundle,
+  workRoot,
+}: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect(await connectionOptions(config.temporal));
   const worker = await Worker.create({
     connection,

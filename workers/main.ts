@@ -8,10 +8,14 @@ import { installObservedRuntime } from '../infra/platform/observability/runtime'
  * Logs are JSON (pino); metrics are served on WORKER_METRICS_ADDRESS (default 127.0.0.1:9464, `off` for none).
  */
 export async function runWorker(config = readConfig()): Promise<void> {
-  const { metricsUrl } = installObservedRuntime(config.worker.metricsAddress ? { metricsAddress: config.worker.metricsAddress } : {});
+  const { metricsUrl } = installObservedRuntime(
+    config.worker.metricsAddress ? { metricsAddress: config.worker.metricsAddress } : {},
+  );
   const client = await createClient(config.temporal);
   const { worker, connection } = await createWorker({ config, client });
-  console.log(`Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}${metricsUrl ? `; metrics at ${metricsUrl}` : ''}`);
+  console.log(
+    `Worker polling task queue "${config.temporal.taskQueue}" on ${config.temporal.address}${metricsUrl ? `; metrics at ${metricsUrl}` : ''}`,
+  );
   try {
     await worker.run();
   } finally {

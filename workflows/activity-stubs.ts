@@ -1,6 +1,13 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ActivityGroups } from '../activities';
-import { ClaudeFailureType, CursorFailureType, DatadogFailureType, GitFailureType, GitHubFailureType, SlackFailureType } from './domain/failures';
+import {
+  ClaudeFailureType,
+  CursorFailureType,
+  DatadogFailureType,
+  GitFailureType,
+  GitHubFailureType,
+  SlackFailureType,
+} from './domain/failures';
 
 /**
  * One stub per outside system, typed with that system's activities only, each with the timeouts
@@ -9,18 +16,40 @@ import { ClaudeFailureType, CursorFailureType, DatadogFailureType, GitFailureTyp
 
 export const slack = proxyActivities<ActivityGroups['slack']>({
   startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10, nonRetryableErrorTypes: [SlackFailureType.ConfigError] },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [SlackFailureType.ConfigError],
+  },
 });
 
 export const datadog = proxyActivities<ActivityGroups['datadog']>({
   startToCloseTimeout: '2m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 8, nonRetryableErrorTypes: [DatadogFailureType.Auth, DatadogFailureType.BadRequest] },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: [DatadogFailureType.Auth, DatadogFailureType.BadRequest],
+  },
 });
 
 export const git = proxyActivities<ActivityGroups['git']>({
   startToCloseTimeout: '15m',
   heartbeatTimeout: '1m',
-  retry: { initialInterval: '5s', maximumAttempts: 5, nonRetryableErrorTypes: [GitFailureType.Auth, GitFailureType.NotFound, GitFailureType.Config, GitFailureType.PatchDoesNotApply, GitFailureType.EmptyPatch] },
+  retry: {
+    initialInterval: '5s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: [
+      GitFailureType.Auth,
+      GitFailureType.NotFound,
+      GitFailureType.Config,
+      GitFailureType.PatchDoesNotApply,
+      GitFailureType.EmptyPatch,
+    ],
+  },
 });
 
 /** Claude Code edits a fresh clone: a bounded run (CLAUDE_TIMEOUT), heartbeating while the CLI works. */
@@ -28,18 +57,47 @@ export function claudeStub(claudeTimeoutMs: number) {
   return proxyActivities<ActivityGroups['claude']>({
     startToCloseTimeout: claudeTimeoutMs + 120_000,
     heartbeatTimeout: '30s',
-    retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [GitFailureType.Auth, GitFailureType.NotFound, GitFailureType.Config, ClaudeFailureType.WorkingTreeMismatch] },
+    retry: {
+      initialInterval: '5s',
+      maximumAttempts: 3,
+      nonRetryableErrorTypes: [
+        GitFailureType.Auth,
+        GitFailureType.NotFound,
+        GitFailureType.Config,
+        ClaudeFailureType.WorkingTreeMismatch,
+      ],
+    },
   });
 }
 
 export const github = proxyActivities<ActivityGroups['github']>({
   startToCloseTimeout: '1m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10, nonRetryableErrorTypes: [GitHubFailureType.Auth, GitHubFailureType.NotFound, GitHubFailureType.Validation, GitHubFailureType.ConfigError] },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [
+      GitHubFailureType.Auth,
+      GitHubFailureType.NotFound,
+      GitHubFailureType.Validation,
+      GitHubFailureType.ConfigError,
+    ],
+  },
 });
 
 export const cursor = proxyActivities<ActivityGroups['cursor']>({
   startToCloseTimeout: '1m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10, nonRetryableErrorTypes: [CursorFailureType.Auth, CursorFailureType.BadRequest, CursorFailureType.Config] },
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: [CursorFailureType.Auth, CursorFailureType.BadRequest, CursorFailureType.Config],
+  },
 });
 
-export const temporal = proxyActivities<ActivityGroups['temporal']>({ startToCloseTimeout: '30s', retry: { maximumAttempts: 5 } });
+export const temporal = proxyActivities<ActivityGroups['temporal']>({
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 5 },
+});

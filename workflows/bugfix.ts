@@ -6,7 +6,16 @@
  * is in this file; the steps in ./steps read the run and return what they found. Every wait
  * is durable and bounded by the run's settings.
  */
-import { ApplicationFailure, condition, isCancellation, log, patched, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
 import type { BugfixInput, QuestionKind, RunStatus } from './domain/run-status';
@@ -48,7 +57,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   run.enter('collecting');
 
   /** The Slack message re-renders from the run's status, which the activity reads itself. */
-  const refreshSlack = () => slack.updateSuggestion({ ref: r.slack!, run: { workflowId: workflowInfo().workflowId, runId } });
+  const refreshSlack = () =>
+    slack.updateSuggestion({ ref: r.slack!, run: { workflowId: workflowInfo().workflowId, runId } });
   /** One call moves the run on and brings its Slack message up to date. */
   const advance = async (stage: Stage) => {
     run.enter(stage);
@@ -64,15 +74,26 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   try {
     // 1. Logs: stack, URL, user and trace ids from Datadog. Without access, go on with the webhook's data.
     try {
-      const logs = await datadog.fetchOccurrenceLogs({ identity, query: logsQueryFor(identity, r.alert), alert: r.alert, firstSeen: run.ledger.firstSeen, lastSeen: run.ledger.lastSeen });
+      const logs = await datadog.fetchOccurrenceLogs({
+        identity,
+        query: logsQueryFor(identity, r.alert),
+        alert: r.alert,
+        firstSeen: run.ledger.firstSeen,
+        lastSeen: run.ledger.lastSeen,
+      });
       run.ledger.enrich(logs.occurrences);
       if (logs.report) r.logs = logs.report;
       r.notes.push(...logSearchNotes(logs));
     } catch (err) {
       if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
-      r.notes.push(`Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`);
+      r.notes.push(
+        `Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`,
+      );
     }
-    r.previousRejections = await temporal.pastRejections({ workflowId: workflowInfo().workflowId, currentRunId: runId });
+    r.previousRejections = await temporal.pastRejections({
+      workflowId: workflowInfo().workflowId,
+      currentRunId: runId,
+    });
 
     // 2. The repository at the deployed branch.
     await advance('cloning');
@@ -83,7 +104,12 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     r.fix = await proposeFix({
       runKey: workflowInfo().workflowId,
       baseCommit: checkout.commit,
-      request: { identity, message: run.message(), samples: run.ledger.examples, previousRejections: r.previousRejections },
+      request: {
+        identity,
+        message: run.message(),
+        samples: run.ledger.examples,
+        previousRejections: r.previousRejections,
+      },
     });
 
     // 4. One Slack message per unique error; a human decides.
@@ -91,7 +117,11 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     r.slack = await slack.postSuggestion({ status: run.status() });
     r.decision = await answerTo(run, 'approve-fix');
     if (!r.decision) {
-      await slack.replyInThread({ ref: r.slack, text: 'No decision was made in time: this suggestion has expired. Rerun it from the CLI if it is still wanted.', dedupeKey: 'expired' });
+      await slack.replyInThread({
+        ref: r.slack,
+        text: 'No decision was made in time: this suggestion has expired. Rerun it from the CLI if it is still wanted.',
+        dedupeKey: 'expired',
+      });
       return await finish('expired');
     }
     if (!r.decision.approved) return await finish('rejected');
@@ -119,7 +149,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     // 8. Did the error stop? Watch production for the same error.
     await advance('verifying');
     r.verification = await verifyInProduction(run);
-    if (r.verification.logsUnavailable) r.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
+    if (r.verification.logsUnavailable)
+      r.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
     if (r.verification.verdict === 'verified-fixed') return await finish('verified-fixed');
 
     // 9. It came back: say so, and revert after a second approval.
@@ -128,7 +159,12 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     r.revertDecision = await answerTo(run, 'approve-revert');
     if (!r.revertDecision?.approved) return await finish('regressed');
     r.revertPullRequest = await openRevertPullRequest(run);
-    if (r.revertPullRequest) await slack.replyInThread({ ref: r.slack, text: `Revert pull request opened: ${r.revertPullRequest.url}`, dedupeKey: 'revert-pr' });
+    if (r.revertPullRequest)
+      await slack.replyInThread({
+        ref: r.slack,
+        text: `Revert pull request opened: ${r.revertPullRequest.url}`,
+        dedupeKey: 'revert-pr',
+      });
     return await finish(r.revertPullRequest ? 'reverted' : 'regressed');
   } catch (err) {
     if (isCancellation(err)) throw err;
@@ -138,7 +174,12 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     run.enter('failed');
     // On-call hears about a failed run in the same place as a successful one.
     await (r.slack ? refreshSlack() : slack.postSuggestion({ status: run.status() })).catch(() => undefined);
-    throw ApplicationFailure.create({ type: PipelineFailureType.Failed, message: `Run failed at ${failedAt}: ${r.failure}`, nonRetryable: true, cause: err as Error });
+    throw ApplicationFailure.create({
+      type: PipelineFailureType.Failed,
+      message: `Run failed at ${failedAt}: ${r.failure}`,
+      nonRetryable: true,
+      cause: err as Error,
+    });
   }
 }
 
@@ -146,7 +187,10 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
  * The PR step; when a Cursor agent errors or expires, the thread says so and a human may
  * retry (a fresh agent) or give up, with the same buttons or the CLI's approve / reject.
  */
-async function openPullRequestWithRetries(run: Run, advance: (stage: Stage) => Promise<void>): Promise<PullRequestRef | undefined> {
+async function openPullRequestWithRetries(
+  run: Run,
+  advance: (stage: Stage) => Promise<void>,
+): Promise<PullRequestRef | undefined> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await openFixPullRequest(run, attempt);
@@ -155,7 +199,11 @@ async function openPullRequestWithRetries(run: Run, advance: (stage: Stage) => P
       run.record.notes.push(err.message);
       await advance('awaiting-retry');
       const { workflowId } = workflowInfo();
-      await slack.replyInThread({ ref: run.record.slack!, text: `${err.message}. Retry it with the Retry button above (or \`npm run bugfix -- approve ${workflowId}\`), or give up.`, dedupeKey: `agent-failed-${attempt}` });
+      await slack.replyInThread({
+        ref: run.record.slack!,
+        text: `${err.message}. Retry it with the Retry button above (or \`npm run bugfix -- approve ${workflowId}\`), or give up.`,
+        dedupeKey: `agent-failed-${attempt}`,
+      });
       if (!(await answerTo(run, 'retry-pull-request'))?.approved) throw err;
       await advance('opening-pr');
     }
@@ -172,13 +220,25 @@ async function answerTo(run: Run, kind: QuestionKind): Promise<RecordedDecision 
     if (remaining <= 0) return run.answerOf(kind);
     if (await condition(answered, Math.min(reminderIntervalMs, remaining))) return run.answerOf(kind);
     const left = deadline - Date.now();
-    if (left > 0) await slack.replyInThread({ ref: run.record.slack!, text: reminderText(left), dedupeKey: `reminder-${run.record.stage}-${n}` });
+    if (left > 0)
+      await slack.replyInThread({
+        ref: run.record.slack!,
+        text: reminderText(left),
+        dedupeKey: `reminder-${run.record.stage}-${n}`,
+      });
   }
 }
 
 function reminderText(remainingMs: number): string {
   const minutes = Math.round(remainingMs / 60_000);
-  const left = minutes < 1 ? 'less than a minute' : minutes === 1 ? 'about a minute' : minutes < 120 ? `about ${minutes} minutes` : `about ${Math.round(minutes / 60)} hours`;
+  const left =
+    minutes < 1
+      ? 'less than a minute'
+      : minutes === 1
+        ? 'about a minute'
+        : minutes < 120
+          ? `about ${minutes} minutes`
+          : `about ${Math.round(minutes / 60)} hours`;
   return `Reminder: this fix is waiting for a decision (Approve or Reject above). It expires in ${left}.`;
 }
 

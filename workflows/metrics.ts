@@ -23,17 +23,30 @@ export function recordStage(stage: Stage, facts: RunFacts): void {
     const tags = { service: facts.service };
     const leg = (name: string, at = Date.now()) => {
       const seconds = (at - Date.parse(facts.since)) / 1000;
-      if (Number.isFinite(seconds)) metricMeter.createHistogram(name, 'float', 's', 'Seconds from the first sighting of the error').record(Math.max(0, seconds), tags);
+      if (Number.isFinite(seconds))
+        metricMeter
+          .createHistogram(name, 'float', 's', 'Seconds from the first sighting of the error')
+          .record(Math.max(0, seconds), tags);
     };
-    if (stage === 'collecting') metricMeter.createCounter(RUN_METRICS.started, '1', 'Runs started: one per unique error (or per repeat after a run ended)').add(1, tags);
+    if (stage === 'collecting')
+      metricMeter
+        .createCounter(RUN_METRICS.started, '1', 'Runs started: one per unique error (or per repeat after a run ended)')
+        .add(1, tags);
     if (stage === 'awaiting-approval') {
       leg(RUN_METRICS.timeToSuggestion);
-      if (facts.costUsd !== undefined && facts.costUsd >= 0) metricMeter.createHistogram(RUN_METRICS.claudeCost, 'float', 'USD', 'Claude Code cost per suggestion').record(facts.costUsd, tags);
+      if (facts.costUsd !== undefined && facts.costUsd >= 0)
+        metricMeter
+          .createHistogram(RUN_METRICS.claudeCost, 'float', 'USD', 'Claude Code cost per suggestion')
+          .record(facts.costUsd, tags);
     }
     if (stage === 'approved') leg(RUN_METRICS.timeToApproval);
-    if (stage === 'awaiting-deploy') leg(RUN_METRICS.timeToMerge, facts.mergedAt ? Date.parse(facts.mergedAt) : Date.now());
+    if (stage === 'awaiting-deploy')
+      leg(RUN_METRICS.timeToMerge, facts.mergedAt ? Date.parse(facts.mergedAt) : Date.now());
     if (stage === 'verified-fixed') leg(RUN_METRICS.timeToVerified);
-    if (FINAL_STAGES.includes(stage)) metricMeter.createCounter(RUN_METRICS.finished, '1', 'Runs ended, by final stage').add(1, { ...tags, final_stage: stage });
+    if (FINAL_STAGES.includes(stage))
+      metricMeter
+        .createCounter(RUN_METRICS.finished, '1', 'Runs ended, by final stage')
+        .add(1, { ...tags, final_stage: stage });
   } catch {
     // Metrics are best effort.
   }

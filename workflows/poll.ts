@@ -6,7 +6,11 @@ import type { Run } from './run-state';
  * backoff up to the configured maximum, and again at once whenever a webhook arrives.
  * Webhooks get lost, so the polling is what guarantees progress; they only make it faster.
  */
-export async function pollUntil<T>(run: Run, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T | undefined> {
+export async function pollUntil<T>(
+  run: Run,
+  timeoutMs: number,
+  check: () => Promise<T | undefined>,
+): Promise<T | undefined> {
   const { pollIntervalMs, maxPollIntervalMs } = run.settings;
   const deadline = Date.now() + timeoutMs;
   let interval = pollIntervalMs;

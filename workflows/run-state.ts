@@ -45,15 +45,22 @@ export class Run {
     ]);
     const { identity } = this.input;
     upsertMemo({ summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200), stage });
-    recordStage(stage, { service: identity.service, since: this.ledger.firstSeen || r.timeline[0]!.at, costUsd: r.fix?.costUsd, mergedAt: r.pullRequest?.mergedAt });
+    recordStage(stage, {
+      service: identity.service,
+      since: this.ledger.firstSeen || r.timeline[0]!.at,
+      costUsd: r.fix?.costUsd,
+      mergedAt: r.pullRequest?.mergedAt,
+    });
   }
 
   /** Why a decision cannot be taken now, or undefined when the open question awaits it. */
   refuseDecision(d: Decision): string | undefined {
     const q = this.record.question;
     if (!d.userId) return 'A decision needs the deciding user';
-    if (q?.answer) return `Already ${q.answer.approved ? 'approved' : 'rejected'} by ${q.answer.userName} at ${q.answer.at}`;
-    if (!q || !QUESTIONS[this.record.stage]) return `This run is not waiting for a decision (stage: ${this.record.stage})`;
+    if (q?.answer)
+      return `Already ${q.answer.approved ? 'approved' : 'rejected'} by ${q.answer.userName} at ${q.answer.at}`;
+    if (!q || !QUESTIONS[this.record.stage])
+      return `This run is not waiting for a decision (stage: ${this.record.stage})`;
     return undefined;
   }
 

@@ -6,11 +6,12 @@ import { logsLine, recurrenceSources } from './domain/log-report';
 export function logSearchNotes(logs: { report?: LogMatchReport; scanned?: number; truncated?: boolean }): string[] {
   const notes: string[] = [];
   const scanned = logs.report?.scanned ?? logs.scanned ?? 0;
-  if (logs.report?.truncated ?? logs.truncated) notes.push(`Datadog returned more than ${scanned} log events; only those were read.`);
-  if (logs.report && logs.report.matched === 0) notes.push(`${logsLine(logs.report)} The suggestion is based on the webhook's data alone.`);
+  if (logs.report?.truncated ?? logs.truncated)
+    notes.push(`Datadog returned more than ${scanned} log events; only those were read.`);
+  if (logs.report && logs.report.matched === 0)
+    notes.push(`${logsLine(logs.report)} The suggestion is based on the webhook's data alone.`);
   return notes;
 }
-
 
 /** The closing reply in the thread: how the run ended, how long each leg took, what it cost, where to look. */
 export function runSummary(run: Run): string {
@@ -43,7 +44,9 @@ export function runSummary(run: Run): string {
     s.logs ? logsLine(s.logs) : '',
     s.fix ? `Claude Code: ${s.fix.turns} turns, $${s.fix.costUsd.toFixed(2)}.` : '',
     links.join('\n'),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function duration(ms: number): string {

@@ -58,7 +58,11 @@ export function buildFixPrompt(input: FixRequest, nonce: string = randomBytes(12
     .map((r, i) => `${i + 1}. ${data(r, MAX_REJECTION)}`)
     .join('\n');
 
-  const where = [repo.url && `repository ${field(repo.url)}`, repo.branch && `branch ${field(repo.branch)}`, repo.commit && `commit ${field(repo.commit)}`]
+  const where = [
+    repo.url && `repository ${field(repo.url)}`,
+    repo.branch && `branch ${field(repo.branch)}`,
+    repo.commit && `commit ${field(repo.commit)}`,
+  ]
     .filter(Boolean)
     .join(', ');
 

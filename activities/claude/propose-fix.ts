@@ -33,7 +33,11 @@ export interface ProposeFixHooks {
  * HEAD. Outside a Temporal activity it runs the same way, with `hooks` in place of the
  * activity context.
  */
-export async function proposeFix(config: Config['claude'], input: ProposeFixInput, hooks: ProposeFixHooks = {}): Promise<FixSuggestion> {
+export async function proposeFix(
+  config: Config['claude'],
+  input: ProposeFixInput,
+  hooks: ProposeFixHooks = {},
+): Promise<FixSuggestion> {
   await assertPristine(input.dir, input.baseCommit);
   const home = await mkdtemp(join(tmpdir(), 'claude-home-'));
   try {
@@ -42,7 +46,12 @@ export async function proposeFix(config: Config['claude'], input: ProposeFixInpu
       prompt: buildFixPrompt({ ...input.request, repo: { ...input.request.repo, commit: input.baseCommit } }),
       ...(config.path ? { cliPath: config.path } : {}),
       env: claudeEnvironment(
-        { home, anthropicBaseUrl: config.anthropicBaseUrl, anthropicApiKey: config.anthropicApiKey, model: config.model },
+        {
+          home,
+          anthropicBaseUrl: config.anthropicBaseUrl,
+          anthropicApiKey: config.anthropicApiKey,
+          model: config.model,
+        },
         hooks.parentEnv,
       ),
       args: claudeArgs({ maxTurns: config.maxTurns, model: config.model }),
@@ -76,10 +85,16 @@ export async function proposeFix(config: Config['claude'], input: ProposeFixInpu
 async function assertPristine(dir: string, baseCommit: string): Promise<void> {
   const head = await git.resolveRef({ fs, dir, ref: 'HEAD' });
   if (head !== baseCommit) {
-    throw ApplicationFailure.nonRetryable(`Checkout ${dir} is at ${head}, not at ${baseCommit}`, ClaudeFailureType.WorkingTreeMismatch);
+    throw ApplicationFailure.nonRetryable(
+      `Checkout ${dir} is at ${head}, not at ${baseCommit}`,
+      ClaudeFailureType.WorkingTreeMismatch,
+    );
   }
   const { files } = await workingTreeDiff(dir);
   if (files.length) {
-    throw ApplicationFailure.nonRetryable(`Checkout ${dir} has uncommitted changes (${files.slice(0, 5).join(', ')})`, ClaudeFailureType.WorkingTreeMismatch);
+    throw ApplicationFailure.nonRetryable(
+      `Checkout ${dir} has uncommitted changes (${files.slice(0, 5).join(', ')})`,
+      ClaudeFailureType.WorkingTreeMismatch,
+    );
   }
 }

@@ -67,7 +67,12 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
   return new Promise<ClaudeRun>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(cancellation(opts.signal));
 
-    const child = spawn(cliPath, opts.args, { cwd: opts.cwd, env: opts.env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(cliPath, opts.args, {
+      cwd: opts.cwd,
+      env: opts.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const stdout: Buffer[] = [];
     let stderr = '';
     let bytes = 0;
@@ -110,7 +115,10 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
         }),
       );
     }, opts.timeoutMs);
-    const heartbeat = setInterval(() => opts.onHeartbeat?.({ elapsedMs: Date.now() - started, bytes }), opts.heartbeatIntervalMs ?? 5_000);
+    const heartbeat = setInterval(
+      () => opts.onHeartbeat?.({ elapsedMs: Date.now() - started, bytes }),
+      opts.heartbeatIntervalMs ?? 5_000,
+    );
     const onAbort = () => stop(cancellation(opts.signal));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -153,7 +161,10 @@ function interpret(stdout: string, code: number | null, signal: NodeJS.Signals |
   if (!parsed) {
     throw ApplicationFailure.create({
       type: ClaudeFailureType.Failed,
-      message: code === 0 ? 'Claude Code printed no JSON result' : `Claude Code failed (${exit}): ${lastLine(stderr) || lastLine(stdout)}`,
+      message:
+        code === 0
+          ? 'Claude Code printed no JSON result'
+          : `Claude Code failed (${exit}): ${lastLine(stderr) || lastLine(stdout)}`,
       details: [{ exit, stderrTail: stderr, stdoutTail: stdout.slice(-TAIL) }],
     });
   }
@@ -190,7 +201,8 @@ function parseResult(stdout: string): CliResult | undefined {
   for (const text of candidates) {
     try {
       const value: unknown = JSON.parse(text);
-      if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'result') return value as CliResult;
+      if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'result')
+        return value as CliResult;
     } catch {
       // try the next candidate
     }

@@ -80,7 +80,10 @@ export interface ClaudeEnvOptions {
  * The CLI's whole environment, built from an allow-list: nothing of the worker's own
  * secrets (GitHub, Slack, Datadog, Temporal, ...) can reach the process or the model.
  */
-export function claudeEnvironment(opts: ClaudeEnvOptions, parentEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function claudeEnvironment(
+  opts: ClaudeEnvOptions,
+  parentEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of PASSED_THROUGH) {
     const value = parentEnv[name];

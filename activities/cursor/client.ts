@@ -53,7 +53,14 @@ export function createCursorClient(config: Config['cursor'], options: CursorClie
   const base = config.apiUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  async function call<T>(what: string, method: string, path: string, schema: z.ZodType<T>, body: unknown, callOptions: CallOptions = {}): Promise<T> {
+  async function call<T>(
+    what: string,
+    method: string,
+    path: string,
+    schema: z.ZodType<T>,
+    body: unknown,
+    callOptions: CallOptions = {},
+  ): Promise<T> {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = callOptions.signal ? AbortSignal.any([callOptions.signal, timeout]) : timeout;
     let status: number;
@@ -88,7 +95,10 @@ export function createCursorClient(config: Config['cursor'], options: CursorClie
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw unavailableFailure(what, new Error(`unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`));
+      throw unavailableFailure(
+        what,
+        new Error(`unexpected answer (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'})`),
+      );
     }
     return parsed.data;
   }
@@ -105,7 +115,8 @@ export function createCursorClient(config: Config['cursor'], options: CursorClie
       const qs = query.size ? `?${query}` : '';
       return call('list agents', 'GET', `/v0/agents${qs}`, agentListSchema, undefined, o);
     },
-    followup: (id, prompt, o) => call(`follow up agent ${id}`, 'POST', `${agentPath(id)}/followup`, idOnlySchema, { prompt }, o),
+    followup: (id, prompt, o) =>
+      call(`follow up agent ${id}`, 'POST', `${agentPath(id)}/followup`, idOnlySchema, { prompt }, o),
     stopAgent: (id, o) => call(`stop agent ${id}`, 'POST', `${agentPath(id)}/stop`, idOnlySchema, {}, o),
     deleteAgent: (id, o) => call(`delete agent ${id}`, 'DELETE', agentPath(id), idOnlySchema, undefined, o),
   };

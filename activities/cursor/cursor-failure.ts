@@ -81,7 +81,12 @@ export function httpFailure(what: string, status: number, headers: Headers, body
 export function unavailableFailure(what: string, err: unknown): ApplicationFailure {
   const cause = err instanceof Error ? err : new Error(String(err));
   const reason = cause.name === 'TimeoutError' ? 'request timed out' : cause.message;
-  return ApplicationFailure.create({ type: CursorFailureType.Unavailable, message: `${what}: Cursor API unreachable (${reason})`, nonRetryable: false, cause });
+  return ApplicationFailure.create({
+    type: CursorFailureType.Unavailable,
+    message: `${what}: Cursor API unreachable (${reason})`,
+    nonRetryable: false,
+    cause,
+  });
 }
 
 export function configFailure(message: string): ApplicationFailure {

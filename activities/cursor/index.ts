@@ -17,7 +17,9 @@ export type { CursorFixPromptInput, CursorRevertPromptInput } from './prompt';
 export type AgentInstructions = string | { fix: CursorFixPromptInput } | { revert: CursorRevertPromptInput };
 
 /** The webhook secret never travels through workflow history: it comes from the worker's configuration. */
-export type LaunchFixAgentActivityInput = Omit<LaunchFixAgentInput, 'prompt' | 'webhookSecret'> & { prompt: AgentInstructions };
+export type LaunchFixAgentActivityInput = Omit<LaunchFixAgentInput, 'prompt' | 'webhookSecret'> & {
+  prompt: AgentInstructions;
+};
 
 /**
  * The Cursor activities. A missing CURSOR_API_KEY surfaces as a non-retryable CursorConfigError
@@ -30,7 +32,11 @@ export function createCursorActivities(config: Config['cursor'], options: Cursor
   return {
     async launchFixAgent(input: LaunchFixAgentActivityInput): Promise<AgentInfo & { created: boolean }> {
       const { prompt, ...rest } = input;
-      return launchFixAgent(cursor(), { ...rest, prompt: promptText(prompt), webhookSecret: config.webhookSecret }, activitySignal());
+      return launchFixAgent(
+        cursor(),
+        { ...rest, prompt: promptText(prompt), webhookSecret: config.webhookSecret },
+        activitySignal(),
+      );
     },
     async getAgent(input: { id: string }): Promise<AgentInfo> {
       return toAgentInfo(await cursor().getAgent(input.id, activitySignal()));

@@ -46,7 +46,11 @@ export function fixBranchName(runKey: string): string {
  * An earlier agent that ended in ERROR or EXPIRED is returned as is: relaunching on the
  * same branch would collide, so the caller decides (e.g. a new run key).
  */
-export async function launchFixAgent(client: CursorClient, input: LaunchFixAgentInput, options: CallOptions = {}): Promise<AgentInfo & { created: boolean }> {
+export async function launchFixAgent(
+  client: CursorClient,
+  input: LaunchFixAgentInput,
+  options: CallOptions = {},
+): Promise<AgentInfo & { created: boolean }> {
   const branchName = input.branchName ?? fixBranchName(input.runKey);
   const existing = await findAgentByBranch(client, input.repository, branchName, options);
   if (existing) return { ...toAgentInfo(existing), created: false };
@@ -56,20 +60,29 @@ export async function launchFixAgent(client: CursorClient, input: LaunchFixAgent
     source: { repository: input.repository, ref: input.ref },
     target: { autoCreatePr: true, branchName },
     ...(input.model ? { model: input.model } : {}),
-    ...(input.webhookUrl && input.webhookSecret ? { webhook: { url: input.webhookUrl, secret: input.webhookSecret } } : {}),
+    ...(input.webhookUrl && input.webhookSecret
+      ? { webhook: { url: input.webhookUrl, secret: input.webhookSecret } }
+      : {}),
   };
   const agent = await client.launchAgent(request, options);
   return { ...toAgentInfo(agent), branchName: agent.target?.branchName ?? branchName, created: true };
 }
 
 /** The newest agent on `branchName` in `repository`, looking through the most recent agents. */
-export async function findAgentByBranch(client: CursorClient, repository: string, branchName: string, options: CallOptions = {}): Promise<CursorAgent | undefined> {
+export async function findAgentByBranch(
+  client: CursorClient,
+  repository: string,
+  branchName: string,
+  options: CallOptions = {},
+): Promise<CursorAgent | undefined> {
   const repo = normalizeRepository(repository);
   let cursor: string | undefined;
   for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
     const list = await client.listAgents({ limit: LOOKUP_PAGE_SIZE, ...(cursor ? { cursor } : {}) }, options);
     const match = list.agents.find(
-      (a) => a.target?.branchName === branchName && (!a.source?.repository || normalizeRepository(a.source.repository) === repo),
+      (a) =>
+        a.target?.branchName === branchName &&
+        (!a.source?.repository || normalizeRepository(a.source.repository) === repo),
     );
     if (match) return match;
     cursor = list.nextCursor;

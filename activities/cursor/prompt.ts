@@ -87,10 +87,19 @@ export function fixPullRequestBody(input: CursorFixPromptInput): string {
   const id = input.identity;
   const shown = input.occurrences.slice(0, MAX_OCCURRENCES);
   const total = Math.max(input.totalOccurrences ?? 0, input.occurrences.length);
-  const times = input.occurrences.map((o) => o.at).filter(Boolean).sort();
+  const times = input.occurrences
+    .map((o) => o.at)
+    .filter(Boolean)
+    .sort();
   const seen = times.length ? ` (first seen ${field(times[0]!)}, last seen ${field(times.at(-1)!)})` : '';
   const sightings = shown.map((o) => {
-    const parts = [field(o.at), o.version && `version ${field(o.version)}`, o.env && `env ${field(o.env)}`, o.url && `url \`${inline(o.url)}\``, o.traceId && `trace ${field(o.traceId)}`];
+    const parts = [
+      field(o.at),
+      o.version && `version ${field(o.version)}`,
+      o.env && `env ${field(o.env)}`,
+      o.url && `url \`${inline(o.url)}\``,
+      o.traceId && `trace ${field(o.traceId)}`,
+    ];
     return `- ${parts.filter(Boolean).join(', ')}`;
   });
 
@@ -103,7 +112,15 @@ export function fixPullRequestBody(input: CursorFixPromptInput): string {
     `\`${inline(id.errorType)}\` in service \`${inline(id.service)}\` (fingerprint \`${inline(id.fingerprint)}\`)`,
     '',
     codeBlock(clip(data(input.message), MAX_MESSAGE)),
-    ...(id.topFrames.length ? ['', `Top in-app frames: ${id.topFrames.slice(0, 5).map((f) => `\`${inline(f)}\``).join(', ')}`] : []),
+    ...(id.topFrames.length
+      ? [
+          '',
+          `Top in-app frames: ${id.topFrames
+            .slice(0, 5)
+            .map((f) => `\`${inline(f)}\``)
+            .join(', ')}`,
+        ]
+      : []),
     '',
     '### Occurrences',
     `${total} sighting${total === 1 ? '' : 's'}${seen}${shown.length < total ? `; the ${shown.length} most relevant:` : ':'}`,
@@ -118,7 +135,10 @@ export function fixPullRequestBody(input: CursorFixPromptInput): string {
 }
 
 /** The instructions for reverting a merged fix with a pull request of its own. */
-export function cursorRevertPrompt(input: CursorRevertPromptInput, nonce: string = randomBytes(12).toString('hex')): string {
+export function cursorRevertPrompt(
+  input: CursorRevertPromptInput,
+  nonce: string = randomBytes(12).toString('hex'),
+): string {
   const { open, close, fence } = fences(nonce, []);
   const marker = markerLine(input.marker);
   const sha = input.mergeCommitSha.trim();
@@ -172,7 +192,8 @@ function fences(nonce: string, verbatim: string[]) {
   const open = `<<<UNTRUSTED-${nonce}`;
   const close = `UNTRUSTED-${nonce}>>>`;
   // Verbatim text (the diff) is not cleaned; it cannot forge a fence without knowing the nonce.
-  if (verbatim.some((t) => t.toUpperCase().includes(nonce.toUpperCase()))) throw new Error('fence nonce collides with the data: use another');
+  if (verbatim.some((t) => t.toUpperCase().includes(nonce.toUpperCase())))
+    throw new Error('fence nonce collides with the data: use another');
   return { open, close, fence: (body: string) => `${open}\n${body}\n${close}` };
 }
 
@@ -184,7 +205,10 @@ function markerLine(marker: string): string {
 
 /** Untrusted text: no control characters (bar tab and newline), no fence look-alikes. */
 function data(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').replace(/untrusted-/gi, 'untrusted_');
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
+    .replace(/untrusted-/gi, 'untrusted_');
 }
 
 /** Short single-line values. */

@@ -56,7 +56,10 @@ export interface DatadogClientOptions {
 }
 
 /** The library configuration: explicit base URL and keys, library retries off. */
-export function createDatadogConfiguration(config: DatadogConfig, options: DatadogClientOptions = {}): client.Configuration {
+export function createDatadogConfiguration(
+  config: DatadogConfig,
+  options: DatadogClientOptions = {},
+): client.Configuration {
   return client.createConfiguration({
     baseServer: new client.BaseServerConfiguration(datadogBaseUrl(config), {}),
     // Explicit keys (even undefined) keep the library from reading DD_API_KEY / DD_APP_KEY itself.

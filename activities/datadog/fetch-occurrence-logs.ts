@@ -1,4 +1,9 @@
-import { compareIdentity, MISMATCHES, type IdentityKey, type IdentityMismatch } from '../../workflows/domain/identity/compare-identity';
+import {
+  compareIdentity,
+  MISMATCHES,
+  type IdentityKey,
+  type IdentityMismatch,
+} from '../../workflows/domain/identity/compare-identity';
 import { fingerprintError } from '../../workflows/domain/identity/fingerprint';
 import type { AlertContext, ErrorIdentity, LogEvent, LogMatchReport, Occurrence } from '../../workflows/domain/types';
 import type { SearchErrorLogsParams, SearchErrorLogsResult } from './search-error-logs';
@@ -65,7 +70,10 @@ export interface MatchedLogEvents {
 export function matchLogEvents(identity: ErrorIdentity, events: LogEvent[], knownFrames?: string[]): MatchedLogEvents {
   const discarded: Partial<Record<IdentityMismatch, number>> = {};
   const count = (reason: IdentityMismatch) => (discarded[reason] = (discarded[reason] ?? 0) + 1);
-  const runKey: IdentityKey = { ...identity, topFrames: identity.topFrames.length ? identity.topFrames : (knownFrames ?? []) };
+  const runKey: IdentityKey = {
+    ...identity,
+    topFrames: identity.topFrames.length ? identity.topFrames : (knownFrames ?? []),
+  };
 
   const candidates: { event: LogEvent; frames: string[] }[] = [];
   for (const event of events) {
@@ -76,7 +84,8 @@ export function matchLogEvents(identity: ErrorIdentity, events: LogEvent[], know
     else count(closest(verdicts as IdentityMismatch[]));
   }
 
-  if (runKey.topFrames.length) return { events: candidates.map((c) => c.event), discarded, topFrames: runKey.topFrames };
+  if (runKey.topFrames.length)
+    return { events: candidates.map((c) => c.event), discarded, topFrames: runKey.topFrames };
   const site = dominantThrowSite(candidates.map((c) => c.frames[0]));
   if (!site) return { events: candidates.map((c) => c.event), discarded, topFrames: [] };
   const kept = candidates.filter((c) => c.frames.length === 0 || c.frames[0] === site);
@@ -91,7 +100,8 @@ function identitiesOf(e: LogEvent, defaultService: string): IdentityKey[] {
   const common = { service, ...(stack ? { stack } : {}), ...(e.errorKind ? { errorType: e.errorKind } : {}) };
   const out: IdentityKey[] = [];
   if (e.message.trim()) out.push(fingerprintError({ ...common, message: e.message }));
-  if (e.errorMessage?.trim() && e.errorMessage !== e.message) out.push(fingerprintError({ ...common, message: e.errorMessage }));
+  if (e.errorMessage?.trim() && e.errorMessage !== e.message)
+    out.push(fingerprintError({ ...common, message: e.errorMessage }));
   if (!out.length) out.push(fingerprintError({ ...common, message: '' }));
   return out;
 }

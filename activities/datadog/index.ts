@@ -5,7 +5,10 @@ import { searchErrorLogs, type SearchErrorLogsParams, type SearchErrorLogsResult
 import { currentActivity } from '../activity-context';
 
 export { datadogBaseUrl } from './client';
-export type { SearchErrorLogsParams as FetchErrorLogsParams, SearchErrorLogsResult as FetchErrorLogsResult } from './search-error-logs';
+export type {
+  SearchErrorLogsParams as FetchErrorLogsParams,
+  SearchErrorLogsResult as FetchErrorLogsResult,
+} from './search-error-logs';
 
 /** Datadog activities bound to the service configuration. */
 export function createDatadogActivities(config: DatadogConfig) {

@@ -50,7 +50,9 @@ function urlFromDetails(details: unknown): string | undefined {
   const scheme = typeof details.scheme === 'string' ? details.scheme : 'https';
   const port = typeof details.port === 'number' || typeof details.port === 'string' ? `:${details.port}` : '';
   const query = isRecord(details.queryString)
-    ? new URLSearchParams(Object.entries(details.queryString).map(([k, v]): [string, string] => [k, String(v)])).toString()
+    ? new URLSearchParams(
+        Object.entries(details.queryString).map(([k, v]): [string, string] => [k, String(v)]),
+      ).toString()
     : '';
   const origin = host ? `${scheme}://${host}${port}` : '';
   return `${origin}${details.path}${query ? `?${query}` : ''}`;
@@ -64,7 +66,10 @@ function cap(s: string | undefined, max: number): string | undefined {
 export function toLogEvent(log: v2.Log): LogEvent {
   const a = log.attributes ?? {};
   const attrs: Attrs = isRecord(a.attributes) ? a.attributes : {};
-  const timestamp = a.timestamp instanceof Date && !Number.isNaN(a.timestamp.getTime()) ? a.timestamp.toISOString() : String(a.timestamp ?? '');
+  const timestamp =
+    a.timestamp instanceof Date && !Number.isNaN(a.timestamp.getTime())
+      ? a.timestamp.toISOString()
+      : String(a.timestamp ?? '');
   const errorMessage = firstString(attrs, 'error.message');
   return {
     id: log.id ?? '',

@@ -21,7 +21,11 @@ const REGULAR = '100644';
  * is patched in memory first, so a diff that does not apply leaves the tree as
  * it was. Returns the paths it created, changed or deleted.
  */
-export async function applyUnifiedDiff(dir: string, diff: string, opts: { reverse?: boolean } = {}): Promise<{ files: string[] }> {
+export async function applyUnifiedDiff(
+  dir: string,
+  diff: string,
+  opts: { reverse?: boolean } = {},
+): Promise<{ files: string[] }> {
   let patches: StructuredPatch[];
   try {
     patches = parsePatch(diff);
@@ -168,5 +172,10 @@ async function insideTree(dir: string, file: string): Promise<string> {
 }
 
 function doesNotApply(message: string, details: { file?: string; hunk?: number }): ApplicationFailure {
-  return ApplicationFailure.create({ type: GitFailureType.PatchDoesNotApply, message, nonRetryable: true, details: [details] });
+  return ApplicationFailure.create({
+    type: GitFailureType.PatchDoesNotApply,
+    message,
+    nonRetryable: true,
+    details: [details],
+  });
 }

@@ -42,7 +42,9 @@ export async function cloneRepository(opts: CloneOptions): Promise<ClonedReposit
   try {
     const { commit, fromCache } = await withLock(cachePath, async () => {
       const cached = await isUsableRepo(cachePath);
-      const commit = cached ? await refreshCache(cachePath, opts.branch, remote) : await fillCache(cachePath, opts.branch, remote);
+      const commit = cached
+        ? await refreshCache(cachePath, opts.branch, remote)
+        : await fillCache(cachePath, opts.branch, remote);
       // Copy while holding the lock so a concurrent fetch cannot change the cache mid-copy.
       opts.onProgress?.({ phase: 'Copying working tree', loaded: 0 });
       await fs.promises.rm(opts.workDir, { recursive: true, force: true });
@@ -93,7 +95,16 @@ async function refreshCache(cachePath: string, branch: string, remote: Remote): 
     () => true,
     () => false,
   );
-  const { fetchHead } = await git.fetch({ fs, http, dir: cachePath, ref: branch, singleBranch: true, tags: false, ...(known ? {} : { depth: 1 }), ...remote });
+  const { fetchHead } = await git.fetch({
+    fs,
+    http,
+    dir: cachePath,
+    ref: branch,
+    singleBranch: true,
+    tags: false,
+    ...(known ? {} : { depth: 1 }),
+    ...remote,
+  });
   if (!fetchHead) throw new git.Errors.NotFoundError(branch);
   await git.writeRef({ fs, dir: cachePath, ref: `refs/heads/${branch}`, value: fetchHead, force: true });
   await git.checkout({ fs, dir: cachePath, ref: branch, force: true });
@@ -123,7 +134,18 @@ async function withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED', 'UND_ERR_SOCKET']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
 
 /** Maps a clone or fetch error to the failure type a retry policy can name. Never leaks the token. */
 export function toFailure(err: unknown, opts: Pick<CloneOptions, 'repoUrl' | 'branch' | 'token'>): ApplicationFailure {
@@ -136,12 +158,20 @@ export function toFailure(err: unknown, opts: Pick<CloneOptions, 'repoUrl' | 'br
 
   if (e.code === 'HttpError') {
     const status = e.data?.statusCode ?? 0;
-    if (status === 401 || status === 403) return fail(GitFailureType.Auth, `Git server refused the credentials for ${where}: HTTP ${status}`, true);
+    if (status === 401 || status === 403)
+      return fail(GitFailureType.Auth, `Git server refused the credentials for ${where}: HTTP ${status}`, true);
     if (status === 404) return fail(GitFailureType.NotFound, `Repository not found: ${where}`, true);
-    return fail(GitFailureType.Server, `Git server error for ${where}: HTTP ${status}`, status >= 400 && status < 500 && status !== 408 && status !== 429);
+    return fail(
+      GitFailureType.Server,
+      `Git server error for ${where}: HTTP ${status}`,
+      status >= 400 && status < 500 && status !== 408 && status !== 429,
+    );
   }
-  if (e.code === 'UnknownTransportError' || e.code === 'UrlParseError') return fail(GitFailureType.Config, `Cannot fetch from ${where}: ${e.message ?? ''}`, true);
-  if (e.code === 'NotFoundError') return fail(GitFailureType.NotFound, `Branch or commit not found in ${where}: ${e.message ?? ''}`, true);
-  if (e.code && NETWORK_CODES.has(e.code)) return fail(GitFailureType.Network, `Network error reaching ${where}: ${e.code}`, false);
+  if (e.code === 'UnknownTransportError' || e.code === 'UrlParseError')
+    return fail(GitFailureType.Config, `Cannot fetch from ${where}: ${e.message ?? ''}`, true);
+  if (e.code === 'NotFoundError')
+    return fail(GitFailureType.NotFound, `Branch or commit not found in ${where}: ${e.message ?? ''}`, true);
+  if (e.code && NETWORK_CODES.has(e.code))
+    return fail(GitFailureType.Network, `Network error reaching ${where}: ${e.code}`, false);
   return fail(GitFailureType.Other, `Clone of ${where} failed: ${e.message ?? String(err)}`, false);
 }

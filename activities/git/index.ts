@@ -31,7 +31,11 @@ export function createGitActivities(config: Config['git'], workRoot: string) {
     /** Clones (or refreshes from the cache) the configured branch into a directory of its own for this run. */
     async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
       if (!config.repoUrl) {
-        throw ApplicationFailure.create({ type: GitFailureType.Config, message: 'GIT_REPO_URL is not set', nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: GitFailureType.Config,
+          message: 'GIT_REPO_URL is not set',
+          nonRetryable: true,
+        });
       }
       const heartbeat = activityHeartbeat();
       return cloneRepository({
@@ -57,9 +61,18 @@ export function createGitActivities(config: Config['git'], workRoot: string) {
 }
 
 /** Each push gets a clone of its own, apart from the run's fix working tree. */
-function pushOptions(config: Config['git'], workRoot: string, input: PushBranchInput, suffix: string): PushBranchOptions {
+function pushOptions(
+  config: Config['git'],
+  workRoot: string,
+  input: PushBranchInput,
+  suffix: string,
+): PushBranchOptions {
   if (!config.repoUrl) {
-    throw ApplicationFailure.create({ type: GitFailureType.Config, message: 'GIT_REPO_URL is not set', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: GitFailureType.Config,
+      message: 'GIT_REPO_URL is not set',
+      nonRetryable: true,
+    });
   }
   const heartbeat = activityHeartbeat();
   return {
@@ -82,7 +95,11 @@ export function workDirName(runKey: string): string {
 }
 
 /** Passes on at most one call per `intervalMs`; the first goes through at once. */
-export function throttle<T>(fn: (value: T) => void, intervalMs: number, now: () => number = Date.now): (value: T) => void {
+export function throttle<T>(
+  fn: (value: T) => void,
+  intervalMs: number,
+  now: () => number = Date.now,
+): (value: T) => void {
   let last = -Infinity;
   return (value) => {
     const t = now();

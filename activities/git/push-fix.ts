@@ -45,7 +45,10 @@ export function pushFixBranch(opts: PushBranchOptions): Promise<PushedBranch> {
 }
 
 /** `pushFixBranch`, or with `reverse` the same with the inverse of the diff (for reverts). */
-export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { reverse: boolean }): Promise<PushedBranch> {
+export async function pushPatchBranch(
+  opts: PushBranchOptions,
+  { reverse }: { reverse: boolean },
+): Promise<PushedBranch> {
   // A new object per call: isomorphic-git writes into `headers` (listServerRefs adds Git-Protocol: version=2).
   const remote = () => remoteOptions(opts);
   const { workDir: dir, branch } = opts;
@@ -62,19 +65,47 @@ export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { re
     await fs.promises.rm(dir, { recursive: true, force: true });
     await fs.promises.mkdir(path.dirname(dir), { recursive: true });
     // Without depth: isomorphic-git cannot push a new branch from a shallow clone.
-    await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.baseBranch, singleBranch: true, noTags: true, ...remote() });
+    await git.clone({
+      fs,
+      http,
+      dir,
+      url: opts.repoUrl,
+      ref: opts.baseBranch,
+      singleBranch: true,
+      noTags: true,
+      ...remote(),
+    });
     const baseCommit = await git.resolveRef({ fs, dir, ref: 'HEAD' });
     await git.branch({ fs, dir, ref: branch, checkout: true });
 
     progress(reverse ? 'Applying the reverse of the diff' : 'Applying the diff');
     await applyUnifiedDiff(dir, opts.diff, { reverse });
     if (!(await stageAll(dir))) {
-      throw ApplicationFailure.create({ type: GitFailureType.EmptyPatch, message: `The diff changes nothing on ${opts.baseBranch}`, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: GitFailureType.EmptyPatch,
+        message: `The diff changes nothing on ${opts.baseBranch}`,
+        nonRetryable: true,
+      });
     }
-    const commit = await git.commit({ fs, dir, message: opts.commitMessage, author: opts.author, committer: opts.author });
+    const commit = await git.commit({
+      fs,
+      dir,
+      message: opts.commitMessage,
+      author: opts.author,
+      committer: opts.author,
+    });
 
     progress('Pushing');
-    const result = await git.push({ fs, http, dir, remote: 'origin', ref: branch, remoteRef: ref, force: false, ...remote() });
+    const result = await git.push({
+      fs,
+      http,
+      dir,
+      remote: 'origin',
+      ref: branch,
+      remoteRef: ref,
+      force: false,
+      ...remote(),
+    });
     const status = result.refs[ref];
     if (!result.ok || (status && !status.ok)) {
       throw rejected(`the server refused the push of ${branch}: ${status?.error ?? result.error ?? 'unknown reason'}`);
@@ -87,7 +118,11 @@ export async function pushPatchBranch(opts: PushBranchOptions, { reverse }: { re
       const message = (err as Error).message;
       throw rejected(opts.token ? message.split(opts.token).join('***') : message);
     }
-    throw toFailure(err, { repoUrl: opts.repoUrl, branch: `${opts.baseBranch} -> ${branch}`, ...(opts.token ? { token: opts.token } : {}) });
+    throw toFailure(err, {
+      repoUrl: opts.repoUrl,
+      branch: `${opts.baseBranch} -> ${branch}`,
+      ...(opts.token ? { token: opts.token } : {}),
+    });
   }
 }
 
@@ -115,10 +150,26 @@ async function parentOf(tip: string, opts: PushBranchOptions, remote: () => Remo
   const dir = opts.workDir;
   await fs.promises.rm(dir, { recursive: true, force: true });
   await fs.promises.mkdir(path.dirname(dir), { recursive: true });
-  await git.clone({ fs, http, dir, url: opts.repoUrl, ref: opts.branch, singleBranch: true, noTags: true, noCheckout: true, depth: 1, ...remote() });
+  await git.clone({
+    fs,
+    http,
+    dir,
+    url: opts.repoUrl,
+    ref: opts.branch,
+    singleBranch: true,
+    noTags: true,
+    noCheckout: true,
+    depth: 1,
+    ...remote(),
+  });
   const { commit } = await git.readCommit({ fs, dir, oid: tip });
   const parent = commit.parent[0];
-  if (!parent) throw ApplicationFailure.create({ type: GitFailureType.Other, message: `Branch ${opts.branch} holds a root commit`, nonRetryable: true });
+  if (!parent)
+    throw ApplicationFailure.create({
+      type: GitFailureType.Other,
+      message: `Branch ${opts.branch} holds a root commit`,
+      nonRetryable: true,
+    });
   return parent;
 }
 
@@ -127,5 +178,9 @@ function remoteOptions(opts: PushBranchOptions): RemoteAuth {
 }
 
 function rejected(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: GitFailureType.PushRejected, message: `Push rejected: ${message}`, nonRetryable: false });
+  return ApplicationFailure.create({
+    type: GitFailureType.PushRejected,
+    message: `Push rejected: ${message}`,
+    nonRetryable: false,
+  });
 }

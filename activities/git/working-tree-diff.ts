@@ -30,7 +30,13 @@ export async function workingTreeDiff(dir: string): Promise<{ diff: string; file
     const parent = path.posix.dirname(filepath);
     let modes = treeModes.get(parent);
     if (!modes) {
-      const { tree } = await git.readTree({ fs, dir, oid: head, cache, ...(parent === '.' ? {} : { filepath: parent }) });
+      const { tree } = await git.readTree({
+        fs,
+        dir,
+        oid: head,
+        cache,
+        ...(parent === '.' ? {} : { filepath: parent }),
+      });
       modes = new Map(tree.map((e) => [e.path, e.mode]));
       treeModes.set(parent, modes);
     }
@@ -70,11 +76,13 @@ async function readWorkdir(dir: string, filepath: string): Promise<Side | undefi
   const full = path.join(dir, ...filepath.split('/'));
   try {
     const stat = await fs.promises.lstat(full);
-    if (stat.isSymbolicLink()) return { data: await fs.promises.readlink(full, { encoding: 'buffer' }), mode: '120000' };
+    if (stat.isSymbolicLink())
+      return { data: await fs.promises.readlink(full, { encoding: 'buffer' }), mode: '120000' };
     if (!stat.isFile()) return undefined;
     return { data: await fs.promises.readFile(full), mode: stat.mode & 0o111 ? '100755' : '100644' };
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR')
+      return undefined;
     throw err;
   }
 }
@@ -116,7 +124,10 @@ async function filePatch(filepath: string, before: Side | undefined, after: Side
   const oldText = before ? asText(before.data) : '';
   const newText = after ? asText(after.data) : '';
   if (oldText === undefined || newText === undefined) {
-    const names = formatPatch({ oldFileName: oldName, newFileName: newName, oldHeader: undefined, newHeader: undefined, hunks: [] }, FILE_HEADERS_ONLY);
+    const names = formatPatch(
+      { oldFileName: oldName, newFileName: newName, oldHeader: undefined, newHeader: undefined, hunks: [] },
+      FILE_HEADERS_ONLY,
+    );
     const [oldQuoted, newQuoted] = names.split('\n').map((line) => line.slice(4));
     return `${header}${index}Binary files ${oldQuoted} and ${newQuoted} differ\n`;
   }

@@ -24,7 +24,9 @@ export function createOctokit(config: Pick<GitHubConfig, 'token' | 'apiUrl'>, op
   if (!config.token) throw configFailure('GITHUB_TOKEN is not set');
   const timeoutMs = options.timeoutMs ?? 30_000;
   const timedFetch: typeof fetch = (url, init) => {
-    const signals = [AbortSignal.timeout(timeoutMs), options.signal, init?.signal ?? undefined].filter((s): s is AbortSignal => s !== undefined);
+    const signals = [AbortSignal.timeout(timeoutMs), options.signal, init?.signal ?? undefined].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
     return fetch(url, { ...init, signal: AbortSignal.any(signals) });
   };
   return new Octokit({
@@ -59,7 +61,8 @@ function rateLimitWaitSeconds(headers: Record<string, string | number | undefine
   const retryAfter = Number(headers['retry-after']);
   if (headers['retry-after'] !== undefined && Number.isFinite(retryAfter)) return Math.max(1, retryAfter);
   const reset = Number(headers['x-ratelimit-reset']);
-  if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset)) return Math.max(1, Math.ceil(reset - now / 1000));
+  if (headers['x-ratelimit-reset'] !== undefined && Number.isFinite(reset))
+    return Math.max(1, Math.ceil(reset - now / 1000));
   return undefined;
 }
 
@@ -67,7 +70,11 @@ function rateLimitWaitSeconds(headers: Record<string, string | number | undefine
 export function toGitHubFailure(err: unknown, what = 'GitHub request', now = Date.now()): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   const cause = err instanceof Error ? err : new Error(String(err));
-  const fail = (type: string, message: string, extra: { nonRetryable?: boolean; nextRetryDelay?: number; status?: number } = {}) =>
+  const fail = (
+    type: string,
+    message: string,
+    extra: { nonRetryable?: boolean; nextRetryDelay?: number; status?: number } = {},
+  ) =>
     ApplicationFailure.create({
       type,
       message: `${what}: ${message}`,
@@ -78,24 +85,38 @@ export function toGitHubFailure(err: unknown, what = 'GitHub request', now = Dat
     });
 
   // Octokit reports connection errors and timeouts as status 500 without a response.
-  if (!isHttpError(err) || !err.response) return fail(GitHubFailureType.Unavailable, `GitHub unreachable: ${cause.message}`);
+  if (!isHttpError(err) || !err.response)
+    return fail(GitHubFailureType.Unavailable, `GitHub unreachable: ${cause.message}`);
   const { status } = err;
   const headers = err.response.headers;
   const detail = cause.message.slice(0, 300);
 
   if (status === 403 || status === 429) {
-    const limited = status === 429 || String(headers['x-ratelimit-remaining']) === '0' || headers['retry-after'] !== undefined || /rate limit/i.test(detail);
+    const limited =
+      status === 429 ||
+      String(headers['x-ratelimit-remaining']) === '0' ||
+      headers['retry-after'] !== undefined ||
+      /rate limit/i.test(detail);
     if (limited) {
       // Secondary limits may come without headers; GitHub asks for at least a minute then.
       const seconds = rateLimitWaitSeconds(headers, now) ?? 60;
-      return fail(GitHubFailureType.RateLimited, `rate limited (HTTP ${status}), retry in ${seconds}s: ${detail}`, { nextRetryDelay: seconds * 1000, status });
+      return fail(GitHubFailureType.RateLimited, `rate limited (HTTP ${status}), retry in ${seconds}s: ${detail}`, {
+        nextRetryDelay: seconds * 1000,
+        status,
+      });
     }
-    return fail(GitHubFailureType.Auth, `HTTP 403: ${detail} (does GITHUB_TOKEN have access to the repository and the needed permissions?)`, { nonRetryable: true, status });
+    return fail(
+      GitHubFailureType.Auth,
+      `HTTP 403: ${detail} (does GITHUB_TOKEN have access to the repository and the needed permissions?)`,
+      { nonRetryable: true, status },
+    );
   }
-  if (status === 401) return fail(GitHubFailureType.Auth, `HTTP 401: ${detail} (check GITHUB_TOKEN)`, { nonRetryable: true, status });
+  if (status === 401)
+    return fail(GitHubFailureType.Auth, `HTTP 401: ${detail} (check GITHUB_TOKEN)`, { nonRetryable: true, status });
   if (status === 404) return fail(GitHubFailureType.NotFound, `HTTP 404: ${detail}`, { nonRetryable: true, status });
   if (status === 422) return fail(GitHubFailureType.Validation, `HTTP 422: ${detail}`, { nonRetryable: true, status });
-  if (status >= 500 || status === 408) return fail(GitHubFailureType.Unavailable, `HTTP ${status}: ${detail}`, { status });
+  if (status >= 500 || status === 408)
+    return fail(GitHubFailureType.Unavailable, `HTTP ${status}: ${detail}`, { status });
   return fail(GitHubFailureType.RequestRejected, `HTTP ${status}: ${detail}`, { nonRetryable: true, status });
 }
 

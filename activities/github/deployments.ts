@@ -1,7 +1,8 @@
 import type { Octokit } from '@octokit/rest';
 import type { RepoRef } from './pull-requests';
 
-export type DeploymentState = 'success' | 'failure' | 'error' | 'pending' | 'in_progress' | 'queued' | 'inactive' | 'none';
+export type DeploymentState =
+  'success' | 'failure' | 'error' | 'pending' | 'in_progress' | 'queued' | 'inactive' | 'none';
 
 export interface DeploymentInfo {
   id: number;
@@ -24,7 +25,10 @@ const newest = <T extends { id: number; created_at: string }>(items: T[]): T | u
  * later commit that has it: deploys often ship several merges at once) and its newest status;
  * undefined when nothing deployed contains it yet.
  */
-export async function findDeployment(octokit: Octokit, input: RepoRef & { sha: string; environment: string }): Promise<DeploymentInfo | undefined> {
+export async function findDeployment(
+  octokit: Octokit,
+  input: RepoRef & { sha: string; environment: string },
+): Promise<DeploymentInfo | undefined> {
   const { owner, repo, sha, environment } = input;
   const { data: deployments } = await octokit.repos.listDeployments({ owner, repo, environment, per_page: 20 });
   const byAge = [...deployments].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
@@ -39,7 +43,12 @@ export async function findDeployment(octokit: Octokit, input: RepoRef & { sha: s
     }
   }
   if (!deployment) return undefined;
-  const { data: statuses } = await octokit.repos.listDeploymentStatuses({ owner, repo, deployment_id: deployment.id, per_page: 30 });
+  const { data: statuses } = await octokit.repos.listDeploymentStatuses({
+    owner,
+    repo,
+    deployment_id: deployment.id,
+    per_page: 30,
+  });
   const status = newest(statuses);
   const url = status?.environment_url || status?.log_url || status?.target_url || undefined;
   return {

@@ -17,14 +17,26 @@ export type { DeploymentInfo, DeploymentState } from './deployments';
  */
 export function createGitHubActivities(config: Config['github']) {
   // One client per call: each carries that activity's cancellation signal.
-  const call = <T>(what: string, fn: (octokit: ReturnType<typeof createOctokit>, repo: { owner: string; repo: string }) => Promise<T>) =>
-    githubCall(what, () => fn(createOctokit(config, activitySignal()), repoOf(config)));
+  const call = <T>(
+    what: string,
+    fn: (octokit: ReturnType<typeof createOctokit>, repo: { owner: string; repo: string }) => Promise<T>,
+  ) => githubCall(what, () => fn(createOctokit(config, activitySignal()), repoOf(config)));
 
   return {
-    async openPullRequest(input: { head: string; base: string; title: string; body: string; marker: string }): Promise<PullRequestInfo & { created: boolean }> {
+    async openPullRequest(input: {
+      head: string;
+      base: string;
+      title: string;
+      body: string;
+      marker: string;
+    }): Promise<PullRequestInfo & { created: boolean }> {
       return call(`open pull request from ${input.head}`, (gh, repo) => openPullRequest(gh, { ...repo, ...input }));
     },
-    async findPullRequest(input: { marker?: string; headPrefix?: string; since?: string }): Promise<PullRequestInfo | undefined> {
+    async findPullRequest(input: {
+      marker?: string;
+      headPrefix?: string;
+      since?: string;
+    }): Promise<PullRequestInfo | undefined> {
       return call('find pull request', (gh, repo) => findPullRequest(gh, { ...repo, ...input }));
     },
     async getPullRequest(input: { number: number }): Promise<PullRequestInfo> {
@@ -35,7 +47,9 @@ export function createGitHubActivities(config: Config['github']) {
     },
     async findDeployment(input: { sha: string; environment?: string }): Promise<DeploymentInfo | undefined> {
       const environment = input.environment ?? config.deployEnvironment;
-      return call(`find ${environment} deployment of ${input.sha.slice(0, 12)}`, (gh, repo) => findDeployment(gh, { ...repo, sha: input.sha, environment }));
+      return call(`find ${environment} deployment of ${input.sha.slice(0, 12)}`, (gh, repo) =>
+        findDeployment(gh, { ...repo, sha: input.sha, environment }),
+      );
     },
   };
 }

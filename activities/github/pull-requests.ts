@@ -81,7 +81,10 @@ function withMarker(body: string, marker: string): string {
  * first makes a retried activity (whose first answer was lost) find the pull
  * request it already opened instead of failing or opening a second one.
  */
-export async function openPullRequest(octokit: Octokit, input: OpenPullRequestInput): Promise<PullRequestInfo & { created: boolean }> {
+export async function openPullRequest(
+  octokit: Octokit,
+  input: OpenPullRequestInput,
+): Promise<PullRequestInfo & { created: boolean }> {
   const { owner, repo } = input;
   const head = input.head.includes(':') ? input.head : `${owner}:${input.head}`;
   const existing = async () => {
@@ -92,7 +95,14 @@ export async function openPullRequest(octokit: Octokit, input: OpenPullRequestIn
   const found = await existing();
   if (found) return found;
   try {
-    const { data } = await octokit.pulls.create({ owner, repo, head: input.head, base: input.base, title: input.title, body: withMarker(input.body, input.marker) });
+    const { data } = await octokit.pulls.create({
+      owner,
+      repo,
+      head: input.head,
+      base: input.base,
+      title: input.title,
+      body: withMarker(input.body, input.marker),
+    });
     return { ...toPullRequestInfo(data), created: true };
   } catch (err) {
     // Another attempt won the race between our look-up and create.
@@ -119,14 +129,30 @@ export interface FindPullRequestInput extends RepoRef {
  * Finds the pull request someone else (Cursor, a person) opened for a run. A body with
  * the marker is certain and wins; a branch with the prefix is the newest such candidate.
  */
-export async function findPullRequest(octokit: Octokit, input: FindPullRequestInput): Promise<PullRequestInfo | undefined> {
+export async function findPullRequest(
+  octokit: Octokit,
+  input: FindPullRequestInput,
+): Promise<PullRequestInfo | undefined> {
   const { owner, repo, marker, headPrefix } = input;
-  if (!marker && !headPrefix) throw ApplicationFailure.create({ type: GitHubFailureType.RequestRejected, message: 'findPullRequest needs a marker or a headPrefix', nonRetryable: true });
+  if (!marker && !headPrefix)
+    throw ApplicationFailure.create({
+      type: GitHubFailureType.RequestRejected,
+      message: 'findPullRequest needs a marker or a headPrefix',
+      nonRetryable: true,
+    });
   // GitHub's created_at has whole seconds: a pull request opened in the same second as `since` counts.
   const since = input.since ? Math.floor(Date.parse(input.since) / 1000) * 1000 : -Infinity;
   let byPrefix: PullRequestInfo | undefined;
   for (let page = 1; page <= (input.maxPages ?? 2); page++) {
-    const { data } = await octokit.pulls.list({ owner, repo, state: 'all', sort: 'created', direction: 'desc', per_page: 50, page });
+    const { data } = await octokit.pulls.list({
+      owner,
+      repo,
+      state: 'all',
+      sort: 'created',
+      direction: 'desc',
+      per_page: 50,
+      page,
+    });
     for (const pr of data) {
       // Newest first: everything from here on is older than `since`.
       if (Date.parse(pr.created_at) < since) return byPrefix;
@@ -144,7 +170,12 @@ export async function getPullRequest(octokit: Octokit, input: RepoRef & { number
   const { data } = await octokit.pulls.get({ owner, repo, pull_number: number });
   const info = toPullRequestInfo(data);
   if (info.state === 'closed' && !info.merged) {
-    const events = await octokit.paginate(octokit.issues.listEvents, { owner, repo, issue_number: number, per_page: 100 });
+    const events = await octokit.paginate(octokit.issues.listEvents, {
+      owner,
+      repo,
+      issue_number: number,
+      per_page: 100,
+    });
     // Oldest first; after a reopen the last close is the one that counts.
     const closed = events.filter((e) => e.event === 'closed').at(-1);
     if (closed?.actor?.login) info.closedBy = closed.actor.login;

@@ -15,7 +15,12 @@ type PullRef = RepoRef & { number: number };
 /** Every review of the pull request, oldest first. */
 export async function listReviews(octokit: Octokit, input: PullRef): Promise<ReviewInfo[]> {
   const { owner, repo, number } = input;
-  const reviews = await octokit.paginate(octokit.pulls.listReviews, { owner, repo, pull_number: number, per_page: 100 });
+  const reviews = await octokit.paginate(octokit.pulls.listReviews, {
+    owner,
+    repo,
+    pull_number: number,
+    per_page: 100,
+  });
   return reviews.map((r) => ({
     id: r.id,
     ...(r.user?.login ? { user: r.user.login } : {}),

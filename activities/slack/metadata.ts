@@ -12,7 +12,11 @@ interface WithMetadata {
 }
 
 /** The first message whose metadata has `eventType` and every `fields` entry in its payload. */
-export function findByMetadata<M extends WithMetadata>(messages: readonly M[] | undefined, eventType: string, fields: Record<string, string>): M | undefined {
+export function findByMetadata<M extends WithMetadata>(
+  messages: readonly M[] | undefined,
+  eventType: string,
+  fields: Record<string, string>,
+): M | undefined {
   return messages?.find((m) => {
     if (m.metadata?.event_type !== eventType) return false;
     const payload = m.metadata.event_payload;

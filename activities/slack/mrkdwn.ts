@@ -55,7 +55,8 @@ export function link(url: string, label: string): string {
   }
   const safeUrl = parsed.href.replace(/[|<>\s]/g, (c) => encodeURIComponent(c)).replace(/&/g, '&amp;');
   // A cut URL would lead somewhere else: overlong ones are shown, not linked.
-  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || safeUrl.length > MAX_URL) return `\`${escapeInlineCode(clip(url, 300))}\``;
+  if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || safeUrl.length > MAX_URL)
+    return `\`${escapeInlineCode(clip(url, 300))}\``;
   return `<${safeUrl}|${escapeText(label).replace(/\|/g, '¦')}>`;
 }
 
@@ -66,6 +67,9 @@ export function link(url: string, label: string): string {
 export function slackDate(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return escapeText(iso);
-  const fallback = new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  const fallback = new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${fallback}>`;
 }

@@ -13,7 +13,10 @@ export interface PostSuggestionInput {
 }
 
 export function runMetadata(view: Pick<SuggestionView, 'workflowId' | 'runId'>) {
-  return { event_type: RUN_EVENT_TYPE, event_payload: { workflow_id: view.workflowId, ...(view.runId ? { run_id: view.runId } : {}) } };
+  return {
+    event_type: RUN_EVENT_TYPE,
+    event_payload: { workflow_id: view.workflowId, ...(view.runId ? { run_id: view.runId } : {}) },
+  };
 }
 
 /**
@@ -22,14 +25,20 @@ export function runMetadata(view: Pick<SuggestionView, 'workflowId' | 'runId'>) 
  * post was lost) finds that message in the channel's recent history and updates it instead.
  * With a `runId`, a rerun under the same workflow id gets a message of its own.
  */
-export async function postSuggestion(client: WebClient, { channel, view, lookback = 100 }: PostSuggestionInput): Promise<SlackMessageRef> {
+export async function postSuggestion(
+  client: WebClient,
+  { channel, view, lookback = 100 }: PostSuggestionInput,
+): Promise<SlackMessageRef> {
   const { text, blocks } = suggestionBlocks(view);
   const metadata = runMetadata(view);
 
   const history = await slackCall('conversations.history', () =>
     client.conversations.history({ channel, include_all_metadata: true, limit: lookback }),
   );
-  const earlier = findByMetadata(history.messages, RUN_EVENT_TYPE, { workflow_id: view.workflowId, ...(view.runId ? { run_id: view.runId } : {}) });
+  const earlier = findByMetadata(history.messages, RUN_EVENT_TYPE, {
+    workflow_id: view.workflowId,
+    ...(view.runId ? { run_id: view.runId } : {}),
+  });
 
   let ts: string;
   if (earlier?.ts) {

@@ -8,7 +8,12 @@ import { findByMetadata, REPLY_EVENT_TYPE } from './metadata';
  * escapeText. With a `dedupeKey` the reply is posted at most once: a retried attempt finds the
  * earlier reply by its metadata in the thread and returns it.
  */
-export async function replyInThread(client: WebClient, ref: SlackMessageRef, text: string, dedupeKey?: string): Promise<SlackMessageRef> {
+export async function replyInThread(
+  client: WebClient,
+  ref: SlackMessageRef,
+  text: string,
+  dedupeKey?: string,
+): Promise<SlackMessageRef> {
   if (dedupeKey) {
     const thread = await slackCall('conversations.replies', () =>
       client.conversations.replies({ channel: ref.channel, ts: ref.ts, include_all_metadata: true, limit: 200 }),

@@ -12,7 +12,11 @@ export async function resolveChannelId(client: WebClient, channel: string): Prom
   const name = channel.trim().replace(/^#/, '');
   if (CHANNEL_ID.test(name)) return name;
   try {
-    for await (const page of client.paginate('conversations.list', { types: 'public_channel', exclude_archived: true, limit: 200 })) {
+    for await (const page of client.paginate('conversations.list', {
+      types: 'public_channel',
+      exclude_archived: true,
+      limit: 200,
+    })) {
       const channels = (page as { channels?: { id?: string; name?: string }[] }).channels ?? [];
       const found = channels.find((c) => c.name === name);
       if (found?.id) return found.id;

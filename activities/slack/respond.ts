@@ -13,9 +13,17 @@ export interface ActionResponse {
  * Answers an interaction through its `response_url` (valid 30 minutes, 5 uses). Needs no token:
  * the URL itself is the credential, which is also why it is never logged.
  */
-export async function respondToAction(responseUrl: string, response: ActionResponse, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<void> {
+export async function respondToAction(
+  responseUrl: string,
+  response: ActionResponse,
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<void> {
   if (!/^https?:\/\//.test(responseUrl)) {
-    throw ApplicationFailure.create({ type: SlackFailureType.RequestRejected, message: 'response_url is not an http(s) URL', nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: SlackFailureType.RequestRejected,
+      message: 'response_url is not an http(s) URL',
+      nonRetryable: true,
+    });
   }
   const body = {
     text: response.text,
@@ -33,7 +41,11 @@ export async function respondToAction(responseUrl: string, response: ActionRespo
       signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
     });
   } catch (err) {
-    throw ApplicationFailure.create({ type: SlackFailureType.Unavailable, message: `response_url: ${(err as Error).message}`, cause: err as Error });
+    throw ApplicationFailure.create({
+      type: SlackFailureType.Unavailable,
+      message: `response_url: ${(err as Error).message}`,
+      cause: err as Error,
+    });
   }
   const text = await res.text().catch(() => '');
   if (res.status === 429) {
@@ -45,12 +57,19 @@ export async function respondToAction(responseUrl: string, response: ActionRespo
     });
   }
   if (res.status >= 500) {
-    throw ApplicationFailure.create({ type: SlackFailureType.Unavailable, message: `response_url: HTTP ${res.status}` });
+    throw ApplicationFailure.create({
+      type: SlackFailureType.Unavailable,
+      message: `response_url: HTTP ${res.status}`,
+    });
   }
   // Expired or used-up URLs answer 404 with a reason; retrying cannot bring them back.
   const error = res.ok ? platformError(text) : text.slice(0, 200) || `HTTP ${res.status}`;
   if (error) {
-    throw ApplicationFailure.create({ type: SlackFailureType.RequestRejected, message: `response_url: ${error}`, nonRetryable: true });
+    throw ApplicationFailure.create({
+      type: SlackFailureType.RequestRejected,
+      message: `response_url: ${error}`,
+      nonRetryable: true,
+    });
   }
 }
 

@@ -42,9 +42,15 @@ export interface SuggestionView {
   state: SuggestionState;
 }
 
-
 /** Slack's documented limits for what this message uses. */
-export const SLACK_LIMITS = { blocks: 50, sectionText: 3000, headerText: 150, contextElements: 10, contextText: 2000, sampleCount: 3 };
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  contextElements: 10,
+  contextText: 2000,
+  sampleCount: 3,
+};
 
 const MAX_LINE = 400;
 
@@ -52,7 +58,14 @@ const MAX_LINE = 400;
 export function suggestionBlocks(view: SuggestionView): { text: string; blocks: KnownBlock[] } {
   const { identity } = view;
   const blocks: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: clip(`Bug fix: ${identity.service} — ${identity.errorType}`, SLACK_LIMITS.headerText), emoji: false } },
+    {
+      type: 'header',
+      text: {
+        type: 'plain_text',
+        text: clip(`Bug fix: ${identity.service} — ${identity.errorType}`, SLACK_LIMITS.headerText),
+        emoji: false,
+      },
+    },
     section(codeSection('*Error message*', view.message)),
     {
       type: 'section',
@@ -69,8 +82,17 @@ export function suggestionBlocks(view: SuggestionView): { text: string; blocks: 
   blocks.push({ type: 'divider' });
   blocks.push(...fixBlocks(view.fix));
   if (view.notes.length) blocks.push(context(view.notes.map((n) => `:warning: ${escapeText(n)}`)));
-  blocks.push(context([`${link(view.runUrl, 'View run in Temporal')} · \`${escapeInlineCode(clip(view.workflowId, 200))}\``]));
-  if (view.progress?.length) blocks.push(context(view.progress.slice(-SLACK_LIMITS.contextElements).map((p) => (p.url ? link(p.url, clip(p.text, 300)) : escapeText(p.text)))));
+  blocks.push(
+    context([`${link(view.runUrl, 'View run in Temporal')} · \`${escapeInlineCode(clip(view.workflowId, 200))}\``]),
+  );
+  if (view.progress?.length)
+    blocks.push(
+      context(
+        view.progress
+          .slice(-SLACK_LIMITS.contextElements)
+          .map((p) => (p.url ? link(p.url, clip(p.text, 300)) : escapeText(p.text))),
+      ),
+    );
   blocks.push(stateBlock(view));
   return { text: clip(fallbackText(view), 3000), blocks: blocks.slice(0, SLACK_LIMITS.blocks) };
 }
@@ -98,7 +120,9 @@ function section(text: string): SectionBlock {
 function context(texts: string[]): ContextBlock {
   return {
     type: 'context',
-    elements: texts.slice(0, SLACK_LIMITS.contextElements).map((t) => ({ type: 'mrkdwn', text: clip(t, SLACK_LIMITS.contextText), verbatim: true })),
+    elements: texts
+      .slice(0, SLACK_LIMITS.contextElements)
+      .map((t) => ({ type: 'mrkdwn', text: clip(t, SLACK_LIMITS.contextText), verbatim: true })),
   };
 }
 
@@ -112,7 +136,13 @@ function samplesText(view: SuggestionView): string {
   const n = SLACK_LIMITS.sampleCount;
   const code = (s: string) => `\`${escapeInlineCode(clip(s, 120))}\``;
   const lines: string[] = [];
-  if (view.sampleUrls.length) lines.push(`*URLs:* ${view.sampleUrls.slice(0, n).map((u) => link(u, clip(u, 120))).join(', ')}`);
+  if (view.sampleUrls.length)
+    lines.push(
+      `*URLs:* ${view.sampleUrls
+        .slice(0, n)
+        .map((u) => link(u, clip(u, 120)))
+        .join(', ')}`,
+    );
   if (view.sampleUserIds.length) lines.push(`*Users:* ${view.sampleUserIds.slice(0, n).map(code).join(', ')}`);
   if (view.sampleTraceIds.length) lines.push(`*Traces:* ${view.sampleTraceIds.slice(0, n).map(code).join(', ')}`);
   if (view.alertLink) lines.push(link(view.alertLink, 'Datadog alert'));
@@ -124,7 +154,12 @@ function fixBlocks(fix: FixSuggestion | undefined): KnownBlock[] {
   if (!fix) return [section('*Suggested fix*\n_Claude Code produced no suggestion._')];
   const blocks: KnownBlock[] = [section(`*Suggested fix*\n${escapeText(fix.explanation)}`)];
   if (fix.diff.trim()) {
-    const files = fix.filesTouched.length ? ` — ${fix.filesTouched.slice(0, 10).map((f) => `\`${escapeInlineCode(clip(f, 150))}\``).join(', ')}` : '';
+    const files = fix.filesTouched.length
+      ? ` — ${fix.filesTouched
+          .slice(0, 10)
+          .map((f) => `\`${escapeInlineCode(clip(f, 150))}\``)
+          .join(', ')}`
+      : '';
     blocks.push(section(diffSection(`*Proposed diff*${files}`, fix.diff)));
   } else {
     blocks.push(section('_Claude Code changed no files._'));
@@ -163,7 +198,9 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
     case 'approved':
       return context([`:white_check_mark: Approved by *${escapeText(s.by)}* at ${slackDate(s.at)}`]);
     case 'rejected':
-      return context([`:x: Rejected by *${escapeText(s.by)}* at ${slackDate(s.at)}${s.reason ? ` — ${escapeText(s.reason)}` : ''}`]);
+      return context([
+        `:x: Rejected by *${escapeText(s.by)}* at ${slackDate(s.at)}${s.reason ? ` — ${escapeText(s.reason)}` : ''}`,
+      ]);
     case 'expired':
       return context([`:hourglass: Expired at ${slackDate(s.at)} without a decision`]);
     case 'failed':
@@ -186,5 +223,9 @@ function decisionButtons(view: SuggestionView, yes: Choice, no: Choice): Actions
     value: view.workflowId,
     text: { type: 'plain_text' as const, text: c.text },
   });
-  return { type: 'actions', block_id: DECISION_BLOCK_ID, elements: [button(APPROVE_ACTION_ID, yes), button(REJECT_ACTION_ID, no)] };
+  return {
+    type: 'actions',
+    block_id: DECISION_BLOCK_ID,
+    elements: [button(APPROVE_ACTION_ID, yes), button(REJECT_ACTION_ID, no)],
+  };
 }

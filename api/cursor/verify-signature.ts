@@ -9,7 +9,11 @@ const PREFIX = 'sha256=';
  * body>` keyed with the secret given when the agent was launched. Cursor's payload carries no
  * timestamp in the signature, so there is no replay window to check; handlers must be idempotent.
  */
-export function verifyCursorSignature(secret: string | undefined, rawBody: Buffer | string, header: string | undefined): CursorSignatureResult {
+export function verifyCursorSignature(
+  secret: string | undefined,
+  rawBody: Buffer | string,
+  header: string | undefined,
+): CursorSignatureResult {
   if (!secret) return { ok: false, reason: 'CURSOR_WEBHOOK_SECRET is not configured' };
   if (!header) return { ok: false, reason: 'missing X-Webhook-Signature' };
   const given = header.trim();
@@ -18,6 +22,7 @@ export function verifyCursorSignature(secret: string | undefined, rawBody: Buffe
   const expected = Buffer.from(`${PREFIX}${createHmac('sha256', secret).update(rawBody).digest('hex')}`, 'utf8');
   // Hex digits compare case-insensitively; the length (always 71) is public.
   const actual = Buffer.from(`${PREFIX}${given.slice(PREFIX.length).toLowerCase()}`, 'utf8');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return { ok: false, reason: 'signature mismatch' };
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected))
+    return { ok: false, reason: 'signature mismatch' };
   return { ok: true };
 }

@@ -11,7 +11,15 @@ import { parseStatusChange } from '../../activities/cursor/types';
  * pipeline launched (the launch put the run's id in the URL). It wakes the run, which
  * then reads the agent's status itself.
  */
-export function cursorWebhookRoute({ client, config, log }: { client: Client; config: Config; log: (e: Record<string, unknown>) => void }): Router {
+export function cursorWebhookRoute({
+  client,
+  config,
+  log,
+}: {
+  client: Client;
+  config: Config;
+  log: (e: Record<string, unknown>) => void;
+}): Router {
   const router = Router();
   router.post('/webhooks/cursor', express.raw({ type: () => true, limit: '1mb' }), async (req, res, next) => {
     try {
@@ -32,7 +40,9 @@ export function cursorWebhookRoute({ client, config, log }: { client: Client; co
         return;
       }
       const workflowId = typeof req.query.workflowId === 'string' ? req.query.workflowId : undefined;
-      const delivered = workflowId ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: agent.status, detail: agent.id }) : [];
+      const delivered = workflowId
+        ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: agent.status, detail: agent.id })
+        : [];
       log({ msg: 'cursor webhook', agent: agent.id, status: agent.status, delivered });
       res.status(202).json({ delivered, ignored: delivered.length === 0 });
     } catch (err) {

@@ -64,7 +64,10 @@ export function parseDatadogAlert(body: unknown, now: Date): ParsedAlert {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = issue.path.join('.') || '(body)';
-    const message = issue.code === 'invalid_type' && issue.message.includes('undefined') ? `missing required field "${field}"` : `field "${field}": ${issue.message}`;
+    const message =
+      issue.code === 'invalid_type' && issue.message.includes('undefined')
+        ? `missing required field "${field}"`
+        : `field "${field}": ${issue.message}`;
     throw new HttpError(400, 'invalid_payload', message, field);
   }
   const p = parsed.data;
@@ -82,11 +85,16 @@ export function parseDatadogAlert(body: unknown, now: Date): ParsedAlert {
     from: new Date(at.getTime() - 30 * 60_000).toISOString(),
     to: new Date(Math.max(at.getTime(), now.getTime()) + 60_000).toISOString(),
   };
-  const fallbackService = p.service ?? tagValue(tags, 'service') ?? tagValue((p.alert?.scope ?? '').split(','), 'service') ?? 'unknown';
+  const fallbackService =
+    p.service ?? tagValue(tags, 'service') ?? tagValue((p.alert?.scope ?? '').split(','), 'service') ?? 'unknown';
 
   const errors: ReportedError[] = [];
   const sample = parseLogsSample(p.logs_sample);
-  const occurrence = (i: number, message: string): Occurrence => ({ id: `${p.id}#${i}`, at: at.toISOString(), message });
+  const occurrence = (i: number, message: string): Occurrence => ({
+    id: `${p.id}#${i}`,
+    at: at.toISOString(),
+    message,
+  });
   if (sample && sample.rows.length) {
     const serviceColumn = sample.columns.findIndex((c) => c.toLowerCase() === 'service');
     sample.rows.forEach((row, i) => {
@@ -108,7 +116,12 @@ function split(service: string, raw: string, occurrence: Occurrence): ReportedEr
   const newline = raw.indexOf('\n');
   const message = newline < 0 ? raw : raw.slice(0, newline).trim();
   const stack = newline < 0 ? undefined : raw;
-  return { service, message, ...(stack ? { stack } : {}), occurrence: { ...occurrence, message, ...(stack ? { stack } : {}) } };
+  return {
+    service,
+    message,
+    ...(stack ? { stack } : {}),
+    occurrence: { ...occurrence, message, ...(stack ? { stack } : {}) },
+  };
 }
 
 function parseLogsSample(value: unknown): z.infer<typeof logsSampleSchema> | undefined {

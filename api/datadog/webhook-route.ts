@@ -48,7 +48,11 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
   const prefix = config.temporal.workflowIdPrefix;
 
   /** Occurrences of this error that belong to a run started under the old fingerprint, signalled there. */
-  async function toLegacyRuns(identity: ErrorIdentity, errors: ReportedError[], batch: Omit<OccurrenceBatch, 'occurrences'>) {
+  async function toLegacyRuns(
+    identity: ErrorIdentity,
+    errors: ReportedError[],
+    batch: Omit<OccurrenceBatch, 'occurrences'>,
+  ) {
     const byLegacyId = new Map<string, ReportedError[]>();
     for (const e of errors) {
       const id = workflowIdFor({ service: identity.service, fingerprint: legacyFingerprint(inputOf(e)) }, prefix);
@@ -58,7 +62,9 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
     for (const [workflowId, group] of byLegacyId) {
       if (workflowId === workflowIdFor(identity, prefix) || !(await legacyRuns.isRunning(workflowId))) continue;
       try {
-        await client.workflow.getHandle(workflowId).signal(occurrencesSignal, { ...batch, occurrences: group.map((e) => e.occurrence) });
+        await client.workflow
+          .getHandle(workflowId)
+          .signal(occurrencesSignal, { ...batch, occurrences: group.map((e) => e.occurrence) });
         sent.push({ workflowId, errors: group });
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -71,14 +77,26 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
   router.post('/webhooks/datadog', express.json({ limit: '1mb', type: () => true }), async (req, res, next) => {
     try {
       const token = config.datadog.webhookToken;
-      if (!token) throw new HttpError(503, 'not_configured', 'DATADOG_WEBHOOK_TOKEN is not set: refusing unauthenticated webhooks');
+      if (!token)
+        throw new HttpError(
+          503,
+          'not_configured',
+          'DATADOG_WEBHOOK_TOKEN is not set: refusing unauthenticated webhooks',
+        );
       const denied = checkBearer(req.get('authorization'), token);
       if (denied) throw new HttpError(401, 'unauthorized', `Datadog webhook rejected: ${denied}`);
 
       const alert = parseDatadogAlert(req.body, new Date());
       if (!alert.active) {
-        log({ msg: 'alert recorded, no fix run', deliveryId: alert.deliveryId, transition: alert.transition, title: alert.alert.title });
-        res.status(202).json({ deliveryId: alert.deliveryId, transition: alert.transition, recorded: true, workflows: [] });
+        log({
+          msg: 'alert recorded, no fix run',
+          deliveryId: alert.deliveryId,
+          transition: alert.transition,
+          title: alert.alert.title,
+        });
+        res
+          .status(202)
+          .json({ deliveryId: alert.deliveryId, transition: alert.transition, recorded: true, workflows: [] });
         return;
       }
 
@@ -97,22 +115,42 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
             const batch = { deliveryId: alert.deliveryId, alert: alert.alert };
             const legacy = await toLegacyRuns(identity, errors, batch);
             const rest = errors.filter((e) => !legacy.some((l) => l.errors.includes(e)));
-            const accepted = legacy.map((l) => ({ workflowId: l.workflowId, fingerprint: identity.fingerprint, service: identity.service, errorType: identity.errorType, occurrences: l.errors.length, legacyFingerprint: true }));
+            const accepted = legacy.map((l) => ({
+              workflowId: l.workflowId,
+              fingerprint: identity.fingerprint,
+              service: identity.service,
+              errorType: identity.errorType,
+              occurrences: l.errors.length,
+              legacyFingerprint: true,
+            }));
             if (!rest.length) return accepted;
             const workflowId = workflowIdFor(identity, prefix);
-            const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
-              workflowId,
-              taskQueue: config.temporal.taskQueue,
-              args: [{ identity, settings }],
-              signal: occurrencesSignal,
-              signalArgs: [{ ...batch, occurrences: rest.map((e) => e.occurrence) }],
-              typedSearchAttributes: [
-                { key: FINGERPRINT, value: identity.fingerprint },
-                { key: SERVICE, value: identity.service },
-                { key: ERROR_TYPE, value: identity.errorType },
-              ],
-            });
-            return [...accepted, { workflowId, runId: handle.signaledRunId, fingerprint: identity.fingerprint, service: identity.service, errorType: identity.errorType, occurrences: rest.length }];
+            const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>(
+              'bugfixWorkflow',
+              {
+                workflowId,
+                taskQueue: config.temporal.taskQueue,
+                args: [{ identity, settings }],
+                signal: occurrencesSignal,
+                signalArgs: [{ ...batch, occurrences: rest.map((e) => e.occurrence) }],
+                typedSearchAttributes: [
+                  { key: FINGERPRINT, value: identity.fingerprint },
+                  { key: SERVICE, value: identity.service },
+                  { key: ERROR_TYPE, value: identity.errorType },
+                ],
+              },
+            );
+            return [
+              ...accepted,
+              {
+                workflowId,
+                runId: handle.signaledRunId,
+                fingerprint: identity.fingerprint,
+                service: identity.service,
+                errorType: identity.errorType,
+                occurrences: rest.length,
+              },
+            ];
           }),
         )
       ).flat();

@@ -17,7 +17,15 @@ interface GitHubPayload {
  * the run they belong to (by the PR's `Bugfix-Run:` marker, its URL, or the deployed merge
  * commit). The run re-reads GitHub itself, so a webhook is a hint, never the source of truth.
  */
-export function githubWebhookRoute({ client, config, log }: { client: Client; config: Config; log: (e: Record<string, unknown>) => void }): Router {
+export function githubWebhookRoute({
+  client,
+  config,
+  log,
+}: {
+  client: Client;
+  config: Config;
+  log: (e: Record<string, unknown>) => void;
+}): Router {
   const router = Router();
   router.post('/webhooks/github', express.raw({ type: () => true, limit: '2mb' }), async (req, res, next) => {
     try {
@@ -35,11 +43,18 @@ export function githubWebhookRoute({ client, config, log }: { client: Client; co
       let runs: string[] = [];
       if ((event === 'pull_request' || event === 'pull_request_review') && payload.pull_request) {
         const marked = workflowIdFromMarker(payload.pull_request.body);
-        runs = marked ? [marked] : payload.pull_request.html_url ? await runsWith(client, 'BugfixPullRequest', payload.pull_request.html_url) : [];
+        runs = marked
+          ? [marked]
+          : payload.pull_request.html_url
+            ? await runsWith(client, 'BugfixPullRequest', payload.pull_request.html_url)
+            : [];
       } else if (event === 'deployment_status' && payload.deployment?.sha) {
         runs = await runsWith(client, 'BugfixMergeCommit', payload.deployment.sha);
       }
-      const delivered = await notifyRuns(client, runs, { source: 'github', kind: `${event}.${payload.action ?? payload.deployment_status?.state ?? ''}` });
+      const delivered = await notifyRuns(client, runs, {
+        source: 'github',
+        kind: `${event}.${payload.action ?? payload.deployment_status?.state ?? ''}`,
+      });
       log({ msg: 'github webhook', event, action: payload.action, delivered });
       res.status(202).json({ event, delivered, ignored: delivered.length === 0 });
     } catch (err) {

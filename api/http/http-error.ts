@@ -16,7 +16,9 @@ export class HttpError extends Error {
 /** Every error leaves as `{ error: { code, message, field? } }`; unexpected ones are logged, not leaked. */
 export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   if (err instanceof HttpError) {
-    res.status(err.status).json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    res
+      .status(err.status)
+      .json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
     return;
   }
   // express.json / urlencoded errors carry a status and a type.
@@ -28,7 +30,9 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
   } else if (e.status && e.status >= 400 && e.status < 500) {
     res.status(e.status).json({ error: { code: e.type ?? 'bad_request', message: e.message } });
   } else {
-    console.error(JSON.stringify({ level: 'error', msg: 'unhandled error in request', error: String(err?.stack ?? err) }));
+    console.error(
+      JSON.stringify({ level: 'error', msg: 'unhandled error in request', error: String(err?.stack ?? err) }),
+    );
     res.status(500).json({ error: { code: 'internal', message: 'Internal error' } });
   }
 };

@@ -16,7 +16,11 @@ export interface MetricsRouteDeps {
 export function metricsRoute({ metrics, runtimeMetricsUrl, runtimeTimeoutMs = 2000 }: MetricsRouteDeps): Router {
   const router = Router();
   const runtimeUp = runtimeMetricsUrl
-    ? new Gauge({ name: 'bugfix_runtime_metrics_up', help: '1 when the Temporal runtime metrics endpoint answered the last scrape', registers: [metrics.registry] })
+    ? new Gauge({
+        name: 'bugfix_runtime_metrics_up',
+        help: '1 when the Temporal runtime metrics endpoint answered the last scrape',
+        registers: [metrics.registry],
+      })
     : undefined;
   router.get('/metrics', async (_req, res, next) => {
     try {
@@ -58,7 +62,9 @@ export function observeDatadogWebhook(metrics: IngressMetrics): RequestHandler {
         status: res.statusCode,
         ...(typeof b.deliveryId === 'string' ? { deliveryId: b.deliveryId } : {}),
         ...(typeof b.transition === 'string' ? { transition: b.transition } : {}),
-        workflowIds: Array.isArray(b.workflows) ? b.workflows.map((w) => w?.workflowId).filter((id): id is string => typeof id === 'string') : [],
+        workflowIds: Array.isArray(b.workflows)
+          ? b.workflows.map((w) => w?.workflowId).filter((id): id is string => typeof id === 'string')
+          : [],
       });
     });
     next();

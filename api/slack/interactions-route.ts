@@ -5,19 +5,30 @@ import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
-import { APPROVE_ACTION_ID as APPROVE_ACTION, REJECT_ACTION_ID as REJECT_ACTION, REJECT_REASON_DIALOG_ID as REJECT_MODAL } from '../../workflows/domain/slack-actions';
+import {
+  APPROVE_ACTION_ID as APPROVE_ACTION,
+  REJECT_ACTION_ID as REJECT_ACTION,
+  REJECT_REASON_DIALOG_ID as REJECT_MODAL,
+} from '../../workflows/domain/slack-actions';
 import { decideUpdate } from '../../workflows/domain/messages';
 import type { Decision } from '../../workflows/domain/types';
 
-
-interface SlackUser { id: string; username?: string; name?: string }
+interface SlackUser {
+  id: string;
+  username?: string;
+  name?: string;
+}
 interface Interaction {
   type: string;
   user?: SlackUser;
   actions?: { action_id: string; value?: string }[];
   response_url?: string;
   trigger_id?: string;
-  view?: { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, { value?: string | null }>> } };
+  view?: {
+    callback_id?: string;
+    private_metadata?: string;
+    state?: { values?: Record<string, Record<string, { value?: string | null }>> };
+  };
 }
 
 export interface InteractionDeps {
@@ -35,65 +46,79 @@ export interface InteractionDeps {
  */
 export function slackInteractionsRoute({ client, config, slack, log }: InteractionDeps): Router {
   const router = Router();
-  router.post(
-    '/slack/interactions',
-    express.raw({ type: () => true, limit: '256kb' }),
-    async (req, res, next) => {
+  router.post('/slack/interactions', express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
+    try {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const check = verifySlackSignature({
+        signingSecret: config.slack.signingSecret,
+        rawBody: raw,
+        timestamp: req.get('x-slack-request-timestamp'),
+        signature: req.get('x-slack-signature'),
+      });
+      if (!check.ok) throw new HttpError(401, 'invalid_signature', `Slack request rejected: ${check.reason}`);
+
+      const payloadText = new URLSearchParams(raw.toString('utf8')).get('payload');
+      if (!payloadText) throw new HttpError(400, 'invalid_payload', 'missing form field "payload"', 'payload');
+      let payload: Interaction;
       try {
-        const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-        const check = verifySlackSignature({
-          signingSecret: config.slack.signingSecret,
-          rawBody: raw,
-          timestamp: req.get('x-slack-request-timestamp'),
-          signature: req.get('x-slack-signature'),
-        });
-        if (!check.ok) throw new HttpError(401, 'invalid_signature', `Slack request rejected: ${check.reason}`);
+        payload = JSON.parse(payloadText) as Interaction;
+      } catch {
+        throw new HttpError(400, 'invalid_payload', 'form field "payload" is not valid JSON', 'payload');
+      }
+      if (!payload.user?.id)
+        throw new HttpError(400, 'invalid_payload', 'missing field "payload.user.id"', 'payload.user.id');
+      const user = payload.user;
 
-        const payloadText = new URLSearchParams(raw.toString('utf8')).get('payload');
-        if (!payloadText) throw new HttpError(400, 'invalid_payload', 'missing form field "payload"', 'payload');
-        let payload: Interaction;
-        try {
-          payload = JSON.parse(payloadText) as Interaction;
-        } catch {
-          throw new HttpError(400, 'invalid_payload', 'form field "payload" is not valid JSON', 'payload');
-        }
-        if (!payload.user?.id) throw new HttpError(400, 'invalid_payload', 'missing field "payload.user.id"', 'payload.user.id');
-        const user = payload.user;
+      if (payload.type === 'view_submission' && payload.view?.callback_id === REJECT_MODAL) {
+        const meta = JSON.parse(payload.view.private_metadata ?? '{}') as { workflowId?: string; responseUrl?: string };
+        const reason =
+          Object.values(payload.view.state?.values ?? {})
+            .flatMap((block) => Object.values(block))
+            .find((v) => v.value)?.value ?? undefined;
+        res.status(200).end(); // closes the modal
+        if (meta.workflowId)
+          void decide(meta.workflowId, { approved: false, reason: reason ?? undefined }, user, meta.responseUrl);
+        return;
+      }
 
-        if (payload.type === 'view_submission' && payload.view?.callback_id === REJECT_MODAL) {
-          const meta = JSON.parse(payload.view.private_metadata ?? '{}') as { workflowId?: string; responseUrl?: string };
-          const reason = Object.values(payload.view.state?.values ?? {}).flatMap((block) => Object.values(block)).find((v) => v.value)?.value ?? undefined;
-          res.status(200).end(); // closes the modal
-          if (meta.workflowId) void decide(meta.workflowId, { approved: false, reason: reason ?? undefined }, user, meta.responseUrl);
-          return;
-        }
+      const action =
+        payload.type === 'block_actions'
+          ? payload.actions?.find((a) => a.action_id === APPROVE_ACTION || a.action_id === REJECT_ACTION)
+          : undefined;
+      res.status(200).end();
+      if (!action?.value) return; // not ours: acknowledged and ignored
+      const workflowId = action.value;
 
-        const action = payload.type === 'block_actions' ? payload.actions?.find((a) => a.action_id === APPROVE_ACTION || a.action_id === REJECT_ACTION) : undefined;
-        res.status(200).end();
-        if (!action?.value) return; // not ours: acknowledged and ignored
-        const workflowId = action.value;
-
-        if (config.slack.approverUserIds.length && !config.slack.approverUserIds.includes(user.id)) {
-          log({ msg: 'decision refused: not an approver', workflowId, userId: user.id });
-          await say(payload.response_url, `Sorry <@${user.id}>, only the configured approvers can approve or reject fixes.`);
-          return;
-        }
-        if (action.action_id === REJECT_ACTION && slack && payload.trigger_id) {
-          const opened = await openRejectModal(slack, payload.trigger_id, workflowId, payload.response_url).catch((err: Error) => {
+      if (config.slack.approverUserIds.length && !config.slack.approverUserIds.includes(user.id)) {
+        log({ msg: 'decision refused: not an approver', workflowId, userId: user.id });
+        await say(
+          payload.response_url,
+          `Sorry <@${user.id}>, only the configured approvers can approve or reject fixes.`,
+        );
+        return;
+      }
+      if (action.action_id === REJECT_ACTION && slack && payload.trigger_id) {
+        const opened = await openRejectModal(slack, payload.trigger_id, workflowId, payload.response_url).catch(
+          (err: Error) => {
             log({ msg: 'could not open the reject modal; rejecting without a reason', workflowId, error: err.message });
             return false;
-          });
-          if (opened) return;
-        }
-        await decide(workflowId, { approved: action.action_id === APPROVE_ACTION }, user, payload.response_url);
-      } catch (err) {
-        if (res.headersSent) log({ msg: 'interaction failed after acknowledgement', error: String(err) });
-        else next(err);
+          },
+        );
+        if (opened) return;
       }
-    },
-  );
+      await decide(workflowId, { approved: action.action_id === APPROVE_ACTION }, user, payload.response_url);
+    } catch (err) {
+      if (res.headersSent) log({ msg: 'interaction failed after acknowledgement', error: String(err) });
+      else next(err);
+    }
+  });
 
-  async function decide(workflowId: string, d: { approved: boolean; reason?: string | undefined }, user: SlackUser, responseUrl?: string): Promise<void> {
+  async function decide(
+    workflowId: string,
+    d: { approved: boolean; reason?: string | undefined },
+    user: SlackUser,
+    responseUrl?: string,
+  ): Promise<void> {
     const decision: Decision = {
       approved: d.approved,
       userId: user.id,
@@ -105,7 +130,8 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
       log({ msg: 'decision delivered', workflowId, approved: d.approved, userId: user.id });
     } catch (err) {
-      const why = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
+      const why =
+        err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
       log({ msg: 'decision not applied', workflowId, userId: user.id, reason: why });
       await say(responseUrl, `Your decision was not applied: ${why}`);
     }
@@ -113,13 +139,20 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
 
   async function say(responseUrl: string | undefined, text: string): Promise<void> {
     if (!responseUrl) return;
-    await respondToAction(responseUrl, { text, ephemeral: true }).catch((err: Error) => log({ msg: 'response_url failed', error: err.message }));
+    await respondToAction(responseUrl, { text, ephemeral: true }).catch((err: Error) =>
+      log({ msg: 'response_url failed', error: err.message }),
+    );
   }
 
   return router;
 }
 
-async function openRejectModal(slack: WebClient, triggerId: string, workflowId: string, responseUrl?: string): Promise<boolean> {
+async function openRejectModal(
+  slack: WebClient,
+  triggerId: string,
+  workflowId: string,
+  responseUrl?: string,
+): Promise<boolean> {
   await slack.views.open({
     trigger_id: triggerId,
     view: {

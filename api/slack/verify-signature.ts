@@ -26,7 +26,8 @@ export function verifySlackSignature(input: SlackSignatureInput): SlackSignature
 
   const now = input.nowSeconds ?? Math.floor(Date.now() / 1000);
   // Both directions: a far-future timestamp would stay replayable for as long.
-  if (Math.abs(now - Number(timestamp)) > MAX_SKEW_SECONDS) return { ok: false, reason: 'timestamp outside the 5-minute window' };
+  if (Math.abs(now - Number(timestamp)) > MAX_SKEW_SECONDS)
+    return { ok: false, reason: 'timestamp outside the 5-minute window' };
 
   const hmac = createHmac('sha256', signingSecret);
   hmac.update(`v0:${timestamp}:`);
@@ -34,6 +35,7 @@ export function verifySlackSignature(input: SlackSignatureInput): SlackSignature
   const expected = Buffer.from(`v0=${hmac.digest('hex')}`, 'utf8');
   const given = Buffer.from(signature, 'utf8');
   // timingSafeEqual throws on unequal lengths; the length itself is public (always 67).
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature mismatch' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature mismatch' };
   return { ok: true };
 }

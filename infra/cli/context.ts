@@ -25,14 +25,19 @@ export class CliContext {
   temporal(): Promise<Client> {
     const { address, namespace } = this.config.temporal;
     this.client ??= createClient(this.config.temporal).catch((err: Error) => {
-      throw new Error(`Cannot reach Temporal at ${address} (namespace ${namespace}): ${err.message}. Set TEMPORAL_ADDRESS to the service's server.`);
+      throw new Error(
+        `Cannot reach Temporal at ${address} (namespace ${namespace}): ${err.message}. Set TEMPORAL_ADDRESS to the service's server.`,
+      );
     });
     return this.client;
   }
 
   /** Prints `data` as one JSON document with --json, else the human text. */
   async print(human: string | (() => string), data: unknown): Promise<void> {
-    await write(process.stdout, this.json ? `${JSON.stringify(data, null, 2)}\n` : `${typeof human === 'function' ? human() : human}\n`);
+    await write(
+      process.stdout,
+      this.json ? `${JSON.stringify(data, null, 2)}\n` : `${typeof human === 'function' ? human() : human}\n`,
+    );
   }
 
   async close(): Promise<void> {

@@ -23,14 +23,17 @@ export class CliError extends Error {
   }
 }
 
-export const refused = (message: string, details?: Record<string, unknown>) => new CliError(message, EXIT.refused, details);
+export const refused = (message: string, details?: Record<string, unknown>) =>
+  new CliError(message, EXIT.refused, details);
 
 /** Maps what the SDK throws to what the operator should read. */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof ConfigError) return new CliError(err.message, EXIT.usage);
-  if (err instanceof WorkflowNotFoundError) return refused(`No such run: ${err.workflowId ?? ''}${err.runId ? ` (run ${err.runId})` : ''}`.trim());
-  if (err instanceof WorkflowUpdateFailedError) return refused(`Refused by the run: ${err.cause?.message ?? err.message}`);
+  if (err instanceof WorkflowNotFoundError)
+    return refused(`No such run: ${err.workflowId ?? ''}${err.runId ? ` (run ${err.runId})` : ''}`.trim());
+  if (err instanceof WorkflowUpdateFailedError)
+    return refused(`Refused by the run: ${err.cause?.message ?? err.message}`);
   // gRPC NOT_FOUND without the SDK's wrapper (e.g. reset or history of an unknown id).
   if (isGrpcNotFound(err)) return refused((err as Error).message);
   return new CliError(err instanceof Error ? err.message : String(err), EXIT.failure);

@@ -22,12 +22,18 @@ interface ProtoRoot {
 const requireHere = createRequire(import.meta.url);
 const requireBesideProto = createRequire(requireHere.resolve('@temporalio/proto'));
 const proto = requireHere('@temporalio/proto') as ProtoRoot;
-const { patchProtobufRoot } = requireHere('@temporalio/proto/lib/patch-protobuf-root') as { patchProtobufRoot<T>(root: T): T };
+const { patchProtobufRoot } = requireHere('@temporalio/proto/lib/patch-protobuf-root') as {
+  patchProtobufRoot<T>(root: T): T;
+};
 const protojson = requireBesideProto('protobufjs/ext/protojson') as ProtoJson;
 const historyType = patchProtobufRoot(proto).lookupType('temporal.api.history.v1.History');
 
 export function historyToJSON(history: History): string {
-  return JSON.stringify(protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)), null, 2);
+  return JSON.stringify(
+    protojson.toJson(historyType, proto.temporal.api.history.v1.History.fromObject(history)),
+    null,
+    2,
+  );
 }
 
 /** Parses what historyToJSON wrote (event types as EVENT_TYPE_... or the Web UI's PascalCase). */
@@ -36,7 +42,9 @@ export function historyFromJSON(json: unknown): History {
   if (!Array.isArray(events)) throw new TypeError('Invalid history: expected an object with an array of events');
   const fixed = events.map((e) => {
     const type = e.eventType;
-    return typeof type === 'string' && !type.startsWith('EVENT_TYPE_') ? { ...e, eventType: `EVENT_TYPE_${type.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}` } : e;
+    return typeof type === 'string' && !type.startsWith('EVENT_TYPE_')
+      ? { ...e, eventType: `EVENT_TYPE_${type.replace(/(?<=[a-z])(?=[A-Z])/g, '_').toUpperCase()}` }
+      : e;
   });
   return protojson.fromJson(historyType, { events: fixed }, { ignoreUnknownFields: true }) as History;
 }

@@ -12,7 +12,11 @@ export type HistoryEvent = NonNullable<History['events']>[number];
 type Payloads = { payloads?: Parameters<typeof defaultPayloadConverter.fromPayload>[0][] | null } | null | undefined;
 
 /** The latest run of `workflowId`, or the given one. */
-export async function describeRun(client: Client, workflowId: string, runId?: string): Promise<WorkflowExecutionDescription> {
+export async function describeRun(
+  client: Client,
+  workflowId: string,
+  runId?: string,
+): Promise<WorkflowExecutionDescription> {
   return client.workflow.getHandle(workflowId, runId, { followRuns: false }).describe();
 }
 
@@ -45,7 +49,9 @@ export function recordedOccurrences(history: History): OccurrenceBatch[] {
     .map((a) => decodeAll(a!.input)[0] as OccurrenceBatch);
 }
 
-type EventIdValue = NonNullable<NonNullable<HistoryEvent['activityTaskScheduledEventAttributes']>['workflowTaskCompletedEventId']>;
+type EventIdValue = NonNullable<
+  NonNullable<HistoryEvent['activityTaskScheduledEventAttributes']>['workflowTaskCompletedEventId']
+>;
 
 export interface ResetPoint {
   /** The WorkflowTaskCompleted event to reset to. */

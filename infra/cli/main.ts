@@ -18,7 +18,11 @@ export async function runCli(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const e = toCliError(err);
-    if (json) await write(process.stdout, `${JSON.stringify({ error: e.message, exitCode: e.exitCode, ...e.details }, null, 2)}\n`);
+    if (json)
+      await write(
+        process.stdout,
+        `${JSON.stringify({ error: e.message, exitCode: e.exitCode, ...e.details }, null, 2)}\n`,
+      );
     else await write(process.stderr, `error: ${e.message}\n`);
     return e.exitCode;
   }

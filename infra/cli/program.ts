@@ -16,16 +16,26 @@ export function createProgram(): Command {
       'after',
       [
         '',
-        'Configuration is the service\'s own: temporal.config.json and the environment',
+        "Configuration is the service's own: temporal.config.json and the environment",
         '(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, TEMPORAL_API_KEY, TEMPORAL_UI_URL, WORKFLOW_ID_PREFIX, ...).',
         '',
         'Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 run not found or request refused.',
         'Every command takes --json for scripts.',
       ].join('\n'),
     );
-  for (const command of [listCommand(), statusCommand(), approveCommand(), rejectCommand(), rerunCommand(), resetCommand(), replayCommand(), exportHistoryCommand()]) {
+  for (const command of [
+    listCommand(),
+    statusCommand(),
+    approveCommand(),
+    rejectCommand(),
+    rerunCommand(),
+    resetCommand(),
+    replayCommand(),
+    exportHistoryCommand(),
+  ]) {
     program.addCommand(command);
   }
-  for (const command of [program, ...program.commands]) command.exitOverride().showHelpAfterError('(add --help for usage)');
+  for (const command of [program, ...program.commands])
+    command.exitOverride().showHelpAfterError('(add --help for usage)');
   return program;
 }

@@ -26,24 +26,43 @@ export type ReplayOutcome =
 let runtimeInstalled = false;
 
 /** Replays `history` against the workflow code at `workflowsPath` (bundled now), and says where it diverged. */
-export async function replayHistory(history: History, opts: { workflowsPath?: string; workflowId?: string } = {}): Promise<ReplayOutcome> {
+export async function replayHistory(
+  history: History,
+  opts: { workflowsPath?: string; workflowId?: string } = {},
+): Promise<ReplayOutcome> {
   if (!runtimeInstalled) {
     // The outcome is reported by the CLI; the worker's own warnings about the failed task would repeat it.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
+    Runtime.install({
+      logger: new DefaultLogger('ERROR'),
+      telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+    });
     runtimeInstalled = true;
   }
   try {
-    await Worker.runReplayHistory({ workflowsPath: path.resolve(opts.workflowsPath ?? defaultWorkflowsPath) }, history, opts.workflowId);
+    await Worker.runReplayHistory(
+      { workflowsPath: path.resolve(opts.workflowsPath ?? defaultWorkflowsPath) },
+      history,
+      opts.workflowId,
+    );
     return { ok: true };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const detail = /\[TMPRL\d+\][^"]*/.exec(message)?.[0] ?? message;
-    return { ok: false, nondeterministic: err instanceof DeterminismViolationError, detail, message, ...divergence(history, message) };
+    return {
+      ok: false,
+      nondeterministic: err instanceof DeterminismViolationError,
+      detail,
+      message,
+      ...divergence(history, message),
+    };
   }
 }
 
 /** Core names the event it could not match, e.g. `HistoryEvent(id: 11, ActivityTaskScheduled)`; say what that step was. */
-export function divergence(history: History, message: string): { eventId?: number; eventType?: string; step?: string; stage?: string } {
+export function divergence(
+  history: History,
+  message: string,
+): { eventId?: number; eventType?: string; step?: string; stage?: string } {
   const match = /event[^0-9]{0,20}?id:?\s*(\d+)/i.exec(message);
   if (!match) return {};
   const eventId = Number(match[1]);
@@ -74,7 +93,14 @@ function eventTypeName(e: HistoryEvent): string {
 function stepOf(history: History, e: HistoryEvent): string | undefined {
   const scheduled = e.activityTaskScheduledEventAttributes;
   if (scheduled) return scheduled.activityType?.name ?? undefined;
-  const ref = e.activityTaskCompletedEventAttributes ?? e.activityTaskStartedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes;
+  const ref =
+    e.activityTaskCompletedEventAttributes ??
+    e.activityTaskStartedEventAttributes ??
+    e.activityTaskFailedEventAttributes ??
+    e.activityTaskTimedOutEventAttributes;
   const id = ref ? num(ref.scheduledEventId) : NaN;
-  return history.events?.find((x) => num(x.eventId) === id)?.activityTaskScheduledEventAttributes?.activityType?.name ?? undefined;
+  return (
+    history.events?.find((x) => num(x.eventId) === id)?.activityTaskScheduledEventAttributes?.activityType?.name ??
+    undefined
+  );
 }

@@ -25,10 +25,20 @@ const QUERY_DEADLINE_MS = 10_000;
  * final status. Any other closed run is queried too (a worker replays it to answer), and when
  * no worker answers in time only what Temporal itself recorded is shown.
  */
-export async function readRunStatus(client: Client, config: Config, workflowId: string, runId?: string): Promise<RunView> {
+export async function readRunStatus(
+  client: Client,
+  config: Config,
+  workflowId: string,
+  runId?: string,
+): Promise<RunView> {
   const d = await describeRun(client, workflowId, runId);
   const handle = client.workflow.getHandle(d.workflowId, d.runId, { followRuns: false });
-  const base = { workflowId: d.workflowId, runId: d.runId, execution: d.status.name, runUrl: uiLink(config, d.workflowId, d.runId) };
+  const base = {
+    workflowId: d.workflowId,
+    runId: d.runId,
+    execution: d.status.name,
+    runUrl: uiLink(config, d.workflowId, d.runId),
+  };
   if (d.status.name === 'COMPLETED') {
     const status = (await handle.result()) as RunStatus;
     return { ...base, source: 'result', status, runUrl: status.runUrl };
@@ -36,7 +46,8 @@ export async function readRunStatus(client: Client, config: Config, workflowId: 
   const closedBecause = d.status.name === 'RUNNING' ? undefined : await closeReason(handle.result(), d);
   try {
     const query = () => handle.query(statusQuery);
-    const status = d.status.name === 'RUNNING' ? await query() : await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, query);
+    const status =
+      d.status.name === 'RUNNING' ? await query() : await client.withDeadline(Date.now() + QUERY_DEADLINE_MS, query);
     return { ...base, source: 'query', status, runUrl: status.runUrl, ...(closedBecause ? { closedBecause } : {}) };
   } catch (err) {
     if (d.status.name === 'RUNNING') throw err;
@@ -56,6 +67,11 @@ async function closeReason(result: Promise<unknown>, d: WorkflowExecutionDescrip
       e = e.cause;
     }
     // The first message is the SDK's generic "Workflow execution failed".
-    return messages.slice(messages.length > 1 ? 1 : 0).filter(Boolean).join(': ') || d.status.name;
+    return (
+      messages
+        .slice(messages.length > 1 ? 1 : 0)
+        .filter(Boolean)
+        .join(': ') || d.status.name
+    );
   }
 }

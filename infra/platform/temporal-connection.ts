@@ -4,10 +4,16 @@ import type { NativeConnectionOptions } from '@temporalio/worker';
 import type { Config } from './config/load-config';
 
 /** Connection options shared by the client and the worker: plain for the dev server, TLS / API key for a cluster or Temporal Cloud. */
-export async function connectionOptions(temporal: Config['temporal']): Promise<ConnectionOptions & NativeConnectionOptions> {
+export async function connectionOptions(
+  temporal: Config['temporal'],
+): Promise<ConnectionOptions & NativeConnectionOptions> {
   const { tls } = temporal;
   const read = (p?: string) => (p ? readFile(p) : Promise.resolve(undefined));
-  const [crt, key, ca] = await Promise.all([read(tls?.clientCertPath), read(tls?.clientKeyPath), read(tls?.serverRootCaCertPath)]);
+  const [crt, key, ca] = await Promise.all([
+    read(tls?.clientCertPath),
+    read(tls?.clientKeyPath),
+    read(tls?.serverRootCaCertPath),
+  ]);
   return {
     address: temporal.address,
     ...(temporal.apiKey ? { apiKey: temporal.apiKey } : {}),

@@ -5,20 +5,36 @@ import { Connection } from '@temporalio/client';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/domain/search-attributes';
 import type { Config } from '../platform/config/load-config';
 
-const CLI_TYPE: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', DOUBLE: 'Double', TEXT: 'Text', BOOL: 'Bool', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+const CLI_TYPE: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  TEXT: 'Text',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
 
 /** `temporal server start-dev` flags for the project: persistent SQLite in WAL mode, Web UI, custom search attributes. */
 export function devServerArgs(config: Config): string[] {
   const [ip, port] = splitAddress(config.temporal.address);
   return [
-    'server', 'start-dev',
-    '--ip', ip,
-    '--port', String(port),
-    '--ui-port', String(config.devServer.uiPort),
-    '--namespace', config.temporal.namespace,
-    '--db-filename', config.devServer.dbFilename,
-    '--sqlite-pragma', 'journal_mode=WAL',
-    '--log-level', config.devServer.logLevel,
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(config.devServer.uiPort),
+    '--namespace',
+    config.temporal.namespace,
+    '--db-filename',
+    config.devServer.dbFilename,
+    '--sqlite-pragma',
+    'journal_mode=WAL',
+    '--log-level',
+    config.devServer.logLevel,
     ...ALL_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${CLI_TYPE[key.type]}`]),
   ];
 }
@@ -48,7 +64,8 @@ export async function startDevServer(cliPath: string, config: Config): Promise<D
   const deadline = Date.now() + 60_000;
   for (;;) {
     const early = await Promise.race([exited, new Promise<'running'>((r) => setTimeout(() => r('running'), 250))]);
-    if (early !== 'running') throw new Error(`Temporal dev server exited with code ${early} before it was ready:\n${output}`);
+    if (early !== 'running')
+      throw new Error(`Temporal dev server exited with code ${early} before it was ready:\n${output}`);
     try {
       const connection = await Connection.connect({ address: config.temporal.address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});
@@ -57,7 +74,9 @@ export async function startDevServer(cliPath: string, config: Config): Promise<D
     } catch (err) {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Temporal dev server did not answer on ${config.temporal.address} within 60s: ${(err as Error).message}\n${output}`);
+        throw new Error(
+          `Temporal dev server did not answer on ${config.temporal.address} within 60s: ${(err as Error).message}\n${output}`,
+        );
       }
     }
   }

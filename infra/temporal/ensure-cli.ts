@@ -53,7 +53,10 @@ function runWithProgress(cmd: string, args: string[], env: NodeJS.ProcessEnv, la
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    const beat = setInterval(() => log(`  ${label}: still working, ${Math.round((Date.now() - started) / 1000)}s elapsed`), 15_000);
+    const beat = setInterval(
+      () => log(`  ${label}: still working, ${Math.round((Date.now() - started) / 1000)}s elapsed`),
+      15_000,
+    );
     child.on('error', (err) => {
       clearInterval(beat);
       reject(err);
@@ -78,7 +81,12 @@ async function buildWithGo(version: string, target: string): Promise<void> {
     await runWithProgress(
       go,
       // Same flags as the official release build, so `temporal --version` reports the pinned version.
-      ['install', '-ldflags', `-s -w -X github.com/temporalio/cli/temporalcli.Version=${version}`, `github.com/temporalio/cli/cmd/temporal@v${version}`],
+      [
+        'install',
+        '-ldflags',
+        `-s -w -X github.com/temporalio/cli/temporalcli.Version=${version}`,
+        `github.com/temporalio/cli/cmd/temporal@v${version}`,
+      ],
       { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
       'go install',
     );
@@ -120,7 +128,9 @@ export async function ensureTemporalCli(opts: EnsureCliOptions): Promise<string>
       if (found !== version) log(`TEMPORAL_CLI_PATH is version ${found}, pinned is ${version}: using it as asked`);
       return opts.cliPath;
     }
-    throw new Error(`TEMPORAL_CLI_PATH=${opts.cliPath} is not a working Temporal CLI (\`${opts.cliPath} --version\` failed)`);
+    throw new Error(
+      `TEMPORAL_CLI_PATH=${opts.cliPath} is not a working Temporal CLI (\`${opts.cliPath} --version\` failed)`,
+    );
   }
 
   const systemCli = await onPath('temporal');
@@ -161,7 +171,9 @@ export async function ensureTemporalCli(opts: EnsureCliOptions): Promise<string>
       ...tried.map((t) => `  - ${t}`),
       'Fix one of these:',
       '  - set TEMPORAL_CLI_PATH to an existing temporal binary, or put temporal v' + version + ' on PATH;',
-      '  - install Go (https://go.dev/dl) so it can be built with `go install github.com/temporalio/cli/cmd/temporal@v' + version + '`;',
+      '  - install Go (https://go.dev/dl) so it can be built with `go install github.com/temporalio/cli/cmd/temporal@v' +
+        version +
+        '`;',
       '  - or give this machine internet access to download the release archive.',
     ].join('\n'),
   );
@@ -170,7 +182,10 @@ export async function ensureTemporalCli(opts: EnsureCliOptions): Promise<string>
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { readConfig } = await import('../platform/config/read-config');
   const config = readConfig();
-  ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) })
+  ensureTemporalCli({
+    version: config.devServer.cliVersion,
+    ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}),
+  })
     .then((p) => console.log(p))
     .catch((err: Error) => {
       console.error(err.message);

@@ -6,7 +6,15 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/domain/search-attributes'
 type AddSearchAttributesRequest = Parameters<Connection['operatorService']['addSearchAttributes']>[0];
 type IndexedValueType = NonNullable<AddSearchAttributesRequest['searchAttributes']>[string];
 /** Temporal's IndexedValueType numbers (temporal.api.enums.v1), which are part of its wire protocol. */
-const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 };
+const INDEXED_VALUE_TYPE: Record<string, number> = {
+  TEXT: 1,
+  KEYWORD: 2,
+  INT: 3,
+  DOUBLE: 4,
+  BOOL: 5,
+  DATETIME: 6,
+  KEYWORD_LIST: 7,
+};
 
 /**
  * Registers the project's search attributes the namespace lacks. The dev server registers
@@ -16,14 +24,17 @@ const INDEXED_VALUE_TYPE: Record<string, number> = { TEXT: 1, KEYWORD: 2, INT: 3
 export async function addMissingSearchAttributes(temporal: Config['temporal']): Promise<string[]> {
   const connection = await Connection.connect(await connectionOptions(temporal));
   try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: temporal.namespace });
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({
+      namespace: temporal.namespace,
+    });
     const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !(key.name in (customAttributes ?? {})));
     if (!missing.length) return [];
-    const searchAttributes = Object.fromEntries(missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type] as IndexedValueType]));
+    const searchAttributes = Object.fromEntries(
+      missing.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type] as IndexedValueType]),
+    );
     await connection.operatorService.addSearchAttributes({ namespace: temporal.namespace, searchAttributes });
     return missing.map((key) => key.name);
   } finally {
     await connection.close();
   }
 }
-

@@ -38,7 +38,10 @@ describe('API against the real Temporal server', () => {
       const { port } = server.address() as AddressInfo;
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ status: 'unavailable', temporal: { reachable: false, address: p.config.temporal.address } });
+      expect(await res.json()).toMatchObject({
+        status: 'unavailable',
+        temporal: { reachable: false, address: p.config.temporal.address },
+      });
     } finally {
       server.close();
     }

@@ -16,20 +16,35 @@ import { createWorker } from '../../workers/create-worker';
 import { Runtime } from '@temporalio/worker';
 import type { RunStatus } from '../../workflows/domain/run-status';
 
-const { values } = parseArgs({ options: { deliveries: { type: 'string', default: '2000' }, errors: { type: 'string', default: '20' }, concurrency: { type: 'string', default: '32' } } });
+const { values } = parseArgs({
+  options: {
+    deliveries: { type: 'string', default: '2000' },
+    errors: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '32' },
+  },
+});
 const deliveries = Number(values.deliveries);
 const errors = Number(values.errors);
 const concurrency = Number(values.concurrency);
 
 // The runs fail at their first steps by design (nothing configured): keep their logs out of the figures.
 const silent = () => undefined;
-Runtime.install({ logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: silent }, shutdownSignals: [] });
+Runtime.install({
+  logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: silent },
+  shutdownSignals: [],
+});
 
 const token = randomBytes(16).toString('hex');
 const prefix = `bench${randomBytes(3).toString('hex')}`;
 // No outside systems: runs stop at their first steps (no Datadog keys, no repository), which
 // is fine: what is measured is the ingress and the runs' occurrence bookkeeping.
-const config = readConfig({ ...process.env, PORT: '0', DATADOG_WEBHOOK_TOKEN: token, WORKFLOW_ID_PREFIX: prefix, TEMPORAL_TASK_QUEUE: `${prefix}-queue` });
+const config = readConfig({
+  ...process.env,
+  PORT: '0',
+  DATADOG_WEBHOOK_TOKEN: token,
+  WORKFLOW_ID_PREFIX: prefix,
+  TEMPORAL_TASK_QUEUE: `${prefix}-queue`,
+});
 const temporal = await ensureTemporal(config);
 const client = await createClient(config.temporal);
 const api = await startApi(config);
@@ -40,7 +55,15 @@ const payload = (i: number) =>
     title: '[Triggered] Errors in checkout',
     date: String(Date.now()),
     tags: 'service:checkout,env:prod',
-    logs_sample: { columns: ['service'], rows: [{ items: ['checkout'], message: `Error: failure kind ${i % errors} for order ${i}\n    at handler${i % errors} (/app/src/h${i % errors}.ts:1:1)` }] },
+    logs_sample: {
+      columns: ['service'],
+      rows: [
+        {
+          items: ['checkout'],
+          message: `Error: failure kind ${i % errors} for order ${i}\n    at handler${i % errors} (/app/src/h${i % errors}.ts:1:1)`,
+        },
+      ],
+    },
   });
 
 const latencies: number[] = [];
@@ -53,7 +76,11 @@ await Promise.all(
     while (next < deliveries) {
       const i = next++;
       const t = performance.now();
-      const res = await fetch(`${api.url}/webhooks/datadog`, { method: 'POST', body: payload(i), headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` } });
+      const res = await fetch(`${api.url}/webhooks/datadog`, {
+        method: 'POST',
+        body: payload(i),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
       await res.arrayBuffer();
       if (res.status !== 202) throw new Error(`delivery ${i}: HTTP ${res.status}`);
       latencies.push(performance.now() - t);
@@ -72,11 +99,15 @@ let counted = 0;
 let runs = 0;
 for await (const w of client.workflow.list({ query: `WorkflowId STARTS_WITH "${prefix}-"` })) {
   runs++;
-  const status = await client.workflow.getHandle(w.workflowId).query<RunStatus>('status').catch(() => undefined);
+  const status = await client.workflow
+    .getHandle(w.workflowId)
+    .query<RunStatus>('status')
+    .catch(() => undefined);
   counted += status?.occurrences ?? 0;
 }
 latencies.sort((a, b) => a - b);
-const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
+const pct = (p: number) =>
+  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
 console.log(
   [
     `ingress benchmark: ${deliveries} deliveries over ${errors} unique errors, concurrency ${concurrency}`,
@@ -87,8 +118,13 @@ console.log(
   ].join('\n'),
 );
 
-for await (const w of client.workflow.list({ query: `WorkflowId STARTS_WITH "${prefix}-" AND ExecutionStatus = "Running"` })) {
-  await client.workflow.getHandle(w.workflowId).terminate('benchmark over').catch(() => undefined);
+for await (const w of client.workflow.list({
+  query: `WorkflowId STARTS_WITH "${prefix}-" AND ExecutionStatus = "Running"`,
+})) {
+  await client.workflow
+    .getHandle(w.workflowId)
+    .terminate('benchmark over')
+    .catch(() => undefined);
 }
 await api.close();
 worker.shutdown();

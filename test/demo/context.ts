@@ -22,7 +22,10 @@ export interface DemoStage<C> {
 }
 
 export class StageError extends Error {
-  constructor(readonly stage: string, cause: unknown) {
+  constructor(
+    readonly stage: string,
+    cause: unknown,
+  ) {
     super(cause instanceof Error ? cause.message : String(cause), { cause });
     this.name = 'StageError';
   }
@@ -56,7 +59,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Polls the run's `status` query until `predicate` holds. Fails at once when the run
  * reports `failed` or has closed without reaching the awaited point.
  */
-export async function waitForStatus(ctx: PipelineContext, what: string, predicate: (s: RunStatus) => boolean, timeoutMs: number): Promise<RunStatus> {
+export async function waitForStatus(
+  ctx: PipelineContext,
+  what: string,
+  predicate: (s: RunStatus) => boolean,
+  timeoutMs: number,
+): Promise<RunStatus> {
   const handle = handleOf(ctx);
   const deadline = Date.now() + timeoutMs;
   let last: RunStatus | undefined;
@@ -65,7 +73,8 @@ export async function waitForStatus(ctx: PipelineContext, what: string, predicat
     try {
       last = await handle.query(statusQuery);
       if (predicate(last)) return last;
-      if (last.stage === 'failed') throw new RunOutcomeError(`the run failed at ${failedAt(last)}: ${last.failure ?? 'no reason given'}`);
+      if (last.stage === 'failed')
+        throw new RunOutcomeError(`the run failed at ${failedAt(last)}: ${last.failure ?? 'no reason given'}`);
       if (i % 7 === 6) {
         const { status } = await handle.describe();
         if (status.name !== 'RUNNING') {
@@ -79,7 +88,9 @@ export async function waitForStatus(ctx: PipelineContext, what: string, predicat
       lastError = err;
     }
     if (Date.now() > deadline) {
-      const where = last ? `the run is at stage ${last.stage}` : `no status: ${(lastError as Error | undefined)?.message ?? 'unknown'}`;
+      const where = last
+        ? `the run is at stage ${last.stage}`
+        : `no status: ${(lastError as Error | undefined)?.message ?? 'unknown'}`;
       throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what} (${where})`);
     }
     await sleep(POLL_MS);

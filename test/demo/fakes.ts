@@ -53,7 +53,17 @@ export async function startFakes(): Promise<DemoFakes> {
     github = await startGitHubFake({ owner: 'acme', repo: SERVICE, bareRepoPath: git.repoPath(SERVICE) });
     seedLogs(datadog);
     const env = {
-      ...envForFakes({ datadog, slack, anthropic, github, repoUrl, repository: `acme/${SERVICE}`, webhookToken: WEBHOOK_TOKEN, signingSecret: SIGNING_SECRET, channel: SLACK_CHANNEL }),
+      ...envForFakes({
+        datadog,
+        slack,
+        anthropic,
+        github,
+        repoUrl,
+        repository: `acme/${SERVICE}`,
+        webhookToken: WEBHOOK_TOKEN,
+        signingSecret: SIGNING_SECRET,
+        channel: SLACK_CHANNEL,
+      }),
       APPROVER_SLACK_USER_IDS: APPROVER.id,
     };
     return { datadog, slack, git, anthropic, github, repoUrl, env, close };
@@ -69,16 +79,38 @@ function seedLogs(datadog: DatadogFake): void {
   // Datadog's shapes: the log's message field is one line; the exception lives in error.kind/message/stack.
   const sighting = (secondsAgo: number, user: string, url: string, trace: string, host: string) =>
     datadog.addLog(
-      errorLogEvent({ service: SERVICE, ...sampleError, timestamp: now - secondsAgo * 1000, host, url, userId: user, traceId: trace, tags: ['env:prod', 'version:1.4.2', 'team:checkout'] }),
+      errorLogEvent({
+        service: SERVICE,
+        ...sampleError,
+        timestamp: now - secondsAgo * 1000,
+        host,
+        url,
+        userId: user,
+        traceId: trace,
+        tags: ['env:prod', 'version:1.4.2', 'team:checkout'],
+      }),
     );
-  sighting(95, 'guest-5521', 'https://shop.example.com/checkout?cart=8812', '4920418392816470123', 'shop-api-7d9f8-x2k4p');
-  sighting(40, 'guest-7310', 'https://shop.example.com/checkout?cart=9034', '1184730265512093847', 'shop-api-7d9f8-q8m2z');
+  sighting(
+    95,
+    'guest-5521',
+    'https://shop.example.com/checkout?cart=8812',
+    '4920418392816470123',
+    'shop-api-7d9f8-x2k4p',
+  );
+  sighting(
+    40,
+    'guest-7310',
+    'https://shop.example.com/checkout?cart=9034',
+    '1184730265512093847',
+    'shop-api-7d9f8-q8m2z',
+  );
   datadog.addLog(
     errorLogEvent({
       service: SERVICE,
       kind: 'Error',
       message: 'connect ECONNREFUSED 10.0.3.7:6379',
-      stack: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+      stack:
+        'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
       timestamp: now - 70_000,
       host: 'shop-api-7d9f8-x2k4p',
       tags: ['env:prod', 'version:1.4.2'],
@@ -111,4 +143,3 @@ export function alertPayload(id: string): object {
     logs_sample: logsSample([{ service: SERVICE, message: sampleError.message, host: 'shop-api-7d9f8-q8m2z' }]),
   };
 }
-

@@ -25,7 +25,11 @@ export class Narrator {
   }
 
   /** `[  12.3s] Name  summary (took 1.2s)` and the details under it. */
-  step(name: string, summary: string, opts: { tookMs?: number | undefined; details?: string[] | undefined } = {}): void {
+  step(
+    name: string,
+    summary: string,
+    opts: { tookMs?: number | undefined; details?: string[] | undefined } = {},
+  ): void {
     const at = dim(`[${seconds(this.elapsedMs()).padStart(7)}]`);
     const took = opts.tookMs !== undefined ? dim(` (took ${seconds(opts.tookMs)})`) : '';
     this.write(`${at} ${green('✔')} ${bold(name.padEnd(NAME_WIDTH))}${summary}${took}`);
@@ -48,5 +52,13 @@ export function colorDiff(diff: string): string[] {
   return diff
     .replace(/\n$/, '')
     .split('\n')
-    .map((l) => (l.startsWith('+') && !l.startsWith('+++') ? green(l) : l.startsWith('-') && !l.startsWith('---') ? red(l) : l.startsWith('@@') ? cyan(l) : l));
+    .map((l) =>
+      l.startsWith('+') && !l.startsWith('+++')
+        ? green(l)
+        : l.startsWith('-') && !l.startsWith('---')
+          ? red(l)
+          : l.startsWith('@@')
+            ? cyan(l)
+            : l,
+    );
 }

@@ -11,7 +11,16 @@ import { signedBlockActions } from '../support/slack-sign';
 import type { RunStatus } from '../../workflows/domain/run-status';
 import { statusQuery } from '../../workflows/domain/messages';
 import { APPROVER, SIGNING_SECRET, SLACK_CHANNEL, alertPayload, WEBHOOK_TOKEN } from './fakes';
-import { finalState, handleOf, reached, timeIn, waitForStatus, waitUntil, type DemoStage, type PipelineContext } from './context';
+import {
+  finalState,
+  handleOf,
+  reached,
+  timeIn,
+  waitForStatus,
+  waitUntil,
+  type DemoStage,
+  type PipelineContext,
+} from './context';
 import { colorDiff, seconds } from './narrator';
 import { renderBlocks } from './render-slack';
 import { releaseStages } from './release-stages';
@@ -28,13 +37,18 @@ const webhook: Stage = {
     });
     const text = await res.text();
     if (res.status !== 202) throw new Error(`POST /webhooks/datadog answered HTTP ${res.status}: ${text}`);
-    const body = JSON.parse(text) as { workflows: { workflowId: string; runId?: string; fingerprint: string; errorType: string }[] };
+    const body = JSON.parse(text) as {
+      workflows: { workflowId: string; runId?: string; fingerprint: string; errorType: string }[];
+    };
     const started = body.workflows[0];
     if (!started) throw new Error(`the webhook started no workflow: ${text}`);
     ctx.workflowId = started.workflowId;
     return {
       summary: `Datadog monitor "Errors in shop-api" fired: POST /webhooks/datadog → HTTP ${res.status}`,
-      details: [`started workflow ${started.workflowId}`, `run ${started.runId ?? '?'} · ${started.errorType} · fingerprint ${started.fingerprint}`],
+      details: [
+        `started workflow ${started.workflowId}`,
+        `run ${started.runId ?? '?'} · ${started.errorType} · fingerprint ${started.fingerprint}`,
+      ],
     };
   },
 };
@@ -55,7 +69,11 @@ const logs: Stage = {
     ];
     const found = `${s.samples.urls.length} URL(s), ${s.samples.userIds.length} user(s), ${s.samples.traceIds.length} trace(s)`;
     const leftOut = s.logs ? discardedText(s.logs) : '';
-    return { summary: `stack and context of this error from Datadog: ${found}${leftOut ? `; left out ${leftOut}` : ''}`, details, tookMs: timeIn(s, 'collecting') };
+    return {
+      summary: `stack and context of this error from Datadog: ${found}${leftOut ? `; left out ${leftOut}` : ''}`,
+      details,
+      tookMs: timeIn(s, 'collecting'),
+    };
   },
 };
 
@@ -69,7 +87,9 @@ const clone: Stage = {
     const head = await ctx.fakes.git.headOf('shop-api', ctx.config.git.branch);
     return {
       summary: `${ctx.config.git.repoUrl} @ ${ctx.config.git.branch} (${head.slice(0, 12)})`,
-      details: [`isomorphic-git over smart HTTP: ${ctx.fakes.git.requests.length} requests, ${bytes} bytes of pack data`],
+      details: [
+        `isomorphic-git over smart HTTP: ${ctx.fakes.git.requests.length} requests, ${bytes} bytes of pack data`,
+      ],
       tookMs: timeIn(s, 'cloning'),
     };
   },
@@ -102,7 +122,11 @@ const slackPosted: Stage = {
   covers: ['awaiting-approval'],
   async run(ctx) {
     const s = await waitForStatus(ctx, 'the Slack message', (x) => x.slack !== undefined, 30_000);
-    const message = await waitUntil('the message in the Slack fake', () => ctx.fakes.slack.messages(SLACK_CHANNEL).find((m) => m.ts === s.slack!.ts), 5_000);
+    const message = await waitUntil(
+      'the message in the Slack fake',
+      () => ctx.fakes.slack.messages(SLACK_CHANNEL).find((m) => m.ts === s.slack!.ts),
+      5_000,
+    );
     return {
       summary: `to #bugs (${message.channel}, ts ${message.ts}): "${message.text ?? ''}"`,
       details: [...renderBlocks(message.blocks, message.text).map((l) => `│ ${l}`), ''],
@@ -124,7 +148,8 @@ const approveClick: Stage = {
       responseUrl: ctx.fakes.slack.responseUrl(`${ctx.workflowId}-${APPROVER.id}`),
     });
     const res = await fetch(`${ctx.apiUrl}/slack/interactions`, { method: 'POST', body, headers });
-    if (res.status !== 200) throw new Error(`POST /slack/interactions answered HTTP ${res.status}: ${await res.text()}`);
+    if (res.status !== 200)
+      throw new Error(`POST /slack/interactions answered HTTP ${res.status}: ${await res.text()}`);
     return { summary: `as ${APPROVER.name} (${APPROVER.id}): signed POST /slack/interactions → HTTP ${res.status}` };
   },
 };
@@ -135,7 +160,9 @@ const decision: Stage = {
   async run(ctx) {
     const s = await waitForStatus(ctx, 'the decision', (x) => reached(x, 'approved') || reached(x, 'rejected'), 30_000);
     const d = s.decision!;
-    return { summary: `${d.approved ? 'approved' : 'rejected'} by ${d.userName} (via ${d.via}, update "decide" on the workflow)` };
+    return {
+      summary: `${d.approved ? 'approved' : 'rejected'} by ${d.userName} (via ${d.via}, update "decide" on the workflow)`,
+    };
   },
 };
 
@@ -143,7 +170,11 @@ const slackUpdated: Stage = {
   name: 'Slack message updated',
   async run(ctx) {
     const s = await handleOf(ctx).query(statusQuery);
-    const message = await waitUntil('the Slack message to be updated', () => ctx.fakes.slack.messages(SLACK_CHANNEL).find((m) => m.ts === s.slack?.ts && m.edits > 0), 30_000);
+    const message = await waitUntil(
+      'the Slack message to be updated',
+      () => ctx.fakes.slack.messages(SLACK_CHANNEL).find((m) => m.ts === s.slack?.ts && m.edits > 0),
+      30_000,
+    );
     const last = renderBlocks(message.blocks?.slice(-1), message.text);
     return { summary: last.join(' ').replace(/^· /, ''), details: ['the buttons are gone from the message'] };
   },
@@ -160,14 +191,20 @@ function followToEnd(covered: Set<string>): Stage {
         s.timeline.forEach((t, i) => {
           if (covered.has(t.stage) || told.has(i)) return;
           told.add(i);
-          ctx.announce(`Stage ${t.stage}`, { summary: `the run entered stage "${t.stage}"`, tookMs: timeIn(s, s.timeline[i - 1]?.stage ?? '') });
+          ctx.announce(`Stage ${t.stage}`, {
+            summary: `the run entered stage "${t.stage}"`,
+            tookMs: timeIn(s, s.timeline[i - 1]?.stage ?? ''),
+          });
         });
       const deadline = Date.now() + 60_000;
       for (;;) {
         const { status } = await handle.describe();
         tell(await handle.query(statusQuery));
         if (status.name !== 'RUNNING') break;
-        if (Date.now() > deadline) throw new Error(`the workflow is still running after 60s, at stage ${(await handle.query(statusQuery)).stage}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `the workflow is still running after 60s, at stage ${(await handle.query(statusQuery)).stage}`,
+          );
         await new Promise((r) => setTimeout(r, 300));
       }
       let result: RunStatus;
@@ -179,13 +216,30 @@ function followToEnd(covered: Set<string>): Stage {
       }
       tell(result);
       ctx.result = result;
-      const path = result.timeline.map((t) => `${t.stage}${timeIn(result, t.stage) !== undefined ? ` ${seconds(timeIn(result, t.stage)!)}` : ''}`).join(' → ');
-      const thread = result.slack ? ctx.fakes.slack.replies(result.slack.ts).map((m) => `  ${(m.text ?? '').split('\n')[0]!.slice(0, 110)}`) : [];
-      return { summary: `final state: ${finalState(result)}`, details: [`timeline: ${path}`, ...(thread.length ? ['Slack thread under the message:', ...thread] : [])] };
+      const path = result.timeline
+        .map((t) => `${t.stage}${timeIn(result, t.stage) !== undefined ? ` ${seconds(timeIn(result, t.stage)!)}` : ''}`)
+        .join(' → ');
+      const thread = result.slack
+        ? ctx.fakes.slack.replies(result.slack.ts).map((m) => `  ${(m.text ?? '').split('\n')[0]!.slice(0, 110)}`)
+        : [];
+      return {
+        summary: `final state: ${finalState(result)}`,
+        details: [`timeline: ${path}`, ...(thread.length ? ['Slack thread under the message:', ...thread] : [])],
+      };
     },
   };
 }
 
-const narrated: Stage[] = [webhook, logs, clone, claude, slackPosted, approveClick, decision, slackUpdated, ...releaseStages];
+const narrated: Stage[] = [
+  webhook,
+  logs,
+  clone,
+  claude,
+  slackPosted,
+  approveClick,
+  decision,
+  slackUpdated,
+  ...releaseStages,
+];
 
 export const pipelineStages: Stage[] = [...narrated, followToEnd(new Set(narrated.flatMap((s) => s.covers ?? [])))];

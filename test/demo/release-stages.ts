@@ -29,15 +29,24 @@ const reviewAndMerge: Stage = {
   name: 'Reviewed and merged',
   covers: ['awaiting-merge'],
   async run(ctx) {
-    const { number } = (await waitForStatus(ctx, 'the pull request', (x) => reached(x, 'awaiting-merge'), 30_000)).pullRequest!;
-    ctx.fakes.github.addReview(number, { user: REVIEWER, state: 'APPROVED', body: 'Looks good: guests get a label instead of a 500 at checkout.' });
+    const { number } = (await waitForStatus(ctx, 'the pull request', (x) => reached(x, 'awaiting-merge'), 30_000))
+      .pullRequest!;
+    ctx.fakes.github.addReview(number, {
+      user: REVIEWER,
+      state: 'APPROVED',
+      body: 'Looks good: guests get a label instead of a 500 at checkout.',
+    });
     const merged = await ctx.fakes.github.mergePullRequest(number, { by: REVIEWER });
     const s = await waitForStatus(ctx, 'the run to see the merge', (x) => reached(x, 'awaiting-deploy'), 60_000);
     return {
       summary: `#${number} approved and merged by ${REVIEWER} (merge commit ${(merged.merge_commit_sha ?? '').slice(0, 12)})`,
       details: [
         `the demo played the reviewer in the GitHub fake; the run saw it by polling`,
-        ...(s.review ? [`review recorded by the run: ${s.review.state.toLowerCase()} by ${s.review.user ?? '?'}: "${s.review.body}"`] : []),
+        ...(s.review
+          ? [
+              `review recorded by the run: ${s.review.state.toLowerCase()} by ${s.review.user ?? '?'}: "${s.review.body}"`,
+            ]
+          : []),
       ],
       tookMs: timeIn(s, 'awaiting-merge'),
     };
@@ -48,7 +57,12 @@ const deployed: Stage = {
   name: 'Deployed',
   covers: ['awaiting-deploy'],
   async run(ctx) {
-    const before = await waitForStatus(ctx, 'the merge commit', (x) => x.pullRequest?.mergeCommitSha !== undefined, 30_000);
+    const before = await waitForStatus(
+      ctx,
+      'the merge commit',
+      (x) => x.pullRequest?.mergeCommitSha !== undefined,
+      30_000,
+    );
     const sha = before.pullRequest!.mergeCommitSha!;
     const environment = ctx.config.github.deployEnvironment;
     ctx.fakes.github.createDeployment({ sha, environment, state: 'success', creator: 'demo-deployer' });
@@ -65,12 +79,19 @@ const verified: Stage = {
   name: 'Verified in production',
   covers: ['verifying', 'verified-fixed', 'regressed'],
   async run(ctx) {
-    const s = await waitForStatus(ctx, 'the verification', (x) => x.verification !== undefined, ctx.config.tracking.verifyWindowMs + 60_000);
+    const s = await waitForStatus(
+      ctx,
+      'the verification',
+      (x) => x.verification !== undefined,
+      ctx.config.tracking.verifyWindowMs + 60_000,
+    );
     const v = s.verification!;
     const window = seconds(Date.parse(v.to) - Date.parse(v.from));
     return {
       summary: `${v.verdict}: ${v.recurrences} occurrence(s) of this error in the ${window} after the deploy`,
-      details: [`rate before ${v.ratePerHourBefore}/h, after ${v.ratePerHourAfter}/h (Datadog logs and webhook sightings)`],
+      details: [
+        `rate before ${v.ratePerHourBefore}/h, after ${v.ratePerHourAfter}/h (Datadog logs and webhook sightings)`,
+      ],
       tookMs: timeIn(s, 'verifying'),
     };
   },

@@ -3,12 +3,30 @@
  * headers, section text (code blocks clipped), fields, context lines and buttons.
  */
 
-interface Text { type?: string; text?: string }
-interface Element { type?: string; text?: Text | string; style?: string }
-interface Block { type?: string; text?: Text; fields?: Text[]; elements?: Element[] }
+interface Text {
+  type?: string;
+  text?: string;
+}
+interface Element {
+  type?: string;
+  text?: Text | string;
+  style?: string;
+}
+interface Block {
+  type?: string;
+  text?: Text;
+  fields?: Text[];
+  elements?: Element[];
+}
 
 const MAX_SECTION_LINES = 6;
-const EMOJI: Record<string, string> = { white_check_mark: '✅', x: '❌', hourglass: '⏳', warning: '⚠️', rotating_light: '🚨' };
+const EMOJI: Record<string, string> = {
+  white_check_mark: '✅',
+  x: '❌',
+  hourglass: '⏳',
+  warning: '⚠️',
+  rotating_light: '🚨',
+};
 
 export function renderBlocks(blocks: unknown[] | undefined, fallbackText: string | undefined): string[] {
   if (!blocks?.length) return [fallbackText ?? ''];
@@ -44,7 +62,9 @@ function textOf(e: Element): string {
 
 function clipLines(text: string): string[] {
   const lines = text.split('\n').filter((l) => l !== '```');
-  return lines.length > MAX_SECTION_LINES ? [...lines.slice(0, MAX_SECTION_LINES), `… ${lines.length - MAX_SECTION_LINES} more lines`] : lines;
+  return lines.length > MAX_SECTION_LINES
+    ? [...lines.slice(0, MAX_SECTION_LINES), `… ${lines.length - MAX_SECTION_LINES} more lines`]
+    : lines;
 }
 
 /** Slack's escapes and link syntax, back to plain text for the terminal. */

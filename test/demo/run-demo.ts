@@ -25,7 +25,10 @@ async function runStage<C>(narrator: Narrator, stage: DemoStage<C>, ctx: C): Pro
   const started = Date.now();
   try {
     const outcome = await stage.run(ctx);
-    narrator.step(stage.name, outcome.summary, { tookMs: outcome.tookMs ?? Date.now() - started, details: outcome.details });
+    narrator.step(stage.name, outcome.summary, {
+      tookMs: outcome.tookMs ?? Date.now() - started,
+      details: outcome.details,
+    });
   } catch (err) {
     throw new StageError(stage.name, err);
   }
@@ -44,7 +47,8 @@ async function stopAll(s: DemoServices, ctx: PipelineContext | undefined): Promi
   if (workflowId && s.client) {
     await attempt('the run', async () => {
       const handle = s.client!.workflow.getHandle(workflowId);
-      if ((await handle.describe()).status.name === 'RUNNING') await handle.terminate('the demo stopped before the run finished');
+      if ((await handle.describe()).status.name === 'RUNNING')
+        await handle.terminate('the demo stopped before the run finished');
     });
   }
   await attempt('the API', () => s.api?.close());
@@ -74,7 +78,11 @@ async function main(): Promise<void> {
   const exitWhenDone = args.includes('--exit') || !process.stdin.isTTY;
 
   // We own shutdown order; the SDK's info chatter would drown the narration.
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [], telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } } });
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }) } },
+  });
 
   const narrator = new Narrator();
   const services: DemoServices = { workRoot: await mkdtemp(path.join(os.tmpdir(), 'bugfix-demo-')), tag: localTag() };
@@ -102,8 +110,14 @@ async function main(): Promise<void> {
     if (p && p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
   });
 
-  narrator.line(bold('Bugfix pipeline demo: one production error, from a Datadog alert to a fix verified in production, on this machine.'));
-  narrator.line('Temporal, the worker, the API and the Claude Code CLI are real; Datadog, Slack, GitHub, the git host and the Anthropic API are local fakes.');
+  narrator.line(
+    bold(
+      'Bugfix pipeline demo: one production error, from a Datadog alert to a fix verified in production, on this machine.',
+    ),
+  );
+  narrator.line(
+    'Temporal, the worker, the API and the Claude Code CLI are real; Datadog, Slack, GitHub, the git host and the Anthropic API are local fakes.',
+  );
   narrator.line();
   try {
     for (const stage of setupStages) await runStage(narrator, stage, services);
@@ -123,7 +137,8 @@ async function main(): Promise<void> {
     for (const stage of pipelineStages) await runStage(narrator, stage, ctx);
   } catch (err) {
     const stage = err instanceof StageError ? err.stage : 'setup';
-    const message = err instanceof StageError && err.cause instanceof ConfigError ? err.cause.message : (err as Error).message;
+    const message =
+      err instanceof StageError && err.cause instanceof ConfigError ? err.cause.message : (err as Error).message;
     narrator.fail(stage, message);
     console.error(`\nDemo failed at stage "${stage}": ${message.split('\n')[0]}`);
     await shutdown(1);
@@ -133,14 +148,24 @@ async function main(): Promise<void> {
   const config = services.config!;
   narrator.line();
   narrator.line(bold('The run in the Temporal Web UI:'));
-  narrator.line(`  ${cyan(ctx?.result?.runUrl ?? `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`)}`);
-  narrator.line(`  (all demo runs: ${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId STARTS_WITH "demo-"`)})`);
-  narrator.line(`API: ${services.api!.url}   Temporal: ${config.temporal.address}${services.temporal?.devServer ? ' (dev server started by this demo)' : ''}`);
+  narrator.line(
+    `  ${cyan(ctx?.result?.runUrl ?? `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`)}`,
+  );
+  narrator.line(
+    `  (all demo runs: ${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId STARTS_WITH "demo-"`)})`,
+  );
+  narrator.line(
+    `API: ${services.api!.url}   Temporal: ${config.temporal.address}${services.temporal?.devServer ? ' (dev server started by this demo)' : ''}`,
+  );
   if (exitWhenDone) {
-    narrator.line(`\nStopping the API, the worker and the fakes${services.temporal?.devServer ? ', then the Temporal dev server' : ''} (--exit)...`);
+    narrator.line(
+      `\nStopping the API, the worker and the fakes${services.temporal?.devServer ? ', then the Temporal dev server' : ''} (--exit)...`,
+    );
     await shutdown(0);
   }
-  narrator.line(`\nEverything keeps running so you can look around: open the link above. Press ${bold('Ctrl-C')} to stop.`);
+  narrator.line(
+    `\nEverything keeps running so you can look around: open the link above. Press ${bold('Ctrl-C')} to stop.`,
+  );
 }
 
 main().catch((err: Error) => {

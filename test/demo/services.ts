@@ -35,11 +35,17 @@ export interface TemporalSetup {
 }
 
 export async function ensureTemporal(config: Config): Promise<TemporalSetup> {
-  if (await temporalAnswers(config.temporal)) return { reused: true, added: await addMissingSearchAttributes(config.temporal) };
+  if (await temporalAnswers(config.temporal))
+    return { reused: true, added: await addMissingSearchAttributes(config.temporal) };
   if (!config.devServer.enabled) {
-    throw new Error(`No Temporal server answers on ${config.temporal.address}, and the embedded dev server is off because TEMPORAL_ADDRESS is set. Start that server, or unset TEMPORAL_ADDRESS.`);
+    throw new Error(
+      `No Temporal server answers on ${config.temporal.address}, and the embedded dev server is off because TEMPORAL_ADDRESS is set. Start that server, or unset TEMPORAL_ADDRESS.`,
+    );
   }
-  const cli = await ensureTemporalCli({ version: config.devServer.cliVersion, ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}) });
+  const cli = await ensureTemporalCli({
+    version: config.devServer.cliVersion,
+    ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}),
+  });
   const devServer = await startDevServer(cli, config);
   try {
     return { devServer, reused: false, added: await addMissingSearchAttributes(config.temporal) };
@@ -56,7 +62,11 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: Config, client: Client, workRoot: string): Promise<RunningWorker> {
-  const { worker, connection }: { worker: Worker; connection: NativeConnection } = await createWorker({ config, client, workRoot });
+  const { worker, connection }: { worker: Worker; connection: NativeConnection } = await createWorker({
+    config,
+    client,
+    workRoot,
+  });
   const done = worker.run();
   let stopped: Promise<void> | undefined;
   return {

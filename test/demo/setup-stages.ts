@@ -4,7 +4,14 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
 import { readConfig } from '../../infra/platform/config/read-config';
 import { startFakes, type DemoFakes } from './fakes';
-import { createClient, ensureTemporal, startApi, startWorker, type RunningWorker, type TemporalSetup } from './services';
+import {
+  createClient,
+  ensureTemporal,
+  startApi,
+  startWorker,
+  type RunningWorker,
+  type TemporalSetup,
+} from './services';
 import type { DemoStage } from './context';
 
 export interface DemoServices {
@@ -22,7 +29,9 @@ export interface DemoServices {
 
 /** Temporal settings of the user's environment (address, TLS, UI, CLI) carry over; everything else points at the fakes. */
 function demoEnv(services: DemoServices, fakes: DemoFakes): Record<string, string | undefined> {
-  const temporal = Object.entries(process.env).filter(([k]) => (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_TASK_QUEUE') || k === 'CLAUDE_CODE_PATH');
+  const temporal = Object.entries(process.env).filter(
+    ([k]) => (k.startsWith('TEMPORAL_') && k !== 'TEMPORAL_TASK_QUEUE') || k === 'CLAUDE_CODE_PATH',
+  );
   return {
     ...Object.fromEntries(temporal),
     ...fakes.env,
@@ -73,11 +82,16 @@ const temporal: DemoStage<DemoServices> = {
     const config = need(s.config, 'the configuration');
     s.temporal = await ensureTemporal(config);
     const where = `${config.temporal.address}, namespace ${config.temporal.namespace}`;
-    const added = s.temporal.added.length ? [`registered missing search attributes: ${s.temporal.added.join(', ')}`] : [];
+    const added = s.temporal.added.length
+      ? [`registered missing search attributes: ${s.temporal.added.join(', ')}`]
+      : [];
     if (s.temporal.reused) return { summary: `reusing the server already answering on ${where}`, details: added };
     return {
       summary: `started the embedded dev server on ${where}`,
-      details: [`data in ${path.relative(process.cwd(), config.devServer.dbFilename) || config.devServer.dbFilename} (kept after the demo), Web UI ${config.temporal.uiUrl}`, ...added],
+      details: [
+        `data in ${path.relative(process.cwd(), config.devServer.dbFilename) || config.devServer.dbFilename} (kept after the demo), Web UI ${config.temporal.uiUrl}`,
+        ...added,
+      ],
     };
   },
 };

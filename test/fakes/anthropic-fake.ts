@@ -11,8 +11,7 @@ import type { AddressInfo } from 'node:net';
  */
 
 export type FakeBlock =
-  | { type: 'text'; text: string }
-  | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
+  { type: 'text'; text: string } | { type: 'tool_use'; name: string; input: Record<string, unknown>; id?: string };
 
 export interface RecordedRequest {
   method: string;
@@ -31,7 +30,10 @@ export interface MessagesBody {
   stream?: boolean;
   system?: string | { type: string; text: string }[];
   tools?: { name: string }[];
-  messages?: { role: string; content: string | { type: string; text?: string; content?: unknown; tool_use_id?: string }[] }[];
+  messages?: {
+    role: string;
+    content: string | { type: string; text?: string; content?: unknown; tool_use_id?: string }[];
+  }[];
   [key: string]: unknown;
 }
 
@@ -93,7 +95,10 @@ export function toolNames(req: RecordedRequest): string[] {
  * messages so far) instead of a global counter, so several CLI sessions can run at once,
  * each going through the same script. `turnDelayMs`: how long each scripted turn takes.
  */
-export async function startAnthropicFake(script: FakeTurn[], opts: { byConversation?: boolean; turnDelayMs?: number } = {}): Promise<AnthropicFake> {
+export async function startAnthropicFake(
+  script: FakeTurn[],
+  opts: { byConversation?: boolean; turnDelayMs?: number } = {},
+): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const pending = new Set<ServerResponse>();
   let next = 0;
@@ -115,7 +120,13 @@ export async function startAnthropicFake(script: FakeTurn[], opts: { byConversat
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       const isMessages = req.method === 'POST' && path === '/v1/messages';
       const scripted = isMessages && (body?.tools?.length ?? 0) > 0;
-      const rec: RecordedRequest = { method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body, scripted };
+      const rec: RecordedRequest = {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body,
+        scripted,
+      };
       requests.push(rec);
 
       if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: Math.ceil(raw.length / 4) });
@@ -123,7 +134,9 @@ export async function startAnthropicFake(script: FakeTurn[], opts: { byConversat
 
       let blocks: FakeBlock[];
       if (scripted) {
-        const index = opts.byConversation ? (body?.messages ?? []).filter((m) => m.role === 'assistant').length : next++;
+        const index = opts.byConversation
+          ? (body?.messages ?? []).filter((m) => m.role === 'assistant').length
+          : next++;
         const turn = script[index];
         if (turn === 'hang') {
           pending.add(res);
@@ -138,11 +151,14 @@ export async function startAnthropicFake(script: FakeTurn[], opts: { byConversat
       }
       const message = messageOf(blocks, body?.model ?? 'claude-fake', `msg_fake_${++seq}`);
       // A slow model, so a test can act while a session is in the middle of its turns.
-      setTimeout(() => {
-        if (res.destroyed) return;
-        if (body?.stream) stream(res, message);
-        else json(res, message);
-      }, scripted ? (opts.turnDelayMs ?? 0) : 0);
+      setTimeout(
+        () => {
+          if (res.destroyed) return;
+          if (body?.stream) stream(res, message);
+          else json(res, message);
+        },
+        scripted ? (opts.turnDelayMs ?? 0) : 0,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -166,7 +182,9 @@ interface Message {
   type: 'message';
   role: 'assistant';
   model: string;
-  content: ({ type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> })[];
+  content: (
+    { type: 'text'; text: string } | { type: 'tool_use'; id: string; name: string; input: Record<string, unknown> }
+  )[];
   stop_reason: 'tool_use' | 'end_turn';
   stop_sequence: null;
   usage: { input_tokens: number; output_tokens: number };
@@ -175,10 +193,21 @@ interface Message {
 function messageOf(blocks: FakeBlock[], model: string, id: string): Message {
   let n = 0;
   const content = blocks.map((b) =>
-    b.type === 'text' ? b : { type: 'tool_use' as const, id: b.id ?? `toolu_fake_${id}_${++n}`, name: b.name, input: b.input },
+    b.type === 'text'
+      ? b
+      : { type: 'tool_use' as const, id: b.id ?? `toolu_fake_${id}_${++n}`, name: b.name, input: b.input },
   );
   const stop_reason = content.some((b) => b.type === 'tool_use') ? 'tool_use' : 'end_turn';
-  return { id, type: 'message', role: 'assistant', model, content, stop_reason, stop_sequence: null, usage: { input_tokens: 100, output_tokens: 50 } };
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model,
+    content,
+    stop_reason,
+    stop_sequence: null,
+    usage: { input_tokens: 100, output_tokens: 50 },
+  };
 }
 
 function json(res: ServerResponse, value: unknown): void {
@@ -197,9 +226,17 @@ function stream(res: ServerResponse, m: Message): void {
   m.content.forEach((block, index) => {
     if (block.type === 'text') {
       send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } });
-      send('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: block.text } });
+      send('content_block_delta', {
+        type: 'content_block_delta',
+        index,
+        delta: { type: 'text_delta', text: block.text },
+      });
     } else {
-      send('content_block_start', { type: 'content_block_start', index, content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} } });
+      send('content_block_start', {
+        type: 'content_block_start',
+        index,
+        content_block: { type: 'tool_use', id: block.id, name: block.name, input: {} },
+      });
       send('content_block_delta', {
         type: 'content_block_delta',
         index,
@@ -208,7 +245,11 @@ function stream(res: ServerResponse, m: Message): void {
     }
     send('content_block_stop', { type: 'content_block_stop', index });
   });
-  send('message_delta', { type: 'message_delta', delta: { stop_reason: m.stop_reason, stop_sequence: null }, usage: { output_tokens: m.usage.output_tokens } });
+  send('message_delta', {
+    type: 'message_delta',
+    delta: { stop_reason: m.stop_reason, stop_sequence: null },
+    usage: { output_tokens: m.usage.output_tokens },
+  });
   send('message_stop', { type: 'message_stop' });
   res.end();
 }

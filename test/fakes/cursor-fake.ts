@@ -1,5 +1,11 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -12,24 +18,42 @@ import type { AddressInfo } from 'node:net';
 type Status = 'CREATING' | 'RUNNING' | 'FINISHED' | 'ERROR' | 'EXPIRED' | 'STOPPED';
 
 export interface FakeAgent {
-  id: string; name: string; status: Status; createdAt: string; summary?: string;
+  id: string;
+  name: string;
+  status: Status;
+  createdAt: string;
+  summary?: string;
   source: { repository: string; ref?: string };
   target: { branchName: string; url: string; prUrl?: string; autoCreatePr: boolean };
   /** Only sent in the ERROR webhook (the v0 GET answer has no error field). */
   error?: string;
-  prompt: { text: string; images?: unknown[] }; model?: string; webhook?: { url: string; secret?: string };
+  prompt: { text: string; images?: unknown[] };
+  model?: string;
+  webhook?: { url: string; secret?: string };
   followups: string[];
 }
 
 export interface WebhookDelivery {
-  agentId: string; url: string; attempt: number; rawBody: string; headers: Record<string, string>;
+  agentId: string;
+  url: string;
+  attempt: number;
+  rawBody: string;
+  headers: Record<string, string>;
   /** `X-Webhook-ID`: the same on every attempt of one delivery. */
   deliveryId: string;
   /** The receiver's HTTP status; absent when dropped (`dropped`) or unreachable (`error`). */
-  status?: number; error?: string; dropped?: boolean;
+  status?: number;
+  error?: string;
+  dropped?: boolean;
 }
 
-export interface CursorFakeRequest { method: string; path: string; headers: IncomingHttpHeaders; body?: unknown; status: number }
+export interface CursorFakeRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body?: unknown;
+  status: number;
+}
 
 export interface CursorFakeOptions {
   apiKey?: string;
@@ -45,7 +69,11 @@ export interface CursorFakeOptions {
   latencyMs?: number;
 }
 
-interface Failure { status: number; headers: Record<string, string>; body: unknown }
+interface Failure {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class CursorFake {
@@ -61,7 +89,10 @@ export class CursorFake {
   private readonly closing: Promise<void>;
   private stop = () => {};
 
-  private constructor(private readonly server: Server, private readonly options: CursorFakeOptions) {
+  private constructor(
+    private readonly server: Server,
+    private readonly options: CursorFakeOptions,
+  ) {
     this.apiKey = options.apiKey ?? `key_${randomBytes(16).toString('hex')}`;
     this.closing = new Promise((resolve) => (this.stop = resolve));
   }
@@ -76,13 +107,24 @@ export class CursorFake {
   }
 
   /** For `CURSOR_API_URL`. */
-  get apiUrl(): string { return this.url; }
-  agent(id: string): FakeAgent | undefined { return this.all.get(id); }
+  get apiUrl(): string {
+    return this.url;
+  }
+  agent(id: string): FakeAgent | undefined {
+    return this.all.get(id);
+  }
   /** Oldest first. */
-  agents(): FakeAgent[] { return [...this.all.values()]; }
+  agents(): FakeAgent[] {
+    return [...this.all.values()];
+  }
 
   /** The next `count` API requests answer `status` (with `headers`, e.g. Retry-After) instead. */
-  failNext(count: number, status: number, headers: Record<string, string> = {}, body: unknown = { error: `Simulated HTTP ${status}` }): void {
+  failNext(
+    count: number,
+    status: number,
+    headers: Record<string, string> = {},
+    body: unknown = { error: `Simulated HTTP ${status}` },
+  ): void {
     for (let i = 0; i < count; i++) this.failures.push({ status, headers, body });
   }
 
@@ -139,7 +181,13 @@ export class CursorFake {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
     const body = parseJson(raw);
-    const record: CursorFakeRequest = { method: req.method ?? '', path: url.pathname + url.search, headers: req.headers, body, status: 0 };
+    const record: CursorFakeRequest = {
+      method: req.method ?? '',
+      path: url.pathname + url.search,
+      headers: req.headers,
+      body,
+      status: 0,
+    };
     this.requests.push(record);
     if (this.options.latencyMs) await sleep(this.options.latencyMs);
     if (res.destroyed) return;
@@ -189,10 +237,13 @@ export class CursorFake {
     const text = b.prompt?.text;
     const repository = b.source?.repository;
     if (typeof text !== 'string' || !text.trim()) return [400, { error: 'prompt.text is required' }];
-    if (typeof repository !== 'string' || !/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(repository)) return [400, { error: 'source.repository must be a GitHub repository URL' }];
+    if (typeof repository !== 'string' || !/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+$/.test(repository))
+      return [400, { error: 'source.repository must be a GitHub repository URL' }];
     const webhook = b.webhook as { url?: unknown; secret?: unknown } | undefined;
-    if (webhook && (typeof webhook.url !== 'string' || !URL.canParse(webhook.url))) return [400, { error: 'webhook.url must be a URL' }];
-    if (webhook?.secret !== undefined && (typeof webhook.secret !== 'string' || webhook.secret.length < 32)) return [400, { error: 'webhook.secret must be at least 32 characters' }];
+    if (webhook && (typeof webhook.url !== 'string' || !URL.canParse(webhook.url)))
+      return [400, { error: 'webhook.url must be a URL' }];
+    if (webhook?.secret !== undefined && (typeof webhook.secret !== 'string' || webhook.secret.length < 32))
+      return [400, { error: 'webhook.secret must be at least 32 characters' }];
 
     const id = `bc_${randomBytes(6).toString('hex')}`;
     const name = text.trim().split('\n')[0]!.slice(0, 60);
@@ -203,7 +254,13 @@ export class CursorFake {
       status: 'CREATING',
       source: { repository, ...(typeof b.source?.ref === 'string' ? { ref: b.source.ref } : {}) },
       target: {
-        branchName: typeof requested === 'string' && requested ? requested : `cursor/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30)}-${randomBytes(2).toString('hex')}`,
+        branchName:
+          typeof requested === 'string' && requested
+            ? requested
+            : `cursor/${name
+                .toLowerCase()
+                .replace(/[^a-z0-9]+/g, '-')
+                .slice(0, 30)}-${randomBytes(2).toString('hex')}`,
         url: `https://cursor.com/agents?id=${id}`,
         autoCreatePr: b.target?.autoCreatePr === true,
       },
@@ -220,12 +277,14 @@ export class CursorFake {
 
   private list(params: URLSearchParams): [number, unknown] {
     const limit = params.has('limit') ? Number(params.get('limit')) : 20;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) return [400, { error: 'limit must be between 1 and 100' }];
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+      return [400, { error: 'limit must be between 1 and 100' }];
     const offset = params.get('cursor') ? Number(Buffer.from(params.get('cursor')!, 'base64url').toString()) : 0;
     if (!Number.isInteger(offset) || offset < 0) return [400, { error: 'invalid cursor' }];
     const newestFirst = this.agents().reverse();
     const page = newestFirst.slice(offset, offset + limit).map(started);
-    const next = offset + limit < newestFirst.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
+    const next =
+      offset + limit < newestFirst.length ? Buffer.from(String(offset + limit)).toString('base64url') : undefined;
     return [200, { agents: page.map(wire), ...(next ? { nextCursor: next } : {}) }];
   }
 
@@ -238,7 +297,11 @@ export class CursorFake {
       if (this.closed || agent.status === 'STOPPED' || !this.all.has(agent.id)) return;
       await this.finish(agent.id, { ...(prUrl ? { prUrl } : {}) });
     };
-    void this.track(work().catch((err: unknown) => (this.closed ? undefined : this.fail(agent.id, 'ERROR', err instanceof Error ? err.message : String(err)))));
+    void this.track(
+      work().catch((err: unknown) =>
+        this.closed ? undefined : this.fail(agent.id, 'ERROR', err instanceof Error ? err.message : String(err)),
+      ),
+    );
   }
 
   private async notify(agent: FakeAgent): Promise<void> {
@@ -249,7 +312,11 @@ export class CursorFake {
       id: agent.id,
       status: agent.status,
       source: agent.source,
-      target: { url: agent.target.url, branchName: agent.target.branchName, ...(agent.target.prUrl ? { prUrl: agent.target.prUrl } : {}) },
+      target: {
+        url: agent.target.url,
+        branchName: agent.target.branchName,
+        ...(agent.target.prUrl ? { prUrl: agent.target.prUrl } : {}),
+      },
       ...(agent.summary ? { summary: agent.summary } : {}),
       ...(agent.status === 'ERROR' && agent.error ? { error: agent.error } : {}),
     };
@@ -259,7 +326,11 @@ export class CursorFake {
       'user-agent': 'Cursor-Agent-Webhook/1.0',
       'x-webhook-event': 'statusChange',
       'x-webhook-id': randomUUID(),
-      ...(agent.webhook.secret ? { 'x-webhook-signature': `sha256=${createHmac('sha256', agent.webhook.secret).update(rawBody).digest('hex')}` } : {}),
+      ...(agent.webhook.secret
+        ? {
+            'x-webhook-signature': `sha256=${createHmac('sha256', agent.webhook.secret).update(rawBody).digest('hex')}`,
+          }
+        : {}),
     };
     const base = { agentId: agent.id, deliveryId: headers['x-webhook-id']!, url: agent.webhook.url, rawBody, headers };
     if (this.options.dropWebhooks) {
@@ -271,7 +342,12 @@ export class CursorFake {
       const delivery: WebhookDelivery = { ...base, attempt };
       this.webhookDeliveries.push(delivery);
       try {
-        const res = await fetch(agent.webhook.url, { method: 'POST', headers, body: rawBody, signal: AbortSignal.timeout(5_000) });
+        const res = await fetch(agent.webhook.url, {
+          method: 'POST',
+          headers,
+          body: rawBody,
+          signal: AbortSignal.timeout(5_000),
+        });
         await res.arrayBuffer();
         delivery.status = res.status;
         if (res.ok) return;
@@ -285,7 +361,15 @@ export class CursorFake {
 
 /** The agent as the API answers it. */
 function wire(a: FakeAgent) {
-  return { id: a.id, name: a.name, status: a.status, source: a.source, target: { ...a.target }, ...(a.summary ? { summary: a.summary } : {}), createdAt: a.createdAt };
+  return {
+    id: a.id,
+    name: a.name,
+    status: a.status,
+    source: a.source,
+    target: { ...a.target },
+    ...(a.summary ? { summary: a.summary } : {}),
+    createdAt: a.createdAt,
+  };
 }
 
 /** Agents turn RUNNING when first read, so a test sees CREATING only in the launch answer. */

@@ -28,7 +28,15 @@ export interface FakeLogInput {
 export interface FakeLog {
   id: string;
   type: 'log';
-  attributes: { timestamp: string; service?: string; status: string; message: string; host?: string; tags: string[]; attributes: Record<string, unknown> };
+  attributes: {
+    timestamp: string;
+    service?: string;
+    status: string;
+    message: string;
+    host?: string;
+    tags: string[];
+    attributes: Record<string, unknown>;
+  };
 }
 
 export interface DatadogFakeRequest {
@@ -79,7 +87,14 @@ export interface DatadogFakeOptions {
 
 const RATE_LIMIT = 300;
 const RATE_PERIOD_SECONDS = 3600;
-const DEFAULT_ERRORS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not found', 429: 'Too many requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const DEFAULT_ERRORS: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not found',
+  429: 'Too many requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
 
 export async function startDatadogFake(options: DatadogFakeOptions = {}): Promise<DatadogFake> {
   const apiKey = options.apiKey ?? `fake-api-${randomBytes(8).toString('hex')}`;
@@ -89,12 +104,20 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
   const requests: DatadogFakeRequest[] = [];
   let served = 0;
 
-  const send = (res: ServerResponse, record: DatadogFakeRequest, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const send = (
+    res: ServerResponse,
+    record: DatadogFakeRequest,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     record.status = status;
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(body));
   };
-  const errorBody = (status: number, message?: string) => ({ errors: [message ?? DEFAULT_ERRORS[status] ?? `HTTP ${status}`] });
+  const errorBody = (status: number, message?: string) => ({
+    errors: [message ?? DEFAULT_ERRORS[status] ?? `HTTP ${status}`],
+  });
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -102,7 +125,13 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const body = parseJson<SearchBody>(raw);
-      const record: DatadogFakeRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, status: 0 };
+      const record: DatadogFakeRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body,
+        status: 0,
+      };
       requests.push(record);
       setTimeout(() => answer(record, raw, res), options.latencyMs ?? 0);
     });
@@ -111,7 +140,8 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
   const answer = (record: DatadogFakeRequest, raw: string, res: ServerResponse) => {
     if (res.destroyed) return;
     const path = record.url.split('?')[0];
-    if (record.method !== 'POST' || path !== '/api/v2/logs/events/search') return send(res, record, 404, errorBody(404));
+    if (record.method !== 'POST' || path !== '/api/v2/logs/events/search')
+      return send(res, record, 404, errorBody(404));
 
     const failure = failures[0];
     if (failure && failure.skip > 0) failure.skip--;
@@ -131,7 +161,8 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
     const to = parseTime(filter.to ?? 'now', now);
     const limit = record.body?.page?.limit ?? 10;
     if (from === undefined || to === undefined) return send(res, record, 400, errorBody(400, 'Invalid time range'));
-    if (!Number.isInteger(limit) || limit < 1 || limit > 5000) return send(res, record, 400, errorBody(400, 'page[limit] must be between 1 and 5000'));
+    if (!Number.isInteger(limit) || limit < 1 || limit > 5000)
+      return send(res, record, 400, errorBody(400, 'page[limit] must be between 1 and 5000'));
     const descending = (record.body?.sort ?? '-timestamp') === '-timestamp';
     const cursorIn = record.body?.page?.cursor;
     const after = cursorIn ? decodeCursor(cursorIn) : undefined;
@@ -152,7 +183,12 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
 
     served++;
     const next = `http://${record.headers.host}/api/v2/logs/events?filter%5Bquery%5D=${encodeURIComponent(filter.query ?? '')}&page%5Bcursor%5D=${cursor}`;
-    const meta = { elapsed: 1, request_id: randomBytes(12).toString('base64url'), status: 'done', ...(cursor ? { page: { after: cursor } } : {}) };
+    const meta = {
+      elapsed: 1,
+      request_id: randomBytes(12).toString('base64url'),
+      status: 'done',
+      ...(cursor ? { page: { after: cursor } } : {}),
+    };
     const headers = rateLimitHeaders(Math.max(0, RATE_LIMIT - served), RATE_PERIOD_SECONDS);
     return send(res, record, 200, { data: page, meta, ...(cursor ? { links: { next } } : {}) }, headers);
   };
@@ -203,7 +239,8 @@ function rateLimitHeaders(remaining: number, resetSeconds: number): Record<strin
 }
 
 const key = (l: FakeLog) => ({ t: Date.parse(l.attributes.timestamp), id: l.id });
-const compareKey = (a: { t: number; id: string }, b: { t: number; id: string }) => a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const compareKey = (a: { t: number; id: string }, b: { t: number; id: string }) =>
+  a.t - b.t || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const encodeCursor = (k: { t: number; id: string }) => Buffer.from(JSON.stringify(k)).toString('base64url');
 function decodeCursor(cursor: string): { t: number; id: string } | undefined {
   const k = parseJson<{ t?: unknown; id?: unknown }>(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -235,7 +272,9 @@ function attributeAt(attrs: Record<string, unknown>, path: string): unknown {
   const dot = path.indexOf('.');
   if (dot < 0) return undefined;
   const child = attrs[path.slice(0, dot)];
-  return typeof child === 'object' && child !== null ? attributeAt(child as Record<string, unknown>, path.slice(dot + 1)) : undefined;
+  return typeof child === 'object' && child !== null
+    ? attributeAt(child as Record<string, unknown>, path.slice(dot + 1))
+    : undefined;
 }
 
 function wildcard(value: string): RegExp {
@@ -251,12 +290,17 @@ function compileQuery(query: string): (log: FakeLog) => boolean {
     if (word === 'AND' || word === '*') continue;
     let test: (log: FakeLog) => boolean;
     if (field !== undefined && rawValue !== undefined) {
-      const value = rawValue.startsWith('"') ? JSON.parse(rawValue) as string : rawValue;
+      const value = rawValue.startsWith('"') ? (JSON.parse(rawValue) as string) : rawValue;
       const re = wildcard(value);
       const a = (l: FakeLog) => l.attributes;
-      if (field === 'service' || field === 'status' || field === 'host') test = (l) => re.test(String(a(l)[field] ?? ''));
+      if (field === 'service' || field === 'status' || field === 'host')
+        test = (l) => re.test(String(a(l)[field] ?? ''));
       else if (field.startsWith('@')) test = (l) => re.test(String(attributeAt(a(l).attributes, field.slice(1)) ?? ''));
-      else test = (l) => a(l).tags.some((t) => t.toLowerCase().startsWith(`${field.toLowerCase()}:`) && re.test(t.slice(field.length + 1)));
+      else
+        test = (l) =>
+          a(l).tags.some(
+            (t) => t.toLowerCase().startsWith(`${field.toLowerCase()}:`) && re.test(t.slice(field.length + 1)),
+          );
     } else {
       const text = (phrase !== undefined ? (JSON.parse(`"${phrase}"`) as string) : (word ?? '')).toLowerCase();
       test = (l) => l.attributes.message.toLowerCase().includes(text);

@@ -47,7 +47,10 @@ export function errorLogEvent(e: ProductionError): FakeLogInput {
  * A log monitor's `$LOGS_SAMPLE` for some logs: Datadog's columns and one row a log whose
  * `message` is the log's message field, never the stack.
  */
-export function logsSample(logs: Pick<FakeLogInput, 'service' | 'message' | 'host' | 'timestamp'>[], label = 'Sample Logs') {
+export function logsSample(
+  logs: Pick<FakeLogInput, 'service' | 'message' | 'host' | 'timestamp'>[],
+  label = 'Sample Logs',
+) {
   const time = (t: FakeLogInput['timestamp']) => new Date(t ?? Date.now()).toISOString().slice(11, 19) + ' UTC';
   return {
     columns: ['Time', 'Host', 'Service'],

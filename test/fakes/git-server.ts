@@ -73,7 +73,14 @@ export async function startGitServer(opts: { token?: string } = {}): Promise<Git
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const service = url.searchParams.get('service') ?? /\/(git-(?:upload|receive)-pack)$/.exec(url.pathname)?.[1];
-    const entry: GitRequest = { method: req.method ?? 'GET', path: url.pathname, ...(service ? { service } : {}), status: 0, requestBytes: 0, responseBytes: 0 };
+    const entry: GitRequest = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      ...(service ? { service } : {}),
+      status: 0,
+      requestBytes: 0,
+      responseBytes: 0,
+    };
     requests.push(entry);
 
     if (opts.token !== undefined && !authorized(req.headers.authorization, opts.token)) {

@@ -15,10 +15,21 @@ import { isoNow, restShapes, type DeploymentRecord, type DeploymentStatusState, 
 
 const exec = promisify(execFile);
 type Json = Record<string, unknown>;
-export interface FakeRequest { method: string; path: string; query: Record<string, string>; status: number }
+export interface FakeRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  status: number;
+}
 
 /** `login` is the account the token belongs to: author of pull requests and reviews created through the API. */
-export async function startGitHubFake(opts: { token?: string; owner: string; repo: string; bareRepoPath?: string; login?: string }) {
+export async function startGitHubFake(opts: {
+  token?: string;
+  owner: string;
+  repo: string;
+  bareRepoPath?: string;
+  login?: string;
+}) {
   const token = opts.token ?? 'ghp_fake_token';
   const login = opts.login ?? 'bugfix-bot';
   const { owner, repo, bareRepoPath } = opts;
@@ -35,7 +46,16 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
 
   const git = async (...args: string[]) => {
     if (!bareRepoPath) throw new Error('no bare repository');
-    const env = { PATH: process.env.PATH, HOME: os.tmpdir(), GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'GitHub', GIT_AUTHOR_EMAIL: 'noreply@github.com', GIT_COMMITTER_NAME: 'GitHub', GIT_COMMITTER_EMAIL: 'noreply@github.com' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: os.tmpdir(),
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_CONFIG_GLOBAL: '/dev/null',
+      GIT_AUTHOR_NAME: 'GitHub',
+      GIT_AUTHOR_EMAIL: 'noreply@github.com',
+      GIT_COMMITTER_NAME: 'GitHub',
+      GIT_COMMITTER_EMAIL: 'noreply@github.com',
+    };
     return (await exec('git', args, { cwd: bareRepoPath, env })).stdout.trim();
   };
   const branchSha = async (ref: string): Promise<string | undefined> => {
@@ -46,7 +66,11 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
   const refresh = async <T extends PullRecord | PullRecord[]>(prs: T): Promise<T> => {
     const open = (Array.isArray(prs) ? prs : [prs]).filter((p) => p.state === 'open');
     if (!bareRepoPath || !open.length) return prs;
-    const refs = new Map((await git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads')).split('\n').map((l) => l.split(' ') as [string, string]));
+    const refs = new Map(
+      (await git('for-each-ref', '--format=%(refname) %(objectname)', 'refs/heads'))
+        .split('\n')
+        .map((l) => l.split(' ') as [string, string]),
+    );
     for (const pr of open) pr.head.sha = refs.get(`refs/heads/${pr.head.ref}`) ?? pr.head.sha;
     return prs;
   };
@@ -57,27 +81,56 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     return pr;
   };
 
-  const createPull = async (author: string, body: { head?: unknown; base?: unknown; title?: unknown; body?: unknown }, createdAt = isoNow()): Promise<PullRecord | { error: string; field?: string }> => {
+  const createPull = async (
+    author: string,
+    body: { head?: unknown; base?: unknown; title?: unknown; body?: unknown },
+    createdAt = isoNow(),
+  ): Promise<PullRecord | { error: string; field?: string }> => {
     const head = String(body.head ?? '').replace(new RegExp(`^${owner}:`), '');
     const base = String(body.base ?? '');
-    if (!head || !base || typeof body.title !== 'string') return { error: 'missing field', field: !head ? 'head' : !base ? 'base' : 'title' };
-    if (pulls.some((p) => p.state === 'open' && p.head.ref === head && p.base.ref === base)) return { error: `A pull request already exists for ${owner}:${head}.` };
+    if (!head || !base || typeof body.title !== 'string')
+      return { error: 'missing field', field: !head ? 'head' : !base ? 'base' : 'title' };
+    if (pulls.some((p) => p.state === 'open' && p.head.ref === head && p.base.ref === base))
+      return { error: `A pull request already exists for ${owner}:${head}.` };
     const headSha = await branchSha(head);
     if (!headSha) return { error: 'invalid', field: 'head' };
     const baseSha = await branchSha(base);
     if (!baseSha) return { error: 'invalid', field: 'base' };
-    if (bareRepoPath && (await git('merge-base', '--is-ancestor', `refs/heads/${head}`, `refs/heads/${base}`).then(() => true, () => false))) return { error: `No commits between ${base} and ${head}` };
+    if (
+      bareRepoPath &&
+      (await git('merge-base', '--is-ancestor', `refs/heads/${head}`, `refs/heads/${base}`).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return { error: `No commits between ${base} and ${head}` };
     const pr: PullRecord = {
-      number: pulls.length + 1, title: body.title, body: typeof body.body === 'string' ? body.body : null, state: 'open', user: author,
-      head: { ref: head, sha: headSha }, base: { ref: base, sha: baseSha }, created_at: createdAt, updated_at: createdAt,
-      closed_at: null, merged_at: null, merged_by: null, merge_commit_sha: null, events: [], reviews: [],
+      number: pulls.length + 1,
+      title: body.title,
+      body: typeof body.body === 'string' ? body.body : null,
+      state: 'open',
+      user: author,
+      head: { ref: head, sha: headSha },
+      base: { ref: base, sha: baseSha },
+      created_at: createdAt,
+      updated_at: createdAt,
+      closed_at: null,
+      merged_at: null,
+      merged_by: null,
+      merge_commit_sha: null,
+      events: [],
+      reviews: [],
     };
     pulls.push(pr);
     return pr;
   };
 
   /** Answers with `items` paginated the way GitHub does: `page`, `per_page` and a `Link` header. */
-  const paged = <T>(req: IncomingMessage, q: URLSearchParams, items: T[]): { items: T[]; headers: Record<string, string> } => {
+  const paged = <T>(
+    req: IncomingMessage,
+    q: URLSearchParams,
+    items: T[],
+  ): { items: T[]; headers: Record<string, string> } => {
     const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
     const page = Math.max(1, Number(q.get('page') ?? 1));
     const last = Math.max(1, Math.ceil(items.length / perPage));
@@ -87,11 +140,15 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       next.searchParams.set('per_page', String(perPage));
       return `<${next.href}>; rel="${rel}"`;
     };
-    const headers: Record<string, string> = page < last ? { link: [link(page + 1, 'next'), link(last, 'last')].join(', ') } : {};
+    const headers: Record<string, string> =
+      page < last ? { link: [link(page + 1, 'next'), link(last, 'last')].join(', ') } : {};
     return { items: items.slice((page - 1) * perPage, page * perPage), headers };
   };
 
-  const route = async (req: IncomingMessage, raw: string): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> => {
+  const route = async (
+    req: IncomingMessage,
+    raw: string,
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> => {
     const u = new URL(req.url ?? '/', 'http://x');
     const q = u.searchParams;
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(u.pathname);
@@ -102,7 +159,12 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     if (rest === '/pulls' && !post) {
       const state = q.get('state') ?? 'open';
       const head = q.get('head');
-      let list = pulls.filter((p) => (state === 'all' || p.state === state) && (!head || `${owner}:${p.head.ref}` === head || p.head.ref === head) && (!q.get('base') || p.base.ref === q.get('base')));
+      let list = pulls.filter(
+        (p) =>
+          (state === 'all' || p.state === state) &&
+          (!head || `${owner}:${p.head.ref}` === head || p.head.ref === head) &&
+          (!q.get('base') || p.base.ref === q.get('base')),
+      );
       const key = q.get('sort') === 'updated' ? 'updated_at' : 'created_at';
       list = [...list].sort((a, b) => a[key].localeCompare(b[key]) || a.number - b.number);
       if ((q.get('direction') ?? (key === 'created_at' ? 'desc' : 'asc')) === 'desc') list.reverse();
@@ -112,10 +174,28 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     if (rest === '/pulls' && post) {
       const created = await createPull(login, JSON.parse(raw || '{}') as Json);
       if ('error' in created) {
-        const error = created.field ? { resource: 'PullRequest', field: created.field, code: created.error === 'invalid' ? 'invalid' : 'missing_field' } : { resource: 'PullRequest', code: 'custom', message: created.error };
-        return { status: 422, body: { message: 'Validation Failed', errors: [error], documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request', status: '422' } };
+        const error = created.field
+          ? {
+              resource: 'PullRequest',
+              field: created.field,
+              code: created.error === 'invalid' ? 'invalid' : 'missing_field',
+            }
+          : { resource: 'PullRequest', code: 'custom', message: created.error };
+        return {
+          status: 422,
+          body: {
+            message: 'Validation Failed',
+            errors: [error],
+            documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request',
+            status: '422',
+          },
+        };
       }
-      return { status: 201, body: pullJson(created), headers: { location: `${url}/repos/${owner}/${repo}/pulls/${created.number}` } };
+      return {
+        status: 201,
+        body: pullJson(created),
+        headers: { location: `${url}/repos/${owner}/${repo}/pulls/${created.number}` },
+      };
     }
     if ((sub = /^\/pulls\/(\d+)(\/reviews)?$/.exec(rest))) {
       const pr = pulls.find((p) => p.number === Number(sub?.[1]));
@@ -126,10 +206,22 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
         return { status: 200, body: items.map((r) => reviewJson(pr, r)), headers };
       }
       const input = JSON.parse(raw || '{}') as Json;
-      const states: Record<string, string> = { COMMENT: 'COMMENTED', APPROVE: 'APPROVED', REQUEST_CHANGES: 'CHANGES_REQUESTED' };
+      const states: Record<string, string> = {
+        COMMENT: 'COMMENTED',
+        APPROVE: 'APPROVED',
+        REQUEST_CHANGES: 'CHANGES_REQUESTED',
+      };
       const state = states[String(input.event)] ?? 'PENDING';
-      if (state !== 'APPROVED' && state !== 'PENDING' && !input.body) return { status: 422, body: { message: 'Unprocessable Entity', errors: ['Body is required'] } };
-      const review = { id: nextId++, user: login, body: String(input.body ?? ''), state, submitted_at: isoNow(), commit_id: pr.head.sha };
+      if (state !== 'APPROVED' && state !== 'PENDING' && !input.body)
+        return { status: 422, body: { message: 'Unprocessable Entity', errors: ['Body is required'] } };
+      const review = {
+        id: nextId++,
+        user: login,
+        body: String(input.body ?? ''),
+        state,
+        submitted_at: isoNow(),
+        commit_id: pr.head.sha,
+      };
       pr.reviews.push(review);
       return { status: 200, body: reviewJson(pr, review) };
     }
@@ -140,15 +232,31 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       return { status: 200, body: items.map((e) => eventJson(pr, e)), headers };
     }
     if (rest === '/deployments' && !post) {
-      const list = deployments.filter((d) => (!q.get('sha') || d.sha === q.get('sha')) && (!q.get('environment') || d.environment === q.get('environment')) && (!q.get('ref') || d.ref === q.get('ref')));
+      const list = deployments.filter(
+        (d) =>
+          (!q.get('sha') || d.sha === q.get('sha')) &&
+          (!q.get('environment') || d.environment === q.get('environment')) &&
+          (!q.get('ref') || d.ref === q.get('ref')),
+      );
       const { items, headers } = paged(req, q, [...list].reverse());
       return { status: 200, body: items.map(deploymentJson), headers };
     }
     if ((sub = /^\/compare\/([0-9a-f]{7,40})\.\.\.([0-9a-f]{7,40})$/.exec(rest)) && !post && bareRepoPath) {
       // Enough of GitHub's compare for "does head contain base": ahead, behind, identical or diverged.
       const [base, head] = [sub[1]!, sub[2]!];
-      const contains = async (a: string, b: string) => git('merge-base', '--is-ancestor', a, b).then(() => true, () => false);
-      const status = base === head ? 'identical' : (await contains(base, head)) ? 'ahead' : (await contains(head, base)) ? 'behind' : 'diverged';
+      const contains = async (a: string, b: string) =>
+        git('merge-base', '--is-ancestor', a, b).then(
+          () => true,
+          () => false,
+        );
+      const status =
+        base === head
+          ? 'identical'
+          : (await contains(base, head))
+            ? 'ahead'
+            : (await contains(head, base))
+              ? 'behind'
+              : 'diverged';
       return { status: 200, body: { status, base_commit: { sha: base }, merge_base_commit: { sha: base } } };
     }
     if ((sub = /^\/deployments\/(\d+)\/statuses$/.exec(rest)) && !post) {
@@ -164,19 +272,42 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const u = new URL(req.url ?? '/', 'http://x');
-    const entry: FakeRequest = { method: req.method ?? 'GET', path: u.pathname, query: Object.fromEntries(u.searchParams), status: 0 };
+    const entry: FakeRequest = {
+      method: req.method ?? 'GET',
+      path: u.pathname,
+      query: Object.fromEntries(u.searchParams),
+      status: 0,
+    };
     requests.push(entry);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'x-github-request-id': randomUUID(), 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999', ...headers });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-github-request-id': randomUUID(),
+        'x-ratelimit-limit': '5000',
+        'x-ratelimit-remaining': '4999',
+        ...headers,
+      });
       res.end(JSON.stringify(body));
     };
     const [scheme, value] = (req.headers.authorization ?? '').split(' ');
-    if (!['token', 'bearer'].includes(scheme?.toLowerCase() ?? '') || value !== token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
+    if (!['token', 'bearer'].includes(scheme?.toLowerCase() ?? '') || value !== token)
+      return send(401, {
+        message: 'Bad credentials',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '401',
+      });
     const failure = failures.shift();
     if (failure) {
       const limited = failure.headers['x-ratelimit-remaining'] === '0' || failure.headers['retry-after'] !== undefined;
-      return send(failure.status, { message: limited ? 'API rate limit exceeded for user ID 1.' : (STATUS_CODES[failure.status] ?? 'Error'), documentation_url: 'https://docs.github.com/rest' }, failure.headers);
+      return send(
+        failure.status,
+        {
+          message: limited ? 'API rate limit exceeded for user ID 1.' : (STATUS_CODES[failure.status] ?? 'Error'),
+          documentation_url: 'https://docs.github.com/rest',
+        },
+        failure.headers,
+      );
     }
     try {
       const answer = await route(req, Buffer.concat(chunks).toString('utf8'));
@@ -188,19 +319,31 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
 
   return {
     /** For Octokit's `baseUrl` / GITHUB_API_URL. */
-    apiUrl: url, token, owner, repo, requests,
+    apiUrl: url,
+    token,
+    owner,
+    repo,
+    requests,
     /** The next `times` requests (after the token check) answer `status` with `headers`. */
     failNext(times: number, status: number, headers: Record<string, string> = {}) {
       for (let i = 0; i < times; i++) failures.push({ status, headers });
     },
     /** Opens a pull request as `login` would (Cursor, a person); `createdAt` pins its time. */
-    async openPullRequestAs(login: string, input: { head: string; base: string; title: string; body?: string; createdAt?: string }) {
+    async openPullRequestAs(
+      login: string,
+      input: { head: string; base: string; title: string; body?: string; createdAt?: string },
+    ) {
       const created = await createPull(login, input, input.createdAt);
-      if ('error' in created) throw new Error(`cannot open pull request: ${created.error}${created.field ? ` (${created.field})` : ''}`);
+      if ('error' in created)
+        throw new Error(`cannot open pull request: ${created.error}${created.field ? ` (${created.field})` : ''}`);
       return pullJson(created);
     },
-    async pull(n: number) { return pullJson(await refresh(findPull(n))); },
-    pulls() { return pulls.map(pullJson); },
+    async pull(n: number) {
+      return pullJson(await refresh(findPull(n)));
+    },
+    pulls() {
+      return pulls.map(pullJson);
+    },
     /** Merges for real when a bare repository is set: a `--no-ff` merge commit on the base branch. */
     async mergePullRequest(n: number, by: { by: string }) {
       const pr = await refresh(findPull(n));
@@ -212,12 +355,31 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
           (out) => out.split('\n')[0] ?? '',
           (err: { stdout?: string }) => Promise.reject(new Error(`#${n} does not merge cleanly: ${err.stdout ?? ''}`)),
         );
-        sha = await git('commit-tree', tree, '-p', baseSha, '-p', pr.head.sha, '-m', `Merge pull request #${n} from ${owner}/${pr.head.ref}\n\n${pr.title}`);
+        sha = await git(
+          'commit-tree',
+          tree,
+          '-p',
+          baseSha,
+          '-p',
+          pr.head.sha,
+          '-m',
+          `Merge pull request #${n} from ${owner}/${pr.head.ref}\n\n${pr.title}`,
+        );
         await git('update-ref', `refs/heads/${pr.base.ref}`, sha, baseSha);
       }
       const at = isoNow();
-      Object.assign(pr, { state: 'closed', merged_at: at, closed_at: at, updated_at: at, merged_by: by.by, merge_commit_sha: sha });
-      pr.events.push({ id: nextId++, event: 'merged', actor: by.by, created_at: at }, { id: nextId++, event: 'closed', actor: by.by, created_at: at });
+      Object.assign(pr, {
+        state: 'closed',
+        merged_at: at,
+        closed_at: at,
+        updated_at: at,
+        merged_by: by.by,
+        merge_commit_sha: sha,
+      });
+      pr.events.push(
+        { id: nextId++, event: 'merged', actor: by.by, created_at: at },
+        { id: nextId++, event: 'closed', actor: by.by, created_at: at },
+      );
       return pullJson(pr);
     },
     closePullRequest(n: number, by: { by: string }) {
@@ -227,22 +389,59 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
       pr.events.push({ id: nextId++, event: 'closed', actor: by.by, created_at: at });
       return pullJson(pr);
     },
-    addReview(n: number, review: { user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; body?: string }) {
+    addReview(
+      n: number,
+      review: { user: string; state: 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED'; body?: string },
+    ) {
       const pr = findPull(n);
-      const record = { id: nextId++, user: review.user, body: review.body ?? '', state: review.state, submitted_at: isoNow(), commit_id: pr.head.sha };
+      const record = {
+        id: nextId++,
+        user: review.user,
+        body: review.body ?? '',
+        state: review.state,
+        submitted_at: isoNow(),
+        commit_id: pr.head.sha,
+      };
       pr.reviews.push(record);
       return reviewJson(pr, record);
     },
-    createDeployment(input: { sha: string; environment: string; ref?: string; state?: DeploymentStatusState; creator?: string }) {
-      const d: DeploymentRecord = { id: nextId++, sha: input.sha, ref: input.ref ?? input.sha, environment: input.environment, created_at: isoNow(), creator: input.creator ?? 'deploy-bot[bot]', statuses: [] };
+    createDeployment(input: {
+      sha: string;
+      environment: string;
+      ref?: string;
+      state?: DeploymentStatusState;
+      creator?: string;
+    }) {
+      const d: DeploymentRecord = {
+        id: nextId++,
+        sha: input.sha,
+        ref: input.ref ?? input.sha,
+        environment: input.environment,
+        created_at: isoNow(),
+        creator: input.creator ?? 'deploy-bot[bot]',
+        statuses: [],
+      };
       deployments.push(d);
-      if (input.state) d.statuses.push({ id: nextId++, state: input.state, created_at: d.created_at, environment_url: `https://${d.environment}.example.test`, log_url: `https://ci.example.test/deploy/${d.id}` });
+      if (input.state)
+        d.statuses.push({
+          id: nextId++,
+          state: input.state,
+          created_at: d.created_at,
+          environment_url: `https://${d.environment}.example.test`,
+          log_url: `https://ci.example.test/deploy/${d.id}`,
+        });
       return deploymentJson(d);
     },
     setDeploymentState(id: number, state: DeploymentStatusState, at = isoNow()) {
       const d = deployments.find((x) => x.id === id);
       if (!d) throw new Error(`no deployment ${id}`);
-      const s = { id: nextId++, state, created_at: at, environment_url: `https://${d.environment}.example.test`, log_url: `https://ci.example.test/deploy/${d.id}` };
+      const s = {
+        id: nextId++,
+        state,
+        created_at: at,
+        environment_url: `https://${d.environment}.example.test`,
+        log_url: `https://ci.example.test/deploy/${d.id}`,
+      };
       d.statuses.push(s);
       return statusJson(d, s);
     },
@@ -256,7 +455,10 @@ export async function startGitHubFake(opts: { token?: string; owner: string; rep
 export type GitHubFake = Awaited<ReturnType<typeof startGitHubFake>>;
 
 function notFound() {
-  return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
+  return {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' },
+  };
 }
 
 export { sendWebhook, signWebhookBody, pullRequestEvent, reviewEvent, deploymentStatusEvent } from './github-wire';

@@ -23,7 +23,7 @@ export const FIX_EXPLANATION = [
   "`TypeError: Cannot read properties of undefined (reading 'address')`.",
   '',
   '## Fix',
-  "Use optional chaining with a fallback so guests get the label `Guest - unknown` instead of a crash.",
+  'Use optional chaining with a fallback so guests get the label `Guest - unknown` instead of a crash.',
   '',
   '## Summary',
   'Changed one line in `src/cart.ts`; no other files touched.',
@@ -43,7 +43,11 @@ export const sampleStackTrace = [
 export const sampleErrorMessage = "TypeError: Cannot read properties of undefined (reading 'address')";
 
 /** The sample bug as Datadog's Logs API reports it (see datadog-shapes.ts): kind, message and stack apart. */
-export const sampleError = { kind: 'TypeError', message: "Cannot read properties of undefined (reading 'address')", stack: sampleStackTrace } as const;
+export const sampleError = {
+  kind: 'TypeError',
+  message: "Cannot read properties of undefined (reading 'address')",
+  stack: sampleStackTrace,
+} as const;
 
 export function scriptedFixTurns(): FakeTurn[] {
   const file = (req: RecordedRequest) => join(primaryWorkingDirectory(req), BUGGY_FILE);
@@ -52,7 +56,11 @@ export function scriptedFixTurns(): FakeTurn[] {
       { type: 'text', text: 'The stack trace points at src/cart.ts line 14. Let me read it.' },
       { type: 'tool_use', name: 'Read', input: { file_path: file(req) } },
     ],
-    (req) => ({ type: 'tool_use', name: 'Edit', input: { file_path: file(req), old_string: BUGGY_LINE, new_string: FIXED_LINE } }),
+    (req) => ({
+      type: 'tool_use',
+      name: 'Edit',
+      input: { file_path: file(req), old_string: BUGGY_LINE, new_string: FIXED_LINE },
+    }),
     () => FIX_EXPLANATION,
   ];
 }
@@ -69,7 +77,13 @@ const execFileAsync = promisify(execFile);
 export async function createSampleCheckout(): Promise<SampleCheckout> {
   const dir = await mkdtemp(join(tmpdir(), 'sample-repo-'));
   await cp(fileURLToPath(new URL('../fixtures/sample-repo', import.meta.url)), dir, { recursive: true });
-  const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.com', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.com' };
+  const gitEnv = {
+    ...process.env,
+    GIT_AUTHOR_NAME: 'Test',
+    GIT_AUTHOR_EMAIL: 'test@example.com',
+    GIT_COMMITTER_NAME: 'Test',
+    GIT_COMMITTER_EMAIL: 'test@example.com',
+  };
   const run = (...args: string[]) => execFileAsync('git', args, { cwd: dir, env: gitEnv });
   await run('init', '--quiet', '--initial-branch=main');
   await run('add', '-A');

@@ -19,10 +19,25 @@ export interface FakeMessage {
   /** Set for messages people wrote (`postAsUser`); the bot's own have none. */
   user?: string;
 }
-export interface FakeEphemeral { channel: string; user: string; text?: string; blocks?: unknown[] }
-export interface FakeResponse { id: string; body: Record<string, unknown> }
-export interface FakeView { trigger_id: string; view: Record<string, unknown> }
-export interface FakeChannel { id: string; name: string; isMember?: boolean }
+export interface FakeEphemeral {
+  channel: string;
+  user: string;
+  text?: string;
+  blocks?: unknown[];
+}
+export interface FakeResponse {
+  id: string;
+  body: Record<string, unknown>;
+}
+export interface FakeView {
+  trigger_id: string;
+  view: Record<string, unknown>;
+}
+export interface FakeChannel {
+  id: string;
+  name: string;
+  isMember?: boolean;
+}
 /** `applied`: do the call, then answer 500, as when Slack's answer is lost on the way back. */
 export type FakeFailure = { status: 429; retryAfter: number } | { status: 500; applied?: boolean };
 
@@ -44,7 +59,10 @@ export class SlackFake {
   private readonly epoch = Math.floor(Date.now() / 1000);
   private url = '';
 
-  private constructor(private readonly server: Server, options: { token?: string; channels?: FakeChannel[] }) {
+  private constructor(
+    private readonly server: Server,
+    options: { token?: string; channels?: FakeChannel[] },
+  ) {
     this.token = options.token ?? 'xoxb-fake-token';
     this.channels = options.channels ?? [{ id: 'C0BUGS0001', name: 'bugs' }];
   }
@@ -59,10 +77,16 @@ export class SlackFake {
   }
 
   /** Base URL for the WebClient's `slackApiUrl`. */
-  get apiUrl(): string { return `${this.url}/api/`; }
-  get baseUrl(): string { return this.url; }
+  get apiUrl(): string {
+    return `${this.url}/api/`;
+  }
+  get baseUrl(): string {
+    return this.url;
+  }
   /** A response_url as found in an interaction payload. */
-  responseUrl(id: string): string { return `${this.url}/respond/${encodeURIComponent(id)}`; }
+  responseUrl(id: string): string {
+    return `${this.url}/respond/${encodeURIComponent(id)}`;
+  }
 
   /** Makes the next `times` calls of `method` ('respond' for response_urls) fail. */
   failNext(method: string, failure: FakeFailure, times = 1): void {
@@ -76,12 +100,22 @@ export class SlackFake {
     return this.all.filter((m) => !m.thread_ts && (!channel || m.channel === channel));
   }
   /** Replies in the thread of `threadTs`, oldest first. */
-  replies(threadTs: string): FakeMessage[] { return this.all.filter((m) => m.thread_ts === threadTs); }
-  ephemerals(): FakeEphemeral[] { return [...this.ephemeralLog]; }
-  responses(id?: string): FakeResponse[] { return this.responseLog.filter((r) => !id || r.id === id); }
+  replies(threadTs: string): FakeMessage[] {
+    return this.all.filter((m) => m.thread_ts === threadTs);
+  }
+  ephemerals(): FakeEphemeral[] {
+    return [...this.ephemeralLog];
+  }
+  responses(id?: string): FakeResponse[] {
+    return this.responseLog.filter((r) => !id || r.id === id);
+  }
   /** Modals opened with views.open. */
-  openedViews(): FakeView[] { return [...this.viewLog]; }
-  callCount(method: string): number { return this.calls.filter((c) => c.method === method).length; }
+  openedViews(): FakeView[] {
+    return [...this.viewLog];
+  }
+  callCount(method: string): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
 
   async close(): Promise<void> {
     this.server.closeAllConnections();
@@ -105,12 +139,16 @@ export class SlackFake {
     if (!method) return send(404, { ok: false, error: 'unknown_method' });
 
     const failure = this.failures.get(method)?.shift();
-    if (failure?.status === 429) return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
+    if (failure?.status === 429)
+      return send(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(failure.retryAfter) });
     if (failure && !failure.applied) return send(500, { ok: false, error: 'internal_error' });
 
     let answer: Answer;
     if (respond) {
-      this.responseLog.push({ id: decodeURIComponent(respond[1] ?? ''), body: JSON.parse(raw || '{}') as Record<string, unknown> });
+      this.responseLog.push({
+        id: decodeURIComponent(respond[1] ?? ''),
+        body: JSON.parse(raw || '{}') as Record<string, unknown>,
+      });
       answer = { ok: true };
     } else {
       const params = parseBody(raw, req.headers['content-type']);
@@ -123,7 +161,11 @@ export class SlackFake {
 
   private authorize(req: IncomingMessage, params: Params): Answer | undefined {
     const header = req.headers.authorization;
-    const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof params.token === 'string' ? params.token : undefined;
+    const token = header?.startsWith('Bearer ')
+      ? header.slice(7)
+      : typeof params.token === 'string'
+        ? params.token
+        : undefined;
     if (!token) return { ok: false, error: 'not_authed' };
     return token === this.token ? undefined : { ok: false, error: 'invalid_auth' };
   }
@@ -131,7 +173,15 @@ export class SlackFake {
   private dispatch(method: string, p: Params): Answer {
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'bugfix', team_id: BOT.team_id, user_id: BOT.user_id, bot_id: BOT.bot_id };
+        return {
+          ok: true,
+          url: 'https://acme.slack.com/',
+          team: 'Acme',
+          user: 'bugfix',
+          team_id: BOT.team_id,
+          user_id: BOT.user_id,
+          bot_id: BOT.bot_id,
+        };
       case 'chat.postMessage':
         return this.postMessage(p);
       case 'chat.update': {
@@ -148,13 +198,22 @@ export class SlackFake {
       case 'chat.postEphemeral': {
         const ch = this.channel(p.channel, false);
         if (!ch) return { ok: false, error: 'channel_not_found' };
-        this.ephemeralLog.push({ channel: ch.id, user: String(p.user), text: p.text as string | undefined, blocks: p.blocks as unknown[] | undefined });
+        this.ephemeralLog.push({
+          channel: ch.id,
+          user: String(p.user),
+          text: p.text as string | undefined,
+          blocks: p.blocks as unknown[] | undefined,
+        });
         return { ok: true, message_ts: this.nextTs() };
       }
       case 'chat.getPermalink': {
         const m = this.all.find((x) => x.channel === p.channel && x.ts === p.message_ts);
         if (!m) return { ok: false, error: 'message_not_found' };
-        return { ok: true, channel: m.channel, permalink: `https://acme.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}` };
+        return {
+          ok: true,
+          channel: m.channel,
+          permalink: `https://acme.slack.com/archives/${m.channel}/p${m.ts.replace('.', '')}`,
+        };
       }
       case 'views.open': {
         if (typeof p.trigger_id !== 'string' || !p.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
@@ -163,7 +222,16 @@ export class SlackFake {
         return { ok: true, view: { id: `V${this.nextTs().replace('.', '')}`, ...(p.view as object) } };
       }
       case 'conversations.list':
-        return { ok: true, channels: this.channels.map((c) => ({ id: c.id, name: c.name, is_channel: true, is_member: c.isMember !== false })), response_metadata: { next_cursor: '' } };
+        return {
+          ok: true,
+          channels: this.channels.map((c) => ({
+            id: c.id,
+            name: c.name,
+            is_channel: true,
+            is_member: c.isMember !== false,
+          })),
+          response_metadata: { next_cursor: '' },
+        };
       case 'conversations.history':
       case 'conversations.replies':
         return this.read(method, p);
@@ -191,7 +259,8 @@ export class SlackFake {
     const ch = this.channel(p.channel, true);
     if (!ch) return { ok: false, error: 'channel_not_found' };
     if (ch.isMember === false) return { ok: false, error: 'not_in_channel' };
-    const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true' || p.include_all_metadata === '1';
+    const withMeta =
+      p.include_all_metadata === true || p.include_all_metadata === 'true' || p.include_all_metadata === '1';
     const limit = Math.min(Number(p.limit ?? 100) || 100, 999);
     let list: FakeMessage[];
     if (method === 'conversations.history') {
@@ -209,8 +278,11 @@ export class SlackFake {
   private wire(m: FakeMessage, withMeta: boolean): Answer {
     const replies = this.replies(m.ts).length;
     return {
-      ...(m.user ? { type: 'message', user: m.user } : { type: 'message', subtype: 'bot_message', user: BOT.user_id, bot_id: BOT.bot_id, app_id: BOT.app_id }),
-      text: m.text ?? '', ts: m.ts,
+      ...(m.user
+        ? { type: 'message', user: m.user }
+        : { type: 'message', subtype: 'bot_message', user: BOT.user_id, bot_id: BOT.bot_id, app_id: BOT.app_id }),
+      text: m.text ?? '',
+      ts: m.ts,
       ...(m.blocks ? { blocks: m.blocks } : {}),
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : replies ? { thread_ts: m.ts, reply_count: replies } : {}),
       ...(m.edits ? { edited: { user: BOT.user_id, ts: m.ts } } : {}),
@@ -242,7 +314,11 @@ function parseBody(raw: string, contentType: string | undefined): Params {
   const params: Params = Object.fromEntries(new URLSearchParams(raw));
   for (const key of ['blocks', 'metadata', 'attachments', 'view']) {
     if (typeof params[key] === 'string') {
-      try { params[key] = JSON.parse(params[key]); } catch { /* left as sent: the handler rejects it */ }
+      try {
+        params[key] = JSON.parse(params[key]);
+      } catch {
+        /* left as sent: the handler rejects it */
+      }
     }
   }
   return params;
@@ -250,7 +326,13 @@ function parseBody(raw: string, contentType: string | undefined): Params {
 
 function isMetadata(v: unknown): v is FakeMessage['metadata'] & object {
   const m = v as { event_type?: unknown; event_payload?: unknown } | null;
-  return typeof m === 'object' && m !== null && typeof m.event_type === 'string' && typeof m.event_payload === 'object' && m.event_payload !== null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.event_type === 'string' &&
+    typeof m.event_payload === 'object' &&
+    m.event_payload !== null
+  );
 }
 
 /** The Block Kit limits Slack enforces with `invalid_blocks`. */
@@ -262,15 +344,24 @@ function checkBlocks(blocks: unknown): Answer | undefined {
     if (blocks.length > 50) errors.push('no more than 50 items allowed [json-pointer:/blocks]');
     type Text = string | { text?: string } | undefined;
     const len = (t: Text) => (typeof t === 'string' ? t.length : (t?.text?.length ?? 0));
-    blocks.forEach((b: { type?: string; text?: Text; fields?: { text?: string }[]; elements?: { text?: Text; value?: string }[] }, i) => {
-      const max = b.type === 'header' ? 150 : 3000;
-      if (len(b.text) > max) errors.push(`must be less than ${max + 1} characters [json-pointer:/blocks/${i}/text]`);
-      if ((b.fields?.length ?? 0) > 10 || b.fields?.some((f) => (f.text?.length ?? 0) > 2000)) errors.push(`invalid fields [json-pointer:/blocks/${i}/fields]`);
-      const elementMax = b.type === 'context' ? 3000 : 75;
-      if ((b.elements?.length ?? 0) > 10 || b.elements?.some((e) => len(e.text) > elementMax || (e.value?.length ?? 0) > 2000)) {
-        errors.push(`invalid element [json-pointer:/blocks/${i}/elements]`);
-      }
-    });
+    blocks.forEach(
+      (
+        b: { type?: string; text?: Text; fields?: { text?: string }[]; elements?: { text?: Text; value?: string }[] },
+        i,
+      ) => {
+        const max = b.type === 'header' ? 150 : 3000;
+        if (len(b.text) > max) errors.push(`must be less than ${max + 1} characters [json-pointer:/blocks/${i}/text]`);
+        if ((b.fields?.length ?? 0) > 10 || b.fields?.some((f) => (f.text?.length ?? 0) > 2000))
+          errors.push(`invalid fields [json-pointer:/blocks/${i}/fields]`);
+        const elementMax = b.type === 'context' ? 3000 : 75;
+        if (
+          (b.elements?.length ?? 0) > 10 ||
+          b.elements?.some((e) => len(e.text) > elementMax || (e.value?.length ?? 0) > 2000)
+        ) {
+          errors.push(`invalid element [json-pointer:/blocks/${i}/elements]`);
+        }
+      },
+    );
   }
   return errors.length ? { ok: false, error: 'invalid_blocks', errors } : undefined;
 }

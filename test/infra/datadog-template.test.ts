@@ -27,7 +27,11 @@ const stack = readFileSync(path.join(repoRoot, 'test/fixtures/stacks/node-typeer
 const monitorQuery = 'logs("service:checkout status:error").index("*").rollup("count").by("service").last("5m") > 0';
 const at = Date.UTC(2025, 9, 14, 9, 30, 12);
 
-const sample = (columns: string[], items: string[]) => ({ columns, label: 'Sample Logs', rows: [{ items, message: stack }] });
+const sample = (columns: string[], items: string[]) => ({
+  columns,
+  label: 'Sample Logs',
+  rows: [{ items, message: stack }],
+});
 
 const values = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   ID: '7912034411120938127',
@@ -77,20 +81,33 @@ describe('infra/datadog/webhook-payload.json', () => {
     });
     expect(alert.errors).toHaveLength(1);
     const [error] = alert.errors;
-    expect(error).toMatchObject({ service: 'checkout', message: "TypeError: Cannot read properties of undefined (reading 'email')", stack });
+    expect(error).toMatchObject({
+      service: 'checkout',
+      message: "TypeError: Cannot read properties of undefined (reading 'email')",
+      stack,
+    });
     expect(error!.occurrence).toMatchObject({ id: '7912034411120938127#0', at: new Date(at).toISOString() });
 
     // The run's log search comes from the monitor's own query.
-    const identity = fingerprintError({ service: error!.service, message: error!.message, ...(error!.stack ? { stack: error!.stack } : {}) });
+    const identity = fingerprintError({
+      service: error!.service,
+      message: error!.message,
+      ...(error!.stack ? { stack: error!.stack } : {}),
+    });
     expect(identity).toMatchObject({ service: 'checkout', errorType: 'TypeError' });
     expect(identity.topFrames[0]).toContain('formatRecipient');
     expect(logsQueryFor(identity, alert.alert)).toBe('service:checkout status:error');
   });
 
   it('takes the service from $TAGS when the sample has no service column', () => {
-    const body: unknown = JSON.parse(render(values({ LOGS_SAMPLE: sample(['Time', 'Host'], ['09:30:12 UTC', 'web-3']), ALERT_SCOPE: '' })));
+    const body: unknown = JSON.parse(
+      render(values({ LOGS_SAMPLE: sample(['Time', 'Host'], ['09:30:12 UTC', 'web-3']), ALERT_SCOPE: '' })),
+    );
     const [error] = parseDatadogAlert(body, new Date(at)).errors;
-    expect(error).toMatchObject({ service: 'checkout', message: "TypeError: Cannot read properties of undefined (reading 'email')" });
+    expect(error).toMatchObject({
+      service: 'checkout',
+      message: "TypeError: Cannot read properties of undefined (reading 'email')",
+    });
   });
 
   it.each([
@@ -103,8 +120,17 @@ describe('infra/datadog/webhook-payload.json', () => {
     ['No Data', false],
     ['Re-No Data', false],
   ])('a %s rendering is active: %s', (transition, active) => {
-    const recovery = transition === 'Recovered' ? { EVENT_TITLE: '[Recovered on {service:checkout}] Errors in checkout', LOGS_SAMPLE: { columns: [], label: 'Sample Logs', rows: [] } } : {};
-    const alert = parseDatadogAlert(JSON.parse(render(values({ ALERT_TRANSITION: transition, ...recovery }))), new Date(at));
+    const recovery =
+      transition === 'Recovered'
+        ? {
+            EVENT_TITLE: '[Recovered on {service:checkout}] Errors in checkout',
+            LOGS_SAMPLE: { columns: [], label: 'Sample Logs', rows: [] },
+          }
+        : {};
+    const alert = parseDatadogAlert(
+      JSON.parse(render(values({ ALERT_TRANSITION: transition, ...recovery }))),
+      new Date(at),
+    );
     expect(alert.transition).toBe(transition);
     expect(alert.active).toBe(active);
   });
@@ -123,7 +149,9 @@ describe("Datadog's default payload", () => {
     };
     const alert = parseDatadogAlert(body, new Date(at));
     expect(alert).toMatchObject({ transition: 'Triggered', active: true });
-    expect(alert.errors[0]).toMatchObject({ message: "TypeError: Cannot read properties of undefined (reading 'email')" });
+    expect(alert.errors[0]).toMatchObject({
+      message: "TypeError: Cannot read properties of undefined (reading 'email')",
+    });
   });
 });
 
@@ -144,15 +172,30 @@ const yaml = await installedYamlParser();
 
 describe('infra/github/claude-review.yml', () => {
   it('references the pipeline marker, the branch prefixes and the pinned actions', () => {
-    for (const text of ['Bugfix-Run:', "'bugfix/'", "'cursor/'", 'anthropics/claude-code-action@v1', 'slackapi/slack-github-action@v2', 'chat.postMessage']) {
+    for (const text of [
+      'Bugfix-Run:',
+      "'bugfix/'",
+      "'cursor/'",
+      'anthropics/claude-code-action@v1',
+      'slackapi/slack-github-action@v2',
+      'chat.postMessage',
+    ]) {
       expect(workflowYaml).toContain(text);
     }
   });
 
   it.skipIf(!yaml)('parses as YAML with a per-PR concurrency group and minimal permissions', () => {
-    const doc = yaml!.parse(workflowYaml) as { on: { pull_request: { types: string[] } }; concurrency: { group: string }; jobs: Record<string, { permissions: Record<string, string> }> };
+    const doc = yaml!.parse(workflowYaml) as {
+      on: { pull_request: { types: string[] } };
+      concurrency: { group: string };
+      jobs: Record<string, { permissions: Record<string, string> }>;
+    };
     expect(doc.on.pull_request.types).toEqual(['opened', 'synchronize', 'reopened']);
     expect(doc.concurrency.group).toContain('github.event.pull_request.number');
-    expect(Object.values(doc.jobs)[0]!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', 'id-token': 'write' });
+    expect(Object.values(doc.jobs)[0]!.permissions).toEqual({
+      contents: 'read',
+      'pull-requests': 'write',
+      'id-token': 'write',
+    });
   });
 });

@@ -27,11 +27,17 @@ describe('embedded dev server (the one npm start runs)', () => {
     let server = await startDevServer(cli, config);
     let connection = await Connection.connect({ address: config.temporal.address });
     let client = new Client({ connection });
-    const handle = await client.workflow.start('bugfixWorkflow', { taskQueue: 'nobody-polls', workflowId: 'persisted-run', args: [] });
+    const handle = await client.workflow.start('bugfixWorkflow', {
+      taskQueue: 'nobody-polls',
+      workflowId: 'persisted-run',
+      args: [],
+    });
     const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
     expect(ui.status).toBe(200);
     const attributes = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-    expect(Object.keys(attributes.customAttributes ?? {})).toEqual(expect.arrayContaining(['BugfixFingerprint', 'BugfixService', 'BugfixStage']));
+    expect(Object.keys(attributes.customAttributes ?? {})).toEqual(
+      expect.arrayContaining(['BugfixFingerprint', 'BugfixService', 'BugfixStage']),
+    );
     await connection.close();
     await server.stop();
     expect(server.process.exitCode !== null || server.process.signalCode !== null).toBe(true);
@@ -47,6 +53,8 @@ describe('embedded dev server (the one npm start runs)', () => {
   }, 90_000);
 
   it('fails with a clear message when TEMPORAL_CLI_PATH is not a Temporal CLI', async () => {
-    await expect(ensureTemporalCli({ version: '1.5.1', cliPath: '/bin/false' })).rejects.toThrow(/TEMPORAL_CLI_PATH=\/bin\/false is not a working Temporal CLI/);
+    await expect(ensureTemporalCli({ version: '1.5.1', cliPath: '/bin/false' })).rejects.toThrow(
+      /TEMPORAL_CLI_PATH=\/bin\/false is not a working Temporal CLI/,
+    );
   });
 });

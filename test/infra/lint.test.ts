@@ -14,8 +14,14 @@ describe('workflow lint', () => {
   it.each([
     ["import fs from 'node:fs';\nexport const x = fs;", '@typescript-eslint/no-restricted-imports'],
     ["import { randomUUID } from 'crypto';\nexport const x = randomUUID;", '@typescript-eslint/no-restricted-imports'],
-    ["import { createActivities } from '../activities';\nexport const x = createActivities;", '@typescript-eslint/no-restricted-imports'],
-    ["import { Client } from '@temporalio/client';\nexport const x = Client;", '@typescript-eslint/no-restricted-imports'],
+    [
+      "import { createActivities } from '../activities';\nexport const x = createActivities;",
+      '@typescript-eslint/no-restricted-imports',
+    ],
+    [
+      "import { Client } from '@temporalio/client';\nexport const x = Client;",
+      '@typescript-eslint/no-restricted-imports',
+    ],
     ['export const x = Math.random();', 'no-restricted-properties'],
     ['export const x = process.env.TOKEN;', 'no-restricted-globals'],
   ])('rejects %j', async (code, rule) => {
@@ -23,7 +29,8 @@ describe('workflow lint', () => {
   });
 
   it('allows type-only activity imports and the SDK', async () => {
-    const ok = "import type { PipelineActivities } from '../activities';\nimport { proxyActivities } from '@temporalio/workflow';\nexport const a = proxyActivities<PipelineActivities>({ startToCloseTimeout: '1m' });";
+    const ok =
+      "import type { PipelineActivities } from '../activities';\nimport { proxyActivities } from '@temporalio/workflow';\nexport const a = proxyActivities<PipelineActivities>({ startToCloseTimeout: '1m' });";
     expect(await lint(ok)).toEqual([]);
   });
 
@@ -41,13 +48,33 @@ describe('layer lint', () => {
   };
 
   it.each([
-    ['workflows/domain/planted.ts', "import { createApp } from '../../api/create-app';\nexport const x = createApp;", 'the ingress'],
-    ['workflows/domain/planted.ts', "import type { RunState } from '../run-state';\nexport type X = RunState;", 'the workflows'],
-    ['infra/platform/planted.ts', "import { createActivities } from '../../activities';\nexport const x = createActivities;", 'the adapters'],
-    ['activities/slack/planted.ts', "import { markerFor } from '../../workflows/steps/open-pull-request';\nexport const x = markerFor;", 'the workflows'],
+    [
+      'workflows/domain/planted.ts',
+      "import { createApp } from '../../api/create-app';\nexport const x = createApp;",
+      'the ingress',
+    ],
+    [
+      'workflows/domain/planted.ts',
+      "import type { RunState } from '../run-state';\nexport type X = RunState;",
+      'the workflows',
+    ],
+    [
+      'infra/platform/planted.ts',
+      "import { createActivities } from '../../activities';\nexport const x = createActivities;",
+      'the adapters',
+    ],
+    [
+      'activities/slack/planted.ts',
+      "import { markerFor } from '../../workflows/steps/open-pull-request';\nexport const x = markerFor;",
+      'the workflows',
+    ],
     ['activities/planted.ts', "export { startPipeline } from '../test/support/pipeline';", 'the tests'],
     ['api/planted.ts', "const cli = await import('../infra/cli/program');\nexport const x = cli;", 'the tools'],
-    ['infra/cli/planted.ts', "import { startSlackFake } from '../../test/fakes/slack-fake';\nexport const x = startSlackFake;", 'the tests'],
+    [
+      'infra/cli/planted.ts',
+      "import { startSlackFake } from '../../test/fakes/slack-fake';\nexport const x = startSlackFake;",
+      'the tests',
+    ],
   ])('%s importing upward is refused: %j', async (file, code, layer) => {
     const errors = await layerErrors(code, file);
     expect(errors).toHaveLength(1);
@@ -55,14 +82,33 @@ describe('layer lint', () => {
   });
 
   it('imports down the layers and within one are fine', async () => {
-    expect(await layerErrors("import { fingerprintError } from '../../workflows/domain/identity/fingerprint';\nexport const x = fingerprintError;", 'api/planted.ts')).toEqual([]);
-    expect(await layerErrors("import { loadConfig } from '../../infra/platform/config/load-config';\nexport const x = loadConfig;", 'activities/slack/planted.ts')).toEqual([]);
-    expect(await layerErrors("import { createApp } from '../../api/create-app';\nexport const x = createApp;", 'test/support/planted.ts')).toEqual([]);
+    expect(
+      await layerErrors(
+        "import { fingerprintError } from '../../workflows/domain/identity/fingerprint';\nexport const x = fingerprintError;",
+        'api/planted.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await layerErrors(
+        "import { loadConfig } from '../../infra/platform/config/load-config';\nexport const x = loadConfig;",
+        'activities/slack/planted.ts',
+      ),
+    ).toEqual([]);
+    expect(
+      await layerErrors(
+        "import { createApp } from '../../api/create-app';\nexport const x = createApp;",
+        'test/support/planted.ts',
+      ),
+    ).toEqual([]);
   });
 
   it('the whole tree keeps to the layers', async () => {
     const results = await eslint.lintFiles(['workflows', 'activities', 'api', 'workers', 'infra', 'test']);
-    const upward = results.flatMap((r) => r.messages.filter((m) => m.ruleId === 'project/layers').map((m) => `${path.relative(repoRoot, r.filePath)}: ${m.message}`));
+    const upward = results.flatMap((r) =>
+      r.messages
+        .filter((m) => m.ruleId === 'project/layers')
+        .map((m) => `${path.relative(repoRoot, r.filePath)}: ${m.message}`),
+    );
     expect(upward).toEqual([]);
   });
 });

@@ -8,7 +8,11 @@ import { freePort } from '../support/local';
 
 /** Runs `npm start`'s entry point as a process, with its own config file, ports and SQLite file. */
 function start(env: Record<string, string>) {
-  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['infra/start.ts'], { cwd: repoRoot, env: { ...process.env, TEMPORAL_ADDRESS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(path.join(repoRoot, 'node_modules/.bin/tsx'), ['infra/start.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, TEMPORAL_ADDRESS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -24,13 +28,20 @@ describe('npm start', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'npm-start-'));
     dirs.push(dir);
     const [temporalPort, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-    const config = JSON.parse(await readFile(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as { temporal: { address: string }; devServer: { dbFilename: string; uiPort: number } };
+    const config = JSON.parse(await readFile(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as {
+      temporal: { address: string };
+      devServer: { dbFilename: string; uiPort: number };
+    };
     config.temporal.address = `127.0.0.1:${temporalPort}`;
     config.devServer.dbFilename = path.join(dir, 'temporal.sqlite');
     config.devServer.uiPort = uiPort;
     await writeFile(path.join(dir, 'temporal.config.json'), JSON.stringify(config));
 
-    const run = start({ TEMPORAL_CONFIG_FILE: path.join(dir, 'temporal.config.json'), PORT: String(apiPort), LOG_LEVEL: 'warn' });
+    const run = start({
+      TEMPORAL_CONFIG_FILE: path.join(dir, 'temporal.config.json'),
+      PORT: String(apiPort),
+      LOG_LEVEL: 'warn',
+    });
     await expect.poll(run.output, { timeout: 90_000, interval: 500 }).toContain('Press Ctrl-C to stop.');
     expect(run.output()).toContain(`Temporal        127.0.0.1:${temporalPort}`);
     expect(run.output()).toContain(`Temporal Web UI http://127.0.0.1:${uiPort}`);
@@ -49,7 +60,9 @@ describe('npm start', () => {
   it('a wrong value in the config file fails at once, naming the key', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'npm-start-bad-'));
     dirs.push(dir);
-    const config = JSON.parse(await readFile(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as { temporal: { namespace: unknown } };
+    const config = JSON.parse(await readFile(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as {
+      temporal: { namespace: unknown };
+    };
     config.temporal.namespace = 42;
     await writeFile(path.join(dir, 'temporal.config.json'), JSON.stringify(config));
     const run = start({ TEMPORAL_CONFIG_FILE: path.join(dir, 'temporal.config.json') });

@@ -11,7 +11,12 @@ export async function cursorOpensPullRequest(e: E2E, branch: string, body: strin
   const original = await readFile(new URL(`../fixtures/sample-repo/${BUGGY_FILE}`, import.meta.url), 'utf8');
   await exec('git', ['--git-dir', e.git.repoPath('shop-api'), 'branch', branch, 'main']);
   await e.git.commitToRepo('shop-api', { [BUGGY_FILE]: original.replace(BUGGY_LINE, FIXED_LINE) }, branch);
-  const pr = await e.github.openPullRequestAs('cursor[bot]', { head: branch, base: 'main', title: 'Fix guest checkout crash', body });
+  const pr = await e.github.openPullRequestAs('cursor[bot]', {
+    head: branch,
+    base: 'main',
+    title: 'Fix guest checkout crash',
+    body,
+  });
   return pr.html_url;
 }
 

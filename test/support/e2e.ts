@@ -36,7 +36,12 @@ export interface E2E {
   git: GitServer;
   anthropic: AnthropicFake;
   sendAlert(payload: object, token?: string): Promise<Response>;
-  click(action: 'approve' | 'reject', workflowId: string, user?: { id: string; name: string }, timestamp?: number): Promise<Response>;
+  click(
+    action: 'approve' | 'reject',
+    workflowId: string,
+    user?: { id: string; name: string },
+    timestamp?: number,
+  ): Promise<Response>;
   submitRejectReason(workflowId: string, reason: string, user?: { id: string; name: string }): Promise<Response>;
   status(workflowId: string): Promise<RunStatus>;
   waitFor(workflowId: string, predicate: (s: RunStatus) => boolean, timeoutMs?: number): Promise<RunStatus>;
@@ -46,13 +51,23 @@ export interface E2E {
 
 /** The whole first half of the pipeline with every outside system faked on loopback and Temporal real. */
 export async function startE2E(
-  opts: { env?: Record<string, string>; script?: FakeTurn[]; turnDelayMs?: number; worker?: boolean; datadog?: DatadogFakeOptions; cursor?: CursorFakeOptions } = {},
+  opts: {
+    env?: Record<string, string>;
+    script?: FakeTurn[];
+    turnDelayMs?: number;
+    worker?: boolean;
+    datadog?: DatadogFakeOptions;
+    cursor?: CursorFakeOptions;
+  } = {},
 ): Promise<E2E> {
   const [datadog, slack, git, anthropic, cursor] = await Promise.all([
     startDatadogFake(opts.datadog),
     SlackFake.start(),
     startGitServer(),
-    startAnthropicFake(opts.script ?? scriptedFixTurns(), { byConversation: true, ...(opts.turnDelayMs ? { turnDelayMs: opts.turnDelayMs } : {}) }),
+    startAnthropicFake(opts.script ?? scriptedFixTurns(), {
+      byConversation: true,
+      ...(opts.turnDelayMs ? { turnDelayMs: opts.turnDelayMs } : {}),
+    }),
     CursorFake.start(opts.cursor),
   ]);
   const repoUrl = await git.createBareRepo('shop-api', await readTree(path.join(fixtures, 'sample-repo')));
@@ -61,7 +76,17 @@ export async function startE2E(
   const port = await freePort();
   const pipeline = await startPipeline(
     {
-      ...envForFakes({ datadog, slack, anthropic, github, repoUrl, repository: 'acme/shop-api', webhookToken: WEBHOOK_TOKEN, signingSecret: SIGNING_SECRET, channel: SLACK_CHANNEL }),
+      ...envForFakes({
+        datadog,
+        slack,
+        anthropic,
+        github,
+        repoUrl,
+        repository: 'acme/shop-api',
+        webhookToken: WEBHOOK_TOKEN,
+        signingSecret: SIGNING_SECRET,
+        channel: SLACK_CHANNEL,
+      }),
       // Every harness its own workflow ids: files run in parallel against one Temporal namespace.
       WORKFLOW_ID_PREFIX: `t${randomBytes(4).toString('hex')}`,
       CLAUDE_TIMEOUT: '90s',
@@ -83,18 +108,37 @@ export async function startE2E(
     { worker: opts.worker ?? true },
   );
 
-  const post = (url: string, body: string, headers: Record<string, string>) => fetch(url, { method: 'POST', body, headers });
+  const post = (url: string, body: string, headers: Record<string, string>) =>
+    fetch(url, { method: 'POST', body, headers });
   const e2e: E2E = {
-    pipeline, datadog, slack, git, anthropic, github, cursor,
+    pipeline,
+    datadog,
+    slack,
+    git,
+    anthropic,
+    github,
+    cursor,
     sendAlert: (payload, token = WEBHOOK_TOKEN) =>
-      post(`${pipeline.apiUrl}/webhooks/datadog`, JSON.stringify(payload), { 'content-type': 'application/json', authorization: `Bearer ${token}` }),
+      post(`${pipeline.apiUrl}/webhooks/datadog`, JSON.stringify(payload), {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+      }),
     async click(action, workflowId, user = { id: 'U0APPROVER', name: 'alice' }, timestamp) {
       const { body, headers } = signedBlockActions(
         SIGNING_SECRET,
-        { actionId: `bugfix_${action}`, value: workflowId, userId: user.id, userName: user.name, responseUrl: slack.responseUrl(`${workflowId}-${user.id}`) },
+        {
+          actionId: `bugfix_${action}`,
+          value: workflowId,
+          userId: user.id,
+          userName: user.name,
+          responseUrl: slack.responseUrl(`${workflowId}-${user.id}`),
+        },
         timestamp,
       );
-      return post(`${pipeline.apiUrl}/slack/interactions`, body, { 'content-type': 'application/x-www-form-urlencoded', ...headers });
+      return post(`${pipeline.apiUrl}/slack/interactions`, body, {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      });
     },
     async submitRejectReason(workflowId, reason, user = { id: 'U0APPROVER', name: 'alice' }) {
       const payload = viewSubmissionPayload({
@@ -105,7 +149,10 @@ export async function startE2E(
         userName: user.name,
       });
       const { body, headers } = signedInteraction(SIGNING_SECRET, payload);
-      return post(`${pipeline.apiUrl}/slack/interactions`, body, { 'content-type': 'application/x-www-form-urlencoded', ...headers });
+      return post(`${pipeline.apiUrl}/slack/interactions`, body, {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...headers,
+      });
     },
     status: (workflowId) => pipeline.client.workflow.getHandle(workflowId).query<RunStatus>('status'),
     async waitFor(workflowId, predicate, timeoutMs = 60_000) {
@@ -114,7 +161,10 @@ export async function startE2E(
       for (;;) {
         last = await e2e.status(workflowId).catch(() => last);
         if (last && predicate(last)) return last;
-        if (Date.now() > deadline) throw new Error(`timed out waiting on ${workflowId}; last stage ${last?.stage ?? 'none'} (${last?.failure ?? ''})`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out waiting on ${workflowId}; last stage ${last?.stage ?? 'none'} (${last?.failure ?? ''})`,
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     },
@@ -133,7 +183,13 @@ export async function startE2E(
  * log monitor: its sample rows carry the log's message field (by default one line, no stack, as
  * Datadog sends it); pass a multi-line `message` to model a custom payload that carries the stack.
  */
-export function alertPayload(o: { id: string; message?: string; service?: string; transition?: string; date?: number } ): object {
+export function alertPayload(o: {
+  id: string;
+  message?: string;
+  service?: string;
+  transition?: string;
+  date?: number;
+}): object {
   const message = o.message ?? sampleErrorMessage;
   return {
     id: o.id,
@@ -157,13 +213,17 @@ export function alertPayload(o: { id: string; message?: string; service?: string
   };
 }
 
-
 /** Ends the harness's runs still open (tests that park runs on purpose), then the harness. */
 export async function closeTerminatingRuns(e: E2E | undefined): Promise<void> {
   if (!e) return;
   const { client, config } = e.pipeline;
-  for await (const w of client.workflow.list({ query: `TaskQueue = "${config.temporal.taskQueue}" AND ExecutionStatus = "Running"` })) {
-    await client.workflow.getHandle(w.workflowId).terminate('test over').catch(() => undefined);
+  for await (const w of client.workflow.list({
+    query: `TaskQueue = "${config.temporal.taskQueue}" AND ExecutionStatus = "Running"`,
+  })) {
+    await client.workflow
+      .getHandle(w.workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
   }
   await e.close();
 }

@@ -23,7 +23,14 @@ let runtime: Promise<{ metricsUrl?: string }> | undefined;
  * expected when tests end.
  */
 export function testRuntime(): Promise<{ metricsUrl?: string }> {
-  return (runtime ??= freePort().then((port) => installObservedRuntime({ logger: quietLogger, shutdownSignals: [], coreLogLevel: 'ERROR', metricsAddress: `127.0.0.1:${port}` })));
+  return (runtime ??= freePort().then((port) =>
+    installObservedRuntime({
+      logger: quietLogger,
+      shutdownSignals: [],
+      coreLogLevel: 'ERROR',
+      metricsAddress: `127.0.0.1:${port}`,
+    }),
+  ));
 }
 
 export interface Pipeline {
@@ -40,23 +47,36 @@ export interface Pipeline {
 }
 
 /** The service as `npm start` runs it (API + worker), against the shared real Temporal dev server, on a task queue of its own. */
-export async function startPipeline(env: Record<string, string | undefined> = {}, opts: { worker?: boolean } = {}): Promise<Pipeline> {
+export async function startPipeline(
+  env: Record<string, string | undefined> = {},
+  opts: { worker?: boolean } = {},
+): Promise<Pipeline> {
   const { metricsUrl } = await testRuntime();
   const address = inject('temporalAddress');
   if (!address) throw new Error('No Temporal dev server: run without TEST_NO_TEMPORAL');
   const workRoot = await mkdtemp(path.join(os.tmpdir(), 'bugfix-work-'));
   const file = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as unknown;
   const fullEnv = Object.fromEntries(
-    Object.entries({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`, PORT: '0', HOST: '127.0.0.1', GIT_CACHE_DIR: path.join(workRoot, 'repos'), ...env }).filter(
-      (kv): kv is [string, string] => kv[1] !== undefined,
-    ),
+    Object.entries({
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      GIT_CACHE_DIR: path.join(workRoot, 'repos'),
+      ...env,
+    }).filter((kv): kv is [string, string] => kv[1] !== undefined),
   );
   const config = loadConfig(file, fullEnv);
   const client = await createClient(config.temporal);
   let worker: { worker: Worker; done: Promise<void>; close(): Promise<void> } | undefined;
 
   const startWorker = async () => {
-    const created = await createWorker({ config, client, workflowBundle: { code: inject('workflowBundleCode') }, workRoot: path.join(workRoot, 'work') });
+    const created = await createWorker({
+      config,
+      client,
+      workflowBundle: { code: inject('workflowBundleCode') },
+      workRoot: path.join(workRoot, 'work'),
+    });
     const done = created.worker.run();
     worker = { worker: created.worker, done, close: () => created.connection.close() };
   };
@@ -87,4 +107,3 @@ export async function startPipeline(env: Record<string, string | undefined> = {}
     },
   };
 }
-

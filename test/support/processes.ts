@@ -12,9 +12,16 @@ export function processesUnder(dir: string): { pid: number; cmdline: string; env
       const cwd = readlinkSync(`/proc/${entry}/cwd`);
       if (!cwd.startsWith(dir)) continue;
       const environ = Object.fromEntries(
-        readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+        readFileSync(`/proc/${entry}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
       );
-      found.push({ pid: Number(entry), cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '), environ });
+      found.push({
+        pid: Number(entry),
+        cmdline: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' '),
+        environ,
+      });
     } catch {
       // gone, or not ours to read
     }

@@ -1,7 +1,11 @@
 import { createHmac } from 'node:crypto';
 
 /** Headers Slack would send with `body`, signed with `signingSecret` at `timestamp` (seconds). */
-export function signSlackRequest(signingSecret: string, body: string | Buffer, timestamp: number = Math.floor(Date.now() / 1000)): Record<string, string> {
+export function signSlackRequest(
+  signingSecret: string,
+  body: string | Buffer,
+  timestamp: number = Math.floor(Date.now() / 1000),
+): Record<string, string> {
   const ts = String(timestamp);
   const hmac = createHmac('sha256', signingSecret).update(`v0:${ts}:`).update(body).digest('hex');
   return { 'x-slack-request-timestamp': ts, 'x-slack-signature': `v0=${hmac}` };
@@ -38,7 +42,14 @@ export function blockActionsPayload(o: BlockActionsOptions) {
     enterprise: null,
     is_enterprise_install: false,
     channel: { id: channelId, name: 'bugs' },
-    message: { type: 'message', subtype: 'bot_message', ts: messageTs, bot_id: 'B0BUGFIX01', text: 'Bug fix suggestion', blocks: [] },
+    message: {
+      type: 'message',
+      subtype: 'bot_message',
+      ts: messageTs,
+      bot_id: 'B0BUGFIX01',
+      text: 'Bug fix suggestion',
+      blocks: [],
+    },
     state: { values: {} },
     response_url: o.responseUrl ?? `https://hooks.slack.com/actions/${teamId}/1/abcdef`,
     actions: [
@@ -59,12 +70,22 @@ export function blockActionsPayload(o: BlockActionsOptions) {
  * A signed button click as Slack delivers it: form-encoded `payload=<json>` plus headers.
  * Pass `timestamp` to forge stale requests, `signingSecret` of another app to forge bad ones.
  */
-export function signedBlockActions(signingSecret: string, o: BlockActionsOptions, timestamp?: number): { body: string; headers: Record<string, string> } {
+export function signedBlockActions(
+  signingSecret: string,
+  o: BlockActionsOptions,
+  timestamp?: number,
+): { body: string; headers: Record<string, string> } {
   return signedInteraction(signingSecret, blockActionsPayload(o), timestamp);
 }
 
 /** The JSON Slack sends in `payload` when someone submits a modal. */
-export function viewSubmissionPayload(o: { callbackId: string; privateMetadata?: string; values?: Record<string, Record<string, { type?: string; value: string | null }>>; userId?: string; userName?: string }) {
+export function viewSubmissionPayload(o: {
+  callbackId: string;
+  privateMetadata?: string;
+  values?: Record<string, Record<string, { type?: string; value: string | null }>>;
+  userId?: string;
+  userName?: string;
+}) {
   const userName = o.userName ?? 'ada';
   return {
     type: 'view_submission',
@@ -77,14 +98,33 @@ export function viewSubmissionPayload(o: { callbackId: string; privateMetadata?:
       type: 'modal',
       callback_id: o.callbackId,
       private_metadata: o.privateMetadata ?? '',
-      state: { values: Object.fromEntries(Object.entries(o.values ?? {}).map(([b, acts]) => [b, Object.fromEntries(Object.entries(acts).map(([a, v]) => [a, { type: v.type ?? 'plain_text_input', value: v.value }]))])) },
+      state: {
+        values: Object.fromEntries(
+          Object.entries(o.values ?? {}).map(([b, acts]) => [
+            b,
+            Object.fromEntries(
+              Object.entries(acts).map(([a, v]) => [a, { type: v.type ?? 'plain_text_input', value: v.value }]),
+            ),
+          ]),
+        ),
+      },
     },
     response_urls: [],
   };
 }
 
 /** Form-encodes and signs any interaction payload, as Slack delivers it. */
-export function signedInteraction(signingSecret: string, payload: object, timestamp?: number): { body: string; headers: Record<string, string> } {
+export function signedInteraction(
+  signingSecret: string,
+  payload: object,
+  timestamp?: number,
+): { body: string; headers: Record<string, string> } {
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  return { body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...signSlackRequest(signingSecret, body, timestamp) } };
+  return {
+    body,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      ...signSlackRequest(signingSecret, body, timestamp),
+    },
+  };
 }

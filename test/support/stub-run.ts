@@ -8,14 +8,25 @@ import type { ErrorIdentity, Occurrence } from '../../workflows/domain/types';
 import { testRuntime } from './pipeline';
 
 /** Every activity of the pipeline, replaced by a plain function of the test. */
-export type StubActivities = { [K in keyof PipelineActivities]: (...args: Parameters<PipelineActivities[K]>) => Promise<Awaited<ReturnType<PipelineActivities[K]>>> };
+export type StubActivities = {
+  [K in keyof PipelineActivities]: (
+    ...args: Parameters<PipelineActivities[K]>
+  ) => Promise<Awaited<ReturnType<PipelineActivities[K]>>>;
+};
 
 export interface StubCall {
   name: string;
   input: unknown;
 }
 
-export const identity: ErrorIdentity = { fingerprint: '0123456789abcdef', service: 'shop-api', errorType: 'TypeError', normalizedMessage: "Cannot read properties of undefined (reading 'address')", topFrames: ['src/cart.ts:shippingLabel'], language: 'node' };
+export const identity: ErrorIdentity = {
+  fingerprint: '0123456789abcdef',
+  service: 'shop-api',
+  errorType: 'TypeError',
+  normalizedMessage: "Cannot read properties of undefined (reading 'address')",
+  topFrames: ['src/cart.ts:shippingLabel'],
+  language: 'node',
+};
 
 /** Durations of milliseconds: the dev server has no time skipping, so the run's settings are short. */
 export function stubSettings(over: Partial<RunSettings> = {}): RunSettings {
@@ -37,33 +48,73 @@ export function stubSettings(over: Partial<RunSettings> = {}): RunSettings {
   };
 }
 
-const diff = "--- a/src/cart.ts\n+++ b/src/cart.ts\n@@ -1 +1 @@\n-  const city = user.profile.address.city;\n+  const city = user.profile?.address?.city ?? 'unknown';\n";
+const diff =
+  "--- a/src/cart.ts\n+++ b/src/cart.ts\n@@ -1 +1 @@\n-  const city = user.profile.address.city;\n+  const city = user.profile?.address?.city ?? 'unknown';\n";
 
 /** Answers that take a run from alert to verified fix in direct mode; tests replace what they exercise. */
 export function happyPath(): StubActivities {
   let merged = false;
   return {
     echo: async (note) => ({ echoed: note, worker: 'stub' }),
-    fetchOccurrenceLogs: async (input) => ({ occurrences: [], report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false } }),
+    fetchOccurrenceLogs: async (input) => ({
+      occurrences: [],
+      report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false },
+    }),
     pastRejections: async () => [],
-    cloneRepository: async () => ({ dir: '/nonexistent', commit: 'c0ffee0000000000000000000000000000000000', fromCache: false }),
-    proposeFix: async (input) => ({ explanation: 'Guard the missing address.', diff, filesTouched: ['src/cart.ts'], turns: 3, costUsd: 0.02, sessionId: 'session-1', baseCommit: input.baseCommit }),
+    cloneRepository: async () => ({
+      dir: '/nonexistent',
+      commit: 'c0ffee0000000000000000000000000000000000',
+      fromCache: false,
+    }),
+    proposeFix: async (input) => ({
+      explanation: 'Guard the missing address.',
+      diff,
+      filesTouched: ['src/cart.ts'],
+      turns: 3,
+      costUsd: 0.02,
+      sessionId: 'session-1',
+      baseCommit: input.baseCommit,
+    }),
     postSuggestion: async () => ({ channel: 'C0BUGS', ts: '1700000000.000100' }),
     updateSuggestion: async () => undefined,
     replyInThread: async (input) => ({ channel: input.ref.channel, ts: `${Date.now()}.000200` }),
     threadReplies: async () => [],
-    pushFixBranch: async (input) => ({ branch: input.branch, commit: 'f1x0000000000000000000000000000000000000', baseCommit: 'c0ffee0000000000000000000000000000000000', alreadyPushed: false }),
-    pushRevertBranch: async (input) => ({ branch: input.branch, commit: 'aaaa000000000000000000000000000000000000', baseCommit: 'f1x0000000000000000000000000000000000000', alreadyPushed: false }),
+    pushFixBranch: async (input) => ({
+      branch: input.branch,
+      commit: 'f1x0000000000000000000000000000000000000',
+      baseCommit: 'c0ffee0000000000000000000000000000000000',
+      alreadyPushed: false,
+    }),
+    pushRevertBranch: async (input) => ({
+      branch: input.branch,
+      commit: 'aaaa000000000000000000000000000000000000',
+      baseCommit: 'f1x0000000000000000000000000000000000000',
+      alreadyPushed: false,
+    }),
     openPullRequest: async (input) => ({ ...pull(input.head.includes('revert') ? 8 : 7, input.head), created: true }),
     findPullRequest: async () => undefined,
     getPullRequest: async (input) => {
       // Open at the first look, merged at the next.
-      const state = merged ? { state: 'closed' as const, merged: true, mergedAt: new Date().toISOString(), mergedBy: 'carol', mergeCommitSha: 'merge00000000000000000000000000000000000' } : {};
+      const state = merged
+        ? {
+            state: 'closed' as const,
+            merged: true,
+            mergedAt: new Date().toISOString(),
+            mergedBy: 'carol',
+            mergeCommitSha: 'merge00000000000000000000000000000000000',
+          }
+        : {};
       merged = true;
       return { ...pull(input.number, 'bugfix/x'), ...state };
     },
     listReviews: async () => [],
-    findDeployment: async (input) => ({ id: 1, sha: input.sha, environment: 'production', state: 'success', at: new Date().toISOString() }),
+    findDeployment: async (input) => ({
+      id: 1,
+      sha: input.sha,
+      environment: 'production',
+      state: 'success',
+      at: new Date().toISOString(),
+    }),
     launchFixAgent: async () => ({ id: 'agent-1', status: 'CREATING', created: true }),
     getAgent: async (input) => ({ id: input.id, status: 'FINISHED', prUrl: 'https://github.com/acme/shop-api/pull/7' }),
     stopAgent: async (input) => ({ id: input.id, status: 'STOPPED' }),
@@ -71,7 +122,17 @@ export function happyPath(): StubActivities {
 }
 
 function pull(number: number, head: string) {
-  return { number, url: `https://github.com/acme/shop-api/pull/${number}`, state: 'open' as const, merged: false, headRef: head, headSha: 'f1x0000000000000000000000000000000000000', baseRef: 'main', author: 'bugfix-bot', createdAt: new Date().toISOString() };
+  return {
+    number,
+    url: `https://github.com/acme/shop-api/pull/${number}`,
+    state: 'open' as const,
+    merged: false,
+    headRef: head,
+    headSha: 'f1x0000000000000000000000000000000000000',
+    baseRef: 'main',
+    author: 'bugfix-bot',
+    createdAt: new Date().toISOString(),
+  };
 }
 
 export interface StubRun {
@@ -92,13 +153,21 @@ export async function startStubRun(stubs: Partial<StubActivities> = {}): Promise
   const calls: StubCall[] = [];
   const all = { ...happyPath(), ...stubs };
   const activities = Object.fromEntries(
-    Object.entries(all).map(([name, fn]) => [name, async (input: unknown) => {
-      calls.push({ name, input });
-      return (fn as (i: unknown) => Promise<unknown>)(input);
-    }]),
+    Object.entries(all).map(([name, fn]) => [
+      name,
+      async (input: unknown) => {
+        calls.push({ name, input });
+        return (fn as (i: unknown) => Promise<unknown>)(input);
+      },
+    ]),
   );
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { code: inject('workflowBundleCode') }, activities });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowBundle: { code: inject('workflowBundleCode') },
+    activities,
+  });
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
@@ -107,7 +176,11 @@ export async function startStubRun(stubs: Partial<StubActivities> = {}): Promise
     calls,
     async start(settings = {}, occurrences = []) {
       const input: BugfixInput = { identity, settings: stubSettings(settings) };
-      const handle = await client.workflow.start('bugfixWorkflow', { taskQueue, workflowId: `stub-${randomUUID()}`, args: [input] });
+      const handle = await client.workflow.start('bugfixWorkflow', {
+        taskQueue,
+        workflowId: `stub-${randomUUID()}`,
+        args: [input],
+      });
       if (occurrences.length) await handle.signal('occurrences', { deliveryId: 'evt-1', occurrences });
       return handle;
     },

@@ -4,7 +4,10 @@ import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage } from '../fake
 import { errorLogEvent } from '../fakes/datadog-shapes';
 import type { RunStatus } from '../../workflows/domain/run-status';
 
-interface Accepted { deliveryId: string; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
+interface Accepted {
+  deliveryId: string;
+  workflows: { workflowId: string; fingerprint: string; occurrences: number }[];
+}
 
 describe('the whole pipeline, direct mode: Datadog alert to a fix verified in production', () => {
   let e: E2E;
@@ -17,15 +20,45 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     // Datadog's real shapes: the monitor's row is the log's one-line message; the stack, URL, user
     // and trace live only in the Logs API events. An unrelated error and the same message thrown
     // from another service are in the same search and must be left out.
-    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, timestamp: Date.now() - 60_000, tags: ['env:prod', 'version:1.4.2'], url: 'https://shop.example/checkout?cart=42', userId: 'user-1234', traceId: '7364910284' }));
-    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, timestamp: Date.now() - 30_000, logMessage: sampleErrorMessage, url: 'https://shop.example/checkout?cart=77', userId: 'user-5678', traceId: '9912003341' }));
-    e.datadog.addLog(errorLogEvent({ service: SERVICE, kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379', stack: 'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)' }));
+    e.datadog.addLog(
+      errorLogEvent({
+        service: SERVICE,
+        ...sampleError,
+        timestamp: Date.now() - 60_000,
+        tags: ['env:prod', 'version:1.4.2'],
+        url: 'https://shop.example/checkout?cart=42',
+        userId: 'user-1234',
+        traceId: '7364910284',
+      }),
+    );
+    e.datadog.addLog(
+      errorLogEvent({
+        service: SERVICE,
+        ...sampleError,
+        timestamp: Date.now() - 30_000,
+        logMessage: sampleErrorMessage,
+        url: 'https://shop.example/checkout?cart=77',
+        userId: 'user-5678',
+        traceId: '9912003341',
+      }),
+    );
+    e.datadog.addLog(
+      errorLogEvent({
+        service: SERVICE,
+        kind: 'Error',
+        message: 'connect ECONNREFUSED 10.0.3.7:6379',
+        stack:
+          'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+      }),
+    );
     const res = await e.sendAlert(alertPayload({ id: 'evt-happy-1' }));
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as Accepted;
     expect(accepted.workflows).toHaveLength(1);
     const { workflowId } = accepted.workflows[0]!;
-    expect(workflowId).toBe(`${e.pipeline.config.temporal.workflowIdPrefix}-shop-api-${accepted.workflows[0]!.fingerprint}`);
+    expect(workflowId).toBe(
+      `${e.pipeline.config.temporal.workflowIdPrefix}-shop-api-${accepted.workflows[0]!.fingerprint}`,
+    );
 
     const waiting = await e.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
     expect(waiting.stage).toBe('awaiting-approval');
@@ -33,8 +66,17 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     expect(waiting.fix?.diff).toContain(`+${FIXED_LINE}`);
     expect(waiting.fix?.filesTouched).toEqual(['src/cart.ts']);
     expect(waiting.fix?.turns).toBe(3);
-    expect(waiting.samples).toMatchObject({ urls: ['https://shop.example/checkout?cart=42', 'https://shop.example/checkout?cart=77'], userIds: ['user-1234', 'user-5678'], traceIds: ['7364910284', '9912003341'] });
-    expect(waiting.logs).toMatchObject({ scanned: 3, matched: 2, discarded: { 'other-message': 1 }, topFrames: ['src/cart.ts:shippingLabel'] });
+    expect(waiting.samples).toMatchObject({
+      urls: ['https://shop.example/checkout?cart=42', 'https://shop.example/checkout?cart=77'],
+      userIds: ['user-1234', 'user-5678'],
+      traceIds: ['7364910284', '9912003341'],
+    });
+    expect(waiting.logs).toMatchObject({
+      scanned: 3,
+      matched: 2,
+      discarded: { 'other-message': 1 },
+      topFrames: ['src/cart.ts:shippingLabel'],
+    });
     // The webhook's row had no stack: the one Claude was given came from the logs.
     const prompt = JSON.stringify(e.anthropic.turnRequests()[0]!.body);
     expect(prompt).toContain('at shippingLabel (/app/src/cart.ts:14:29)');
@@ -64,13 +106,26 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     await e.github.mergePullRequest(pr.number, { by: 'carol' });
     const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
     expect(merged.pullRequest).toMatchObject({ mergedBy: 'carol', mergeCommitSha: await e.git.headOf('shop-api') });
-    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+    e.github.createDeployment({
+      sha: merged.pullRequest!.mergeCommitSha!,
+      environment: 'production',
+      state: 'success',
+    });
 
     const result = (await e.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
     expect(result.stage).toBe('verified-fixed');
     expect(result.verification).toMatchObject({ recurrences: 0, verdict: 'verified-fixed' });
     expect(result.timeline.map((t) => t.stage)).toEqual([
-      'collecting', 'cloning', 'proposing', 'awaiting-approval', 'approved', 'opening-pr', 'awaiting-merge', 'awaiting-deploy', 'verifying', 'verified-fixed',
+      'collecting',
+      'cloning',
+      'proposing',
+      'awaiting-approval',
+      'approved',
+      'opening-pr',
+      'awaiting-merge',
+      'awaiting-deploy',
+      'verifying',
+      'verified-fixed',
     ]);
     const final = e.slack.messages(SLACK_CHANNEL)[0]!;
     expect(JSON.stringify(final.blocks)).toContain('Verified fixed');
@@ -81,7 +136,12 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
 
     const described = await e.pipeline.client.workflow.getHandle(workflowId).describe();
     expect(described.typedSearchAttributes.getAll().map((p) => [p.key.name, p.value])).toEqual(
-      expect.arrayContaining([['BugfixStage', 'verified-fixed'], ['BugfixService', SERVICE], ['BugfixFingerprint', accepted.workflows[0]!.fingerprint], ['BugfixPullRequest', pr.url]]),
+      expect.arrayContaining([
+        ['BugfixStage', 'verified-fixed'],
+        ['BugfixService', SERVICE],
+        ['BugfixFingerprint', accepted.workflows[0]!.fingerprint],
+        ['BugfixPullRequest', pr.url],
+      ]),
     );
   }, 150_000);
 });

@@ -17,16 +17,31 @@ describe('a worker killed between the push and the pull request', () => {
   it('leaves exactly one branch and one pull request once another worker takes over', async () => {
     e = await startE2E({ worker: false });
     workers.push(await spawnWorker(e.pipeline.env));
-    const { workflows } = (await (await e.sendAlert(alertPayload({ id: 'evt-crash' }))).json()) as { workflows: { workflowId: string }[] };
+    const { workflows } = (await (await e.sendAlert(alertPayload({ id: 'evt-crash' }))).json()) as {
+      workflows: { workflowId: string }[];
+    };
     const workflowId = workflows[0]!.workflowId;
     await e.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
 
     // GitHub is down when the PR is due: the branch gets pushed, the PR cannot be opened yet.
     e.github.failNext(3, 503);
     await e.click('approve', workflowId);
-    const branches = async () => (await exec('git', ['--git-dir', e!.git.repoPath('shop-api'), 'for-each-ref', '--format=%(refname:short)', 'refs/heads/bugfix/'])).stdout.split('\n').filter(Boolean);
+    const branches = async () =>
+      (
+        await exec('git', [
+          '--git-dir',
+          e!.git.repoPath('shop-api'),
+          'for-each-ref',
+          '--format=%(refname:short)',
+          'refs/heads/bugfix/',
+        ])
+      ).stdout
+        .split('\n')
+        .filter(Boolean);
     await expect.poll(branches, { timeout: 60_000 }).toHaveLength(1);
-    await expect.poll(() => e!.github.requests.filter((r) => r.status === 503).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => e!.github.requests.filter((r) => r.status === 503).length, { timeout: 30_000 })
+      .toBeGreaterThan(0);
 
     killGroup(workers[0]!);
     workers.push(await spawnWorker(e.pipeline.env));

@@ -10,7 +10,9 @@ afterEach(async () => {
 });
 
 async function approve(env: E2E): Promise<string> {
-  const { workflows } = (await (await env.sendAlert(alertPayload({ id: 'evt-cursor' }))).json()) as { workflows: { workflowId: string }[] };
+  const { workflows } = (await (await env.sendAlert(alertPayload({ id: 'evt-cursor' }))).json()) as {
+    workflows: { workflowId: string }[];
+  };
   const workflowId = workflows[0]!.workflowId;
   await env.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
   await env.click('approve', workflowId);
@@ -21,7 +23,11 @@ async function mergeDeployVerify(env: E2E, workflowId: string): Promise<RunStatu
   const s = await env.waitForStage(workflowId, 'awaiting-merge', 60_000);
   await env.github.mergePullRequest(s.pullRequest!.number, { by: 'carol' });
   const merged = await env.waitForStage(workflowId, 'awaiting-deploy');
-  env.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+  env.github.createDeployment({
+    sha: merged.pullRequest!.mergeCommitSha!,
+    environment: 'production',
+    state: 'success',
+  });
   return (await env.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
 }
 
@@ -29,7 +35,15 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
   it('a Cursor cloud agent opens the PR (signed webhook back); the run goes on to verified', async () => {
     e = await startE2E({
       env: { FIX_APPLY_MODE: 'cursor-api' },
-      cursor: { autoFinishAfterMs: 200, onLaunch: (agent) => cursorOpensPullRequest(e!, agent.target.branchName, `Applies the approved fix.\n\n${markerIn(agent.prompt.text)}`) },
+      cursor: {
+        autoFinishAfterMs: 200,
+        onLaunch: (agent) =>
+          cursorOpensPullRequest(
+            e!,
+            agent.target.branchName,
+            `Applies the approved fix.\n\n${markerIn(agent.prompt.text)}`,
+          ),
+      },
     });
     const workflowId = await approve(e);
     const done = await mergeDeployVerify(e, workflowId);
@@ -41,7 +55,9 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
     expect(e.cursor.agents()).toHaveLength(1);
     expect(agent!.prompt.text).toContain(`Bugfix-Run: ${workflowId}`);
     expect(agent!.prompt.text).toContain('optional');
-    expect(agent!.webhook?.url).toBe(`${e.pipeline.config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}`);
+    expect(agent!.webhook?.url).toBe(
+      `${e.pipeline.config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}`,
+    );
     await expect.poll(() => e!.cursor.webhookDeliveries.map((d) => d.status)).toContain(202);
   }, 180_000);
 
@@ -53,7 +69,11 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
         autoFinishAfterMs: 100,
         onLaunch: (agent) => {
           if (++launches === 1) throw new Error('could not apply the diff');
-          return cursorOpensPullRequest(e!, agent.target.branchName, `Applies the approved fix.\n\n${markerIn(agent.prompt.text)}`);
+          return cursorOpensPullRequest(
+            e!,
+            agent.target.branchName,
+            `Applies the approved fix.\n\n${markerIn(agent.prompt.text)}`,
+          );
         },
       },
     });
@@ -61,7 +81,14 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
     const waiting = await e.waitForStage(workflowId, 'awaiting-retry', 60_000);
     expect(waiting.notes.at(-1)).toMatch(/Cursor agent .* ended ERROR/);
     const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-    await expect.poll(() => e!.slack.replies(message.ts).map((r) => r.text ?? '').join('\n')).toMatch(/ended ERROR.*Retry/);
+    await expect
+      .poll(() =>
+        e!.slack
+          .replies(message.ts)
+          .map((r) => r.text ?? '')
+          .join('\n'),
+      )
+      .toMatch(/ended ERROR.*Retry/);
     await expect.poll(() => JSON.stringify(e!.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toContain('"text":"Retry"');
 
     await e.click('approve', workflowId);
@@ -78,11 +105,33 @@ describe('FIX_APPLY_MODE=cursor-slack', () => {
     e = await startE2E({ env: { FIX_APPLY_MODE: 'cursor-slack' } });
     const workflowId = await approve(e);
     const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-    await expect.poll(() => e!.slack.replies(message.ts).map((r) => r.text ?? '').join('\n'), { timeout: 30_000 }).toContain('mentioning @Cursor');
-    e.slack.postAsUser(SLACK_CHANNEL, message.ts, 'U0APPROVER', `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${workflowId}`);
-    await cursorOpensPullRequest(e, 'cursor/fix-guest-checkout-7f3a', `Guests have no profile.\n\nBugfix-Run: ${workflowId}`);
+    await expect
+      .poll(
+        () =>
+          e!.slack
+            .replies(message.ts)
+            .map((r) => r.text ?? '')
+            .join('\n'),
+        { timeout: 30_000 },
+      )
+      .toContain('mentioning @Cursor');
+    e.slack.postAsUser(
+      SLACK_CHANNEL,
+      message.ts,
+      'U0APPROVER',
+      `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${workflowId}`,
+    );
+    await cursorOpensPullRequest(
+      e,
+      'cursor/fix-guest-checkout-7f3a',
+      `Guests have no profile.\n\nBugfix-Run: ${workflowId}`,
+    );
     const done = await mergeDeployVerify(e, workflowId);
     expect(done.stage).toBe('verified-fixed');
-    expect(done.pullRequest).toMatchObject({ branch: 'cursor/fix-guest-checkout-7f3a', openedBy: 'cursor[bot]', requestedBy: 'U0APPROVER' });
+    expect(done.pullRequest).toMatchObject({
+      branch: 'cursor/fix-guest-checkout-7f3a',
+      openedBy: 'cursor[bot]',
+      requestedBy: 'U0APPROVER',
+    });
   }, 180_000);
 });

@@ -20,20 +20,43 @@ describe('second half: tracking the pull request, the deploy and production', ()
     const { workflowId, prNumber } = await approvedToPullRequest(e);
     await e.waitForStage(workflowId, 'awaiting-merge');
     // The run has looked once (and now sleeps for minutes) before the merge happens.
-    await expect.poll(() => e!.github.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/pulls/${prNumber}`)), { timeout: 30_000 }).toBe(true);
+    await expect
+      .poll(() => e!.github.requests.some((r) => r.method === 'GET' && r.path.endsWith(`/pulls/${prNumber}`)), {
+        timeout: 30_000,
+      })
+      .toBe(true);
     const merged = await e.github.mergePullRequest(prNumber, { by: 'carol' });
     const url = `${e.pipeline.apiUrl}/webhooks/github`;
 
-    const forged = await sendWebhook(url, 'pull_request', pullRequestEvent('closed', merged, 'carol'), 'not-the-secret');
+    const forged = await sendWebhook(
+      url,
+      'pull_request',
+      pullRequestEvent('closed', merged, 'carol'),
+      'not-the-secret',
+    );
     expect(forged.status).toBe(401);
     await new Promise((r) => setTimeout(r, 1500));
     expect((await e.status(workflowId)).stage).toBe('awaiting-merge');
 
-    const other = await sendWebhook(url, 'pull_request', pullRequestEvent('closed', { ...merged, body: 'unrelated', html_url: 'https://github.com/acme/shop-api/pull/999' }, 'carol'), GITHUB_WEBHOOK_SECRET);
+    const other = await sendWebhook(
+      url,
+      'pull_request',
+      pullRequestEvent(
+        'closed',
+        { ...merged, body: 'unrelated', html_url: 'https://github.com/acme/shop-api/pull/999' },
+        'carol',
+      ),
+      GITHUB_WEBHOOK_SECRET,
+    );
     expect(other.status).toBe(202);
     expect(JSON.parse(other.body)).toMatchObject({ ignored: true, delivered: [] });
 
-    const real = await sendWebhook(url, 'pull_request', pullRequestEvent('closed', merged, 'carol'), GITHUB_WEBHOOK_SECRET);
+    const real = await sendWebhook(
+      url,
+      'pull_request',
+      pullRequestEvent('closed', merged, 'carol'),
+      GITHUB_WEBHOOK_SECRET,
+    );
     expect(real.status).toBe(202);
     expect(JSON.parse(real.body)).toMatchObject({ delivered: [workflowId] });
     const s = await e.waitForStage(workflowId, 'awaiting-deploy', 10_000);
@@ -44,14 +67,20 @@ describe('second half: tracking the pull request, the deploy and production', ()
   it('with every webhook lost, polling alone carries the run from merge to verified', async () => {
     e = await startE2E();
     const { workflowId, prNumber } = await approvedToPullRequest(e);
-    e.github.addReview(prNumber, { user: 'claude[bot]', state: 'COMMENTED', body: 'Looks right: optional chaining covers guests.' });
+    e.github.addReview(prNumber, {
+      user: 'claude[bot]',
+      state: 'COMMENTED',
+      body: 'Looks right: optional chaining covers guests.',
+    });
     await e.github.mergePullRequest(prNumber, { by: 'dave' });
     const s = await e.waitForStage(workflowId, 'awaiting-deploy');
     e.github.createDeployment({ sha: s.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
     const done = await result(workflowId);
     expect(done.stage).toBe('verified-fixed');
     expect(done.review).toMatchObject({ user: 'claude[bot]', body: 'Looks right: optional chaining covers guests.' });
-    expect(e.slack.replies(done.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringContaining('Review by claude[bot]'));
+    expect(e.slack.replies(done.slack!.ts).map((r) => r.text)).toContainEqual(
+      expect.stringContaining('Review by claude[bot]'),
+    );
   }, 150_000);
 
   it('a pull request closed without merge ends the run, saying who closed it', async () => {
@@ -79,15 +108,26 @@ describe('second half: tracking the pull request, the deploy and production', ()
     const { workflowId, prNumber } = await approvedToPullRequest(e);
     await e.github.mergePullRequest(prNumber, { by: 'carol' });
     const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+    e.github.createDeployment({
+      sha: merged.pullRequest!.mergeCommitSha!,
+      environment: 'production',
+      state: 'success',
+    });
     await e.waitForStage(workflowId, 'verifying');
     // Production still throws: Datadog alerts again during the verification window.
     expect((await e.sendAlert(alertPayload({ id: 'evt-after-deploy' }))).status).toBe(202);
 
     const regressed = await e.waitForStage(workflowId, 'awaiting-revert-approval', 30_000);
-    expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 1, fromLogs: 0, fromWebhooksOnly: 1 });
+    expect(regressed.verification).toMatchObject({
+      verdict: 'regressed',
+      recurrences: 1,
+      fromLogs: 0,
+      fromWebhooksOnly: 1,
+    });
     await expect.poll(() => JSON.stringify(e!.slack.messages(SLACK_CHANNEL)[0]!.blocks)).toContain('Approve revert');
-    await expect.poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/came back after the deploy: 1 occurrence/));
+    await expect
+      .poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text))
+      .toContainEqual(expect.stringMatching(/came back after the deploy: 1 occurrence/));
 
     await e.click('approve', workflowId, { id: 'U0APPROVER', name: 'alice' });
     const done = await result(workflowId);
@@ -97,7 +137,12 @@ describe('second half: tracking the pull request, the deploy and production', ()
     expect(revert.body).toContain(`Bugfix-Run: ${workflowId}`);
     const { execFile } = await import('node:child_process');
     const { promisify } = await import('node:util');
-    const { stdout } = await promisify(execFile)('git', ['--git-dir', e.git.repoPath('shop-api'), 'show', `${done.revertPullRequest!.branch}:${BUGGY_FILE}`]);
+    const { stdout } = await promisify(execFile)('git', [
+      '--git-dir',
+      e.git.repoPath('shop-api'),
+      'show',
+      `${done.revertPullRequest!.branch}:${BUGGY_FILE}`,
+    ]);
     expect(stdout).toContain(BUGGY_LINE);
   }, 150_000);
 
@@ -106,18 +151,34 @@ describe('second half: tracking the pull request, the deploy and production', ()
     const { workflowId, prNumber } = await approvedToPullRequest(e, 'evt-logs-only');
     await e.github.mergePullRequest(prNumber, { by: 'carol' });
     const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+    e.github.createDeployment({
+      sha: merged.pullRequest!.mergeCommitSha!,
+      environment: 'production',
+      state: 'success',
+    });
     await e.waitForStage(workflowId, 'verifying');
-    for (const user of ['u-1', 'u-2', 'u-3']) e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, userId: user }));
+    for (const user of ['u-1', 'u-2', 'u-3'])
+      e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, userId: user }));
     // Another error of the service in the same window is not a recurrence.
     e.datadog.addLog(errorLogEvent({ service: SERVICE, kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379' }));
 
     const regressed = await e.waitForStage(workflowId, 'awaiting-revert-approval', 30_000);
-    expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 3, fromLogs: 3, fromWebhooksOnly: 0 });
-    await expect.poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text)).toContainEqual(expect.stringMatching(/came back after the deploy: 3 occurrence\(s\).*3 in Datadog's logs/));
-    expect((await e.submitRejectReason(workflowId, 'keep the fix, the new errors come from elsewhere')).status).toBe(200);
+    expect(regressed.verification).toMatchObject({
+      verdict: 'regressed',
+      recurrences: 3,
+      fromLogs: 3,
+      fromWebhooksOnly: 0,
+    });
+    await expect
+      .poll(() => e!.slack.replies(regressed.slack!.ts).map((r) => r.text))
+      .toContainEqual(expect.stringMatching(/came back after the deploy: 3 occurrence\(s\).*3 in Datadog's logs/));
+    expect((await e.submitRejectReason(workflowId, 'keep the fix, the new errors come from elsewhere')).status).toBe(
+      200,
+    );
     const done = await result(workflowId);
     expect(done.stage).toBe('regressed');
-    expect(e.slack.replies(done.slack!.ts).at(-1)!.text).toMatch(/3 occurrence\(s\) in the \d+s after the deploy \(3 in Datadog's logs\)/);
+    expect(e.slack.replies(done.slack!.ts).at(-1)!.text).toMatch(
+      /3 occurrence\(s\) in the \d+s after the deploy \(3 in Datadog's logs\)/,
+    );
   }, 150_000);
 });

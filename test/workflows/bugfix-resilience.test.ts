@@ -3,9 +3,13 @@ import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../sup
 import { sampleError } from '../fakes/scripted-fix';
 import { errorLogEvent } from '../fakes/datadog-shapes';
 
-interface Accepted { workflows: { workflowId: string }[] }
+interface Accepted {
+  workflows: { workflowId: string }[];
+}
 const logWithDetails = (e: E2E) =>
-  e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, url: 'https://shop.example/cart', userId: 'u-77' }));
+  e.datadog.addLog(
+    errorLogEvent({ service: SERVICE, ...sampleError, url: 'https://shop.example/cart', userId: 'u-77' }),
+  );
 
 describe('outside systems failing mid-run', () => {
   let e: E2E;
@@ -20,7 +24,9 @@ describe('outside systems failing mid-run', () => {
     const res = await e.sendAlert(alertPayload({ id: 'evt-dd-429' }));
     const { workflows } = (await res.json()) as Accepted;
     const s = await e.waitForStage(workflows[0]!.workflowId, 'awaiting-approval', 90_000);
-    expect(e.datadog.requests.filter((r) => r.url.includes('/logs/events/search')).map((r) => r.status)).toEqual([429, 200]);
+    expect(e.datadog.requests.filter((r) => r.url.includes('/logs/events/search')).map((r) => r.status)).toEqual([
+      429, 200,
+    ]);
     expect(s.samples.userIds).toEqual(['u-77']);
     expect(s.notes).toEqual([]);
     await e.pipeline.client.workflow.getHandle(workflows[0]!.workflowId).terminate('done');

@@ -16,10 +16,14 @@ afterEach(async () => {
 const start = async (stubs: Partial<StubActivities> = {}) => (h = await startStubRun(stubs));
 const alice: Decision = { approved: true, userId: 'U1', userName: 'alice', via: 'slack' };
 const bob: Decision = { approved: false, userId: 'U2', userName: 'bob', via: 'cli', reason: 'wrong module' };
-const decide = (handle: { executeUpdate: (u: string, o: { args: [Decision] }) => Promise<unknown> }, d: Decision) => handle.executeUpdate('decide', { args: [d] });
+const decide = (handle: { executeUpdate: (u: string, o: { args: [Decision] }) => Promise<unknown> }, d: Decision) =>
+  handle.executeUpdate('decide', { args: [d] });
 const names = (run: StubRun) => run.calls.map((c) => c.name);
 const refusal = async (p: Promise<unknown>) => {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
   return ((err as WorkflowUpdateFailedError).cause as Error).message;
 };
@@ -32,8 +36,24 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     expect(await decide(handle, alice)).toMatchObject({ approved: true, userName: 'alice' });
     const done = (await handle.result()) as RunStatus;
     expect(done.stage).toBe('verified-fixed');
-    expect(done.timeline.map((t) => t.stage)).toEqual(['collecting', 'cloning', 'proposing', 'awaiting-approval', 'approved', 'opening-pr', 'awaiting-merge', 'awaiting-deploy', 'verifying', 'verified-fixed']);
-    expect(done).toMatchObject({ decision: { approved: true, userName: 'alice' }, question: { kind: 'approve-fix' }, pullRequest: { number: 7, mergedBy: 'carol' }, deployment: { environment: 'production' } });
+    expect(done.timeline.map((t) => t.stage)).toEqual([
+      'collecting',
+      'cloning',
+      'proposing',
+      'awaiting-approval',
+      'approved',
+      'opening-pr',
+      'awaiting-merge',
+      'awaiting-deploy',
+      'verifying',
+      'verified-fixed',
+    ]);
+    expect(done).toMatchObject({
+      decision: { approved: true, userName: 'alice' },
+      question: { kind: 'approve-fix' },
+      pullRequest: { number: 7, mergedBy: 'carol' },
+      deployment: { environment: 'production' },
+    });
     // The message is posted once with the diff; each update after it carries only its reference.
     const updates = run.calls.filter((c) => c.name === 'updateSuggestion');
     expect(updates).toHaveLength(6); // approved, opening-pr, awaiting-merge, awaiting-deploy, verifying, verified-fixed
@@ -47,7 +67,10 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     const run = await start({
       fetchOccurrenceLogs: async (input) => {
         await held;
-        return { occurrences: [], report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false } };
+        return {
+          occurrences: [],
+          report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false },
+        };
       },
     });
     const handle = await run.start();
@@ -59,7 +82,10 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     await decide(handle, bob);
     expect(await refusal(decide(handle, alice))).toMatch(/^Already rejected by bob at /);
     const done = (await handle.result()) as RunStatus;
-    expect(done).toMatchObject({ stage: 'rejected', decision: { approved: false, reason: 'wrong module', via: 'cli' } });
+    expect(done).toMatchObject({
+      stage: 'rejected',
+      decision: { approved: false, reason: 'wrong module', via: 'cli' },
+    });
     expect(names(run)).not.toContain('pushFixBranch');
   });
 
@@ -68,13 +94,17 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     const handle = await run.start({ approvalTimeoutMs: 3_000, reminderIntervalMs: 700 });
     const done = (await handle.result()) as RunStatus;
     expect(done.stage).toBe('expired');
-    const replies = run.calls.filter((c) => c.name === 'replyInThread').map((c) => (c.input as { text: string; dedupeKey: string }));
+    const replies = run.calls
+      .filter((c) => c.name === 'replyInThread')
+      .map((c) => c.input as { text: string; dedupeKey: string });
     const reminders = replies.filter((r) => r.dedupeKey.startsWith('reminder-awaiting-approval-'));
     // One at each interval that ends before the deadline (how many depends on how long each reply takes).
     expect(reminders.length).toBeGreaterThanOrEqual(2);
     expect(reminders.length).toBeLessThanOrEqual(4);
     expect(reminders.map((r) => r.dedupeKey)).toEqual(reminders.map((_, i) => `reminder-awaiting-approval-${i + 1}`));
-    expect(reminders[0]!.text).toMatch(/^Reminder: this fix is waiting for a decision .* It expires in less than a minute\.$/);
+    expect(reminders[0]!.text).toMatch(
+      /^Reminder: this fix is waiting for a decision .* It expires in less than a minute\.$/,
+    );
     expect(replies.find((r) => r.dedupeKey === 'expired')?.text).toMatch(/expired/);
     expect(done.decision).toBeUndefined();
   });
@@ -82,20 +112,43 @@ describe('bugfixWorkflow rules (stub activities)', () => {
   it('the error comes back after the deploy: regressed, and an approved revert opens the revert pull request', async () => {
     const run = await start({
       fetchOccurrenceLogs: async (input) => {
-        const after = input.window ? [{ id: 'log-9', at: new Date().toISOString(), message: 'Cannot read properties of undefined' }] : [];
-        return { occurrences: after, report: { query: input.query, from: '', to: '', scanned: after.length, matched: after.length, discarded: {}, truncated: false } };
+        const after = input.window
+          ? [{ id: 'log-9', at: new Date().toISOString(), message: 'Cannot read properties of undefined' }]
+          : [];
+        return {
+          occurrences: after,
+          report: {
+            query: input.query,
+            from: '',
+            to: '',
+            scanned: after.length,
+            matched: after.length,
+            discarded: {},
+            truncated: false,
+          },
+        };
       },
     });
     const handle = await run.start();
     await run.waitFor(handle, (s) => s.stage === 'awaiting-approval');
     await decide(handle, alice);
     const regressed = await run.waitFor(handle, (s) => s.stage === 'awaiting-revert-approval');
-    expect(regressed.verification).toMatchObject({ verdict: 'regressed', recurrences: 1, fromLogs: 1, fromWebhooksOnly: 0 });
+    expect(regressed.verification).toMatchObject({
+      verdict: 'regressed',
+      recurrences: 1,
+      fromLogs: 1,
+      fromWebhooksOnly: 0,
+    });
     expect(regressed.question).toMatchObject({ kind: 'approve-revert' });
     expect(await refusal(decide(handle, { ...alice, userId: '' }))).toBe('A decision needs the deciding user');
     await decide(handle, { ...alice, userName: 'dave', userId: 'U4' });
     const done = (await handle.result()) as RunStatus;
-    expect(done).toMatchObject({ stage: 'reverted', revertDecision: { userName: 'dave' }, revertPullRequest: { number: 8 }, decision: { userName: 'alice' } });
+    expect(done).toMatchObject({
+      stage: 'reverted',
+      revertDecision: { userName: 'dave' },
+      revertPullRequest: { number: 8 },
+      decision: { userName: 'alice' },
+    });
     expect(names(run)).toContain('pushRevertBranch');
   });
 });
@@ -106,7 +159,10 @@ describe('bugfixWorkflow with Cursor (stub activities)', () => {
     let launched = 0;
     return {
       launchFixAgent: async () => ({ id: `agent-${++launched}`, status: 'CREATING', created: true }),
-      getAgent: async (input) => (input.id === 'agent-1' ? { id: input.id, status: 'ERROR', error: 'push rejected' } : { id: input.id, status: 'FINISHED', prUrl: 'https://github.com/acme/shop-api/pull/7' }),
+      getAgent: async (input) =>
+        input.id === 'agent-1'
+          ? { id: input.id, status: 'ERROR', error: 'push rejected' }
+          : { id: input.id, status: 'FINISHED', prUrl: 'https://github.com/acme/shop-api/pull/7' },
     };
   };
 
@@ -121,7 +177,9 @@ describe('bugfixWorkflow with Cursor (stub activities)', () => {
     await decide(handle, { ...alice, userName: 'erin', userId: 'U5' });
     const done = (await handle.result()) as RunStatus;
     expect(done.stage).toBe('verified-fixed');
-    expect(run.calls.filter((c) => c.name === 'launchFixAgent').map((c) => (c.input as { runKey: string }).runKey)).toEqual([expect.not.stringMatching(/-2$/), expect.stringMatching(/-2$/)]);
+    expect(
+      run.calls.filter((c) => c.name === 'launchFixAgent').map((c) => (c.input as { runKey: string }).runKey),
+    ).toEqual([expect.not.stringMatching(/-2$/), expect.stringMatching(/-2$/)]);
   });
 
   it('giving up fails the run, saying why', async () => {
@@ -131,9 +189,14 @@ describe('bugfixWorkflow with Cursor (stub activities)', () => {
     await decide(handle, alice);
     await run.waitFor(handle, (s) => s.stage === 'awaiting-retry');
     await decide(handle, bob);
-    const err = await handle.result().then(() => undefined, (e: unknown) => e);
+    const err = await handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect(((err as WorkflowFailedError).cause as Error).message).toMatch(/^Run failed at awaiting-retry: Cursor agent agent-1 ended ERROR/);
+    expect(((err as WorkflowFailedError).cause as Error).message).toMatch(
+      /^Run failed at awaiting-retry: Cursor agent agent-1 ended ERROR/,
+    );
   });
 
   it('a run cancelled while the agent works stops the agent', async () => {

@@ -25,7 +25,11 @@ describe('history size of a full run', () => {
     const merging = await e.waitForStage(workflowId, 'awaiting-merge', 60_000);
     await e.github.mergePullRequest(merging.pullRequest!.number, { by: 'carol' });
     const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+    e.github.createDeployment({
+      sha: merged.pullRequest!.mergeCommitSha!,
+      environment: 'production',
+      state: 'success',
+    });
     const handle = e.pipeline.client.workflow.getHandle(workflowId);
     expect(((await handle.result()) as RunStatus).stage).toBe('verified-fixed');
 
@@ -33,7 +37,9 @@ describe('history size of a full run', () => {
     const events = history.events?.length ?? 0;
     const bytes = temporal.api.history.v1.History.encode(history).finish().length;
     const diffCopies = countPayloadsContaining(history, FIXED_LINE);
-    console.log(`history of a full run (direct mode, verified): ${events} events, ${bytes} bytes; the diff in ${diffCopies} payload(s)`);
+    console.log(
+      `history of a full run (direct mode, verified): ${events} events, ${bytes} bytes; the diff in ${diffCopies} payload(s)`,
+    );
     expect(events).toBeGreaterThan(0);
     // proposeFix's result, the first Slack post, the push and the run's result; never once per Slack update.
     expect(diffCopies).toBeGreaterThan(0);

@@ -18,7 +18,12 @@ const historiesDir = path.join(fixtures, 'histories');
 
 async function histories(): Promise<{ workflowId: string; history: ReturnType<typeof historyFromJSON> }[]> {
   const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(files.map(async (f) => ({ workflowId: path.basename(f, '.json'), history: historyFromJSON(JSON.parse(await readFile(path.join(historiesDir, f), 'utf8'))) })));
+  return Promise.all(
+    files.map(async (f) => ({
+      workflowId: path.basename(f, '.json'),
+      history: historyFromJSON(JSON.parse(await readFile(path.join(historiesDir, f), 'utf8'))),
+    })),
+  );
 }
 
 async function replayAll(code: string, items: Awaited<ReturnType<typeof histories>>): Promise<ReplayResult[]> {
@@ -32,7 +37,10 @@ describe('workflow replay against recorded histories', () => {
   beforeAll(async () => {
     try {
       // The changed workflow's failed task is expected; keep the worker's warning about it out of the output.
-      Runtime.install({ logger: quietLogger, telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } } });
+      Runtime.install({
+        logger: quietLogger,
+        telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+      });
     } catch {
       // another file in this process installed it first
     }
@@ -42,15 +50,31 @@ describe('workflow replay against recorded histories', () => {
   it('every committed history replays against the current workflow code', async () => {
     const items = await histories();
     // Approval, rejection, expiry, failure, retry, every apply mode, regression: see the file names.
-    expect(items.map((h) => h.workflowId)).toEqual(expect.arrayContaining(['direct-approved-verified', 'rejected', 'expired', 'direct-regressed-reverted', 'cursor-api-verified', 'cursor-slack-verified', 'cursor-api-retried-verified', 'cursor-api-gave-up']));
+    expect(items.map((h) => h.workflowId)).toEqual(
+      expect.arrayContaining([
+        'direct-approved-verified',
+        'rejected',
+        'expired',
+        'direct-regressed-reverted',
+        'cursor-api-verified',
+        'cursor-slack-verified',
+        'cursor-api-retried-verified',
+        'cursor-api-gave-up',
+      ]),
+    );
     const results = await replayAll(current, items);
     expect(results.map((r) => r.workflowId)).toEqual(items.map((h) => h.workflowId));
-    const broken = results.filter((r) => r.error).map((r) => `${r.workflowId}.json: ${/\[TMPRL\d+\][^"]*/.exec(r.error!.message)?.[0] ?? r.error!.message}`);
+    const broken = results
+      .filter((r) => r.error)
+      .map((r) => `${r.workflowId}.json: ${/\[TMPRL\d+\][^"]*/.exec(r.error!.message)?.[0] ?? r.error!.message}`);
     expect(broken, 'these recorded runs would break: guard the change with patched()').toEqual([]);
   }, 120_000);
 
   it('a workflow with an extra activity call early is reported non-deterministic', async () => {
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(fixtures, 'changed-workflow/index.ts'), logger: quietLogger });
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: path.join(fixtures, 'changed-workflow/index.ts'),
+      logger: quietLogger,
+    });
     const approved = (await histories()).filter((h) => h.workflowId === 'direct-approved-verified');
     const [result] = await replayAll(code, approved);
     expect(result!.error).toBeInstanceOf(DeterminismViolationError);

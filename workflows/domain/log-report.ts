@@ -19,8 +19,10 @@ export function discardedText(report: Pick<LogMatchReport, 'discarded'>): string
 export function logsLine(report: LogMatchReport): string {
   const discarded = discardedText(report);
   const rest = discarded ? ` (left out: ${discarded})` : '';
-  if (report.matched > 0) return `Enriched from ${report.matched} Datadog log event(s) of ${report.scanned} scanned${rest}.`;
-  if (report.scanned === 0) return `No Datadog log event found for \`${report.query}\` between ${report.from} and ${report.to}.`;
+  if (report.matched > 0)
+    return `Enriched from ${report.matched} Datadog log event(s) of ${report.scanned} scanned${rest}.`;
+  if (report.scanned === 0)
+    return `No Datadog log event found for \`${report.query}\` between ${report.from} and ${report.to}.`;
   return `None of ${report.scanned} Datadog log event(s) matched this error${rest}.`;
 }
 

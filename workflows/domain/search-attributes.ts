@@ -11,4 +11,13 @@ export const COST_USD = defineSearchAttributeKey('BugfixCostUsd', SearchAttribut
 export const PULL_REQUEST = defineSearchAttributeKey('BugfixPullRequest', SearchAttributeType.KEYWORD);
 export const MERGE_COMMIT = defineSearchAttributeKey('BugfixMergeCommit', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [FINGERPRINT, SERVICE, STAGE, ERROR_TYPE, OCCURRENCES, COST_USD, PULL_REQUEST, MERGE_COMMIT] as const;
+export const ALL_SEARCH_ATTRIBUTES = [
+  FINGERPRINT,
+  SERVICE,
+  STAGE,
+  ERROR_TYPE,
+  OCCURRENCES,
+  COST_USD,
+  PULL_REQUEST,
+  MERGE_COMMIT,
+] as const;

@@ -137,7 +137,16 @@ export type Stage =
   | 'regressed'
   | 'reverted';
 
-export const FINAL_STAGES: readonly Stage[] = ['rejected', 'expired', 'failed', 'closed-unmerged', 'stalled', 'verified-fixed', 'regressed', 'reverted'];
+export const FINAL_STAGES: readonly Stage[] = [
+  'rejected',
+  'expired',
+  'failed',
+  'closed-unmerged',
+  'stalled',
+  'verified-fixed',
+  'regressed',
+  'reverted',
+];
 
 /** How an approved fix becomes a pull request (FIX_APPLY_MODE). */
 export type ApplyMode = 'direct' | 'cursor-api' | 'cursor-slack';

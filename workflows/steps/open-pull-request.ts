@@ -31,8 +31,19 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
   switch (settings.applyMode) {
     case 'direct': {
       const branch = `bugfix/${key}`;
-      await git.pushFixBranch({ runKey: key, branch, diff: fix.diff, commitMessage: `Fix ${identity.errorType} in ${identity.service}\n\n${marker}` });
-      const pr = await github.openPullRequest({ head: branch, base: settings.baseBranch, title: `Fix ${identity.errorType} in ${identity.service}`.slice(0, 200), body: pullRequestBody(run, marker), marker });
+      await git.pushFixBranch({
+        runKey: key,
+        branch,
+        diff: fix.diff,
+        commitMessage: `Fix ${identity.errorType} in ${identity.service}\n\n${marker}`,
+      });
+      const pr = await github.openPullRequest({
+        head: branch,
+        base: settings.baseBranch,
+        title: `Fix ${identity.errorType} in ${identity.service}`.slice(0, 200),
+        body: pullRequestBody(run, marker),
+        marker,
+      });
       return { number: pr.number, url: pr.url, branch, openedBy: pr.author ?? 'pipeline' };
     }
 
@@ -42,13 +53,34 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
         workflowId,
         runKey: attempt === 1 ? key : `${key}-${attempt}`,
         ref: settings.baseBranch,
-        prompt: { fix: { workflowId, runUrl: run.status().runUrl, identity, message: run.message(), occurrences: run.ledger.examples, totalOccurrences: run.ledger.count, explanation: fix.explanation, diff: fix.diff, baseCommit: fix.baseCommit, marker } },
+        prompt: {
+          fix: {
+            workflowId,
+            runUrl: run.status().runUrl,
+            identity,
+            message: run.message(),
+            occurrences: run.ledger.examples,
+            totalOccurrences: run.ledger.count,
+            explanation: fix.explanation,
+            diff: fix.diff,
+            baseCommit: fix.baseCommit,
+            marker,
+          },
+        },
       });
-      await slack.replyInThread({ ref: record.slack!, text: `Cursor agent ${launched.id} is applying the fix${launched.url ? `: ${launched.url}` : ''}.`, dedupeKey: 'cursor-launched' });
+      await slack.replyInThread({
+        ref: record.slack!,
+        text: `Cursor agent ${launched.id} is applying the fix${launched.url ? `: ${launched.url}` : ''}.`,
+        dedupeKey: 'cursor-launched',
+      });
       const agent = await waitForAgent(run, launched.id);
       if (!agent) return undefined;
       if (agent.status !== 'FINISHED' || !agent.prUrl) {
-        throw ApplicationFailure.create({ type: PipelineFailureType.CursorAgentFailed, nonRetryable: true, message: `Cursor agent ${agent.id} ended ${agent.status}${agent.error ? `: ${agent.error}` : ''} without a pull request` });
+        throw ApplicationFailure.create({
+          type: PipelineFailureType.CursorAgentFailed,
+          nonRetryable: true,
+          message: `Cursor agent ${agent.id} ended ${agent.status}${agent.error ? `: ${agent.error}` : ''} without a pull request`,
+        });
       }
       const number = agentPullRequest(agent);
       const pr = await github.getPullRequest({ number });
@@ -62,11 +94,19 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
         text: `Approved. To have Cursor open the pull request, reply in this thread mentioning @Cursor, for example: "@Cursor apply the diff above and open a pull request, with the line \`${marker}\` in its description".`,
         dedupeKey: 'cursor-invite',
       });
-      const pr = await pollUntil(run, settings.prWaitTimeoutMs, () => github.findPullRequest({ marker, headPrefix: 'cursor/', since: approvedAt }));
+      const pr = await pollUntil(run, settings.prWaitTimeoutMs, () =>
+        github.findPullRequest({ marker, headPrefix: 'cursor/', since: approvedAt }),
+      );
       if (!pr) return undefined;
       const replies = await slack.threadReplies({ ref: record.slack! });
       const asker = replies.find((r) => !r.botId && r.user && /@cursor|<@[A-Z0-9]+>/i.test(r.text));
-      return { number: pr.number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor', ...(asker?.user ? { requestedBy: asker.user } : {}) };
+      return {
+        number: pr.number,
+        url: pr.url,
+        branch: pr.headRef,
+        openedBy: pr.author ?? 'cursor',
+        ...(asker?.user ? { requestedBy: asker.user } : {}),
+      };
     }
   }
 }
@@ -80,15 +120,36 @@ export async function openRevertPullRequest(run: Run): Promise<PullRequestRef | 
   const reason = `the error came back after the fix was deployed (${record.verification?.recurrences ?? 0} occurrences in the verification window)`;
   if (settings.applyMode === 'direct') {
     const branch = `bugfix/revert-${key}`;
-    await git.pushRevertBranch({ runKey: key, branch, diff: record.fix!.diff, commitMessage: `Revert fix from #${pr.number}: ${reason}\n\n${marker}` });
-    const opened = await github.openPullRequest({ head: branch, base: settings.baseBranch, title: `Revert #${pr.number}: ${run.input.identity.errorType} came back`.slice(0, 200), body: `Reverts #${pr.number}: ${reason}.\n\nRun: ${run.status().runUrl}\n\n${marker}`, marker });
+    await git.pushRevertBranch({
+      runKey: key,
+      branch,
+      diff: record.fix!.diff,
+      commitMessage: `Revert fix from #${pr.number}: ${reason}\n\n${marker}`,
+    });
+    const opened = await github.openPullRequest({
+      head: branch,
+      base: settings.baseBranch,
+      title: `Revert #${pr.number}: ${run.input.identity.errorType} came back`.slice(0, 200),
+      body: `Reverts #${pr.number}: ${reason}.\n\nRun: ${run.status().runUrl}\n\n${marker}`,
+      marker,
+    });
     return { number: opened.number, url: opened.url, branch, openedBy: opened.author ?? 'pipeline' };
   }
   const launched = await cursor.launchFixAgent({
     workflowId,
     runKey: `${key}-revert`,
     ref: settings.baseBranch,
-    prompt: { revert: { workflowId, runUrl: run.status().runUrl, prNumber: pr.number, prUrl: pr.url, mergeCommitSha: pr.mergeCommitSha ?? '', reason, marker } },
+    prompt: {
+      revert: {
+        workflowId,
+        runUrl: run.status().runUrl,
+        prNumber: pr.number,
+        prUrl: pr.url,
+        mergeCommitSha: pr.mergeCommitSha ?? '',
+        reason,
+        marker,
+      },
+    },
   });
   const agent = await waitForAgent(run, launched.id);
   if (!agent?.prUrl) return undefined;
@@ -101,7 +162,11 @@ export async function openRevertPullRequest(run: Run): Promise<PullRequestRef | 
 function agentPullRequest(agent: { id: string; prUrl?: string }): number {
   const number = pullRequestNumber(agent.prUrl ?? '');
   if (number === undefined) {
-    throw ApplicationFailure.create({ type: PipelineFailureType.CursorAgentFailed, nonRetryable: true, message: `Cursor agent ${agent.id} reported ${JSON.stringify(agent.prUrl ?? '')}, which is not a pull request URL` });
+    throw ApplicationFailure.create({
+      type: PipelineFailureType.CursorAgentFailed,
+      nonRetryable: true,
+      message: `Cursor agent ${agent.id} reported ${JSON.stringify(agent.prUrl ?? '')}, which is not a pull request URL`,
+    });
   }
   return number;
 }
@@ -114,7 +179,8 @@ async function waitForAgent(run: Run, id: string): Promise<AgentInfo | undefined
       return isTerminalStatus(a.status) ? a : undefined;
     });
   } catch (err) {
-    if (isCancellation(err)) await CancellationScope.nonCancellable(() => cursor.stopAgent({ id })).catch(() => undefined);
+    if (isCancellation(err))
+      await CancellationScope.nonCancellable(() => cursor.stopAgent({ id })).catch(() => undefined);
     throw err;
   }
 }

@@ -19,11 +19,22 @@ export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => vo
   let review = run.record.review;
   const recordReview = async () => {
     if (review) return;
-    const found = (await github.listReviews({ number: pr.number })).find((r) => r.body.trim() || r.state !== 'COMMENTED');
+    const found = (await github.listReviews({ number: pr.number })).find(
+      (r) => r.body.trim() || r.state !== 'COMMENTED',
+    );
     if (!found) return;
-    review = { state: found.state, body: found.body, ...(found.user ? { user: found.user } : {}), ...(found.submittedAt ? { submittedAt: found.submittedAt } : {}) };
+    review = {
+      state: found.state,
+      body: found.body,
+      ...(found.user ? { user: found.user } : {}),
+      ...(found.submittedAt ? { submittedAt: found.submittedAt } : {}),
+    };
     onReview(review);
-    await slack.replyInThread({ ref: run.record.slack!, text: `Review by ${found.user ?? 'someone'} (${found.state.toLowerCase()}): ${found.body.slice(0, 1500)}`, dedupeKey: `review-${pr.number}` });
+    await slack.replyInThread({
+      ref: run.record.slack!,
+      text: `Review by ${found.user ?? 'someone'} (${found.state.toLowerCase()}): ${found.body.slice(0, 1500)}`,
+      dedupeKey: `review-${pr.number}`,
+    });
   };
   const outcome = await pollUntil(run, run.settings.prWaitTimeoutMs, async () => {
     // Reviews are read after the PR's state, so one submitted before a merge is never missed.
@@ -33,7 +44,10 @@ export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => vo
     const info = await github.getPullRequest({ number: pr.number });
     if (reviewsAfterState) await recordReview();
     if (info.merged) {
-      pr = { ...pr, ...defined({ mergedAt: info.mergedAt, mergedBy: info.mergedBy, mergeCommitSha: info.mergeCommitSha }) };
+      pr = {
+        ...pr,
+        ...defined({ mergedAt: info.mergedAt, mergedBy: info.mergedBy, mergeCommitSha: info.mergeCommitSha }),
+      };
       return 'merged' as const;
     }
     if (info.state === 'closed') {
@@ -54,13 +68,21 @@ export async function waitForDeployment(run: Run): Promise<DeploymentRef | undef
     const d = await github.findDeployment({ sha, environment });
     if (d && (d.state === 'failure' || d.state === 'error') && !reportedFailure) {
       reportedFailure = true;
-      await slack.replyInThread({ ref: run.record.slack!, text: `Deployment ${d.id} of ${sha.slice(0, 12)} to ${environment} ended in ${d.state}; still waiting for a successful one.`, dedupeKey: `deploy-failed-${d.id}` });
+      await slack.replyInThread({
+        ref: run.record.slack!,
+        text: `Deployment ${d.id} of ${sha.slice(0, 12)} to ${environment} ended in ${d.state}; still waiting for a successful one.`,
+        dedupeKey: `deploy-failed-${d.id}`,
+      });
     }
-    return d && d.state === 'success' ? { id: d.id, environment, sha, at: d.at ?? new Date().toISOString(), ...(d.url ? { url: d.url } : {}) } : undefined;
+    return d && d.state === 'success'
+      ? { id: d.id, environment, sha, at: d.at ?? new Date().toISOString(), ...(d.url ? { url: d.url } : {}) }
+      : undefined;
   });
 }
 
 /** The fields that have a value (GitHub answers null for what it does not know). */
 function defined<T extends object>(o: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<{ [K in keyof T]: NonNullable<T[K]> }>;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<{
+    [K in keyof T]: NonNullable<T[K]>;
+  }>;
 }

@@ -42,7 +42,10 @@ export async function verifyInProduction(run: Run): Promise<Verification> {
   const webhooksOnly = unaccountedSightings(fromWebhooks, fromLogs);
   const recurrences = fromLogs.length + webhooksOnly.length;
   const before = run.ledger.count - fromWebhooks.length;
-  const spanBefore = Math.max(Date.parse(run.ledger.lastSeen || from) - Date.parse(run.ledger.firstSeen || from), 5 * 60_000);
+  const spanBefore = Math.max(
+    Date.parse(run.ledger.lastSeen || from) - Date.parse(run.ledger.firstSeen || from),
+    5 * 60_000,
+  );
   return {
     from,
     to,
@@ -73,7 +76,9 @@ export function unaccountedSightings(sightings: Occurrence[], logs: Occurrence[]
       continue;
     }
     const t = Date.parse(s.at);
-    const near = logs.findIndex((o, i) => !claimed.has(i) && Date.parse(o.at) >= t - SIGHTING_LAG_MS && Date.parse(o.at) <= t + SIGHTING_LEAD_MS);
+    const near = logs.findIndex(
+      (o, i) => !claimed.has(i) && Date.parse(o.at) >= t - SIGHTING_LAG_MS && Date.parse(o.at) <= t + SIGHTING_LEAD_MS,
+    );
     if (near >= 0) claimed.add(near);
     else rest.push(s);
   }

@@ -12,12 +12,17 @@ interface ExportOptions extends CommonOptions {
 
 export function exportHistoryCommand(): Command {
   return new Command('export-history')
-    .description("Write a run's history as JSON (the format Worker.runReplayHistory and `temporal workflow show -o json` use)")
+    .description(
+      "Write a run's history as JSON (the format Worker.runReplayHistory and `temporal workflow show -o json` use)",
+    )
     .argument('<workflowId>', "the run's workflow id")
     .option('--run <runId>', 'export this run of the id (default: the latest)')
     .option('--out <file>', 'write here instead of to standard output, e.g. test/fixtures/histories/<case>.json')
     .option('--json', 'with --out, print JSON: { workflowId, runId, events, file }')
-    .addHelpText('after', '\nFiles under test/fixtures/histories/ are replayed by test/workflows/replay.test.ts on every CI run.')
+    .addHelpText(
+      'after',
+      '\nFiles under test/fixtures/histories/ are replayed by test/workflows/replay.test.ts on every CI run.',
+    )
     .action((workflowId: string, opts: ExportOptions) =>
       withContext(opts, async (ctx) => {
         const client = await ctx.temporal();
@@ -31,7 +36,12 @@ export function exportHistoryCommand(): Command {
         const file = path.resolve(opts.out);
         await writeFile(file, `${json}\n`);
         const events = history.events?.length ?? 0;
-        await ctx.print(`Wrote ${events} events of run ${run.runId} to ${file}`, { workflowId, runId: run.runId, events, file });
+        await ctx.print(`Wrote ${events} events of run ${run.runId} to ${file}`, {
+          workflowId,
+          runId: run.runId,
+          events,
+          file,
+        });
       }),
     );
 }

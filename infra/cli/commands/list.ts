@@ -37,7 +37,10 @@ const SCAN_CAP = 2000;
 const quote = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
 
 /** The visibility query for these filters, on the project's search attributes. */
-export function listQuery(o: Pick<ListOptions, 'prefix' | 'stage' | 'service' | 'fingerprint' | 'since'>, now = Date.now()): string {
+export function listQuery(
+  o: Pick<ListOptions, 'prefix' | 'stage' | 'service' | 'fingerprint' | 'since'>,
+  now = Date.now(),
+): string {
   const parts = [`WorkflowType = 'bugfixWorkflow'`];
   if (o.prefix) parts.push(`WorkflowId STARTS_WITH ${quote(`${o.prefix}-`)}`);
   if (o.stage) parts.push(`${STAGE.name} = ${quote(o.stage)}`);
@@ -78,14 +81,25 @@ export function listCommand(): Command {
       if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 30m, 24h, 7d');
       return ms;
     })
-    .option('--limit <n>', 'at most this many runs', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-      return n;
-    }, 20)
-    .option('--any-prefix', "also runs whose workflow id does not start with this service's WORKFLOW_ID_PREFIX (other deployments on the namespace)")
+    .option(
+      '--limit <n>',
+      'at most this many runs',
+      (v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+        return n;
+      },
+      20,
+    )
+    .option(
+      '--any-prefix',
+      "also runs whose workflow id does not start with this service's WORKFLOW_ID_PREFIX (other deployments on the namespace)",
+    )
     .option('--json', 'print JSON: { query, runs: [...] }')
-    .addHelpText('after', '\nExamples:\n  bugfix list --stage awaiting-approval\n  bugfix list --service shop-api --since 24h --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  bugfix list --stage awaiting-approval\n  bugfix list --service shop-api --since 24h --json',
+    )
     .action((opts: ListOptions & { anyPrefix?: boolean }) =>
       withContext(opts, async (ctx) => {
         const client = await ctx.temporal();
@@ -104,7 +118,15 @@ export function listCommand(): Command {
               ? `No runs match: ${query}`
               : table(
                   ['WORKFLOW ID', 'STAGE', 'SERVICE', 'SEEN', 'COST', 'AGE', 'STATUS'],
-                  shown.map((r) => [r.workflowId, r.stage ?? '-', r.service ?? '-', String(r.occurrences ?? '-'), formatCost(r.costUsd), formatDuration(r.ageMs), r.status]),
+                  shown.map((r) => [
+                    r.workflowId,
+                    r.stage ?? '-',
+                    r.service ?? '-',
+                    String(r.occurrences ?? '-'),
+                    formatCost(r.costUsd),
+                    formatDuration(r.ageMs),
+                    r.status,
+                  ]),
                 ),
           { query, runs: shown },
         );

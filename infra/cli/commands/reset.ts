@@ -14,9 +14,14 @@ interface ResetOptions extends CommonOptions {
 
 export function resetCommand(): Command {
   return new Command('reset')
-    .description('Reset a run to just before a step, so the step and everything after it run again (e.g. redo the Claude step after fixing a prompt)')
+    .description(
+      'Reset a run to just before a step, so the step and everything after it run again (e.g. redo the Claude step after fixing a prompt)',
+    )
     .argument('<workflowId>', "the run's workflow id")
-    .requiredOption('--to <step>', 'an activity (proposeFix, cloneRepository, postSuggestion, pushFixBranch, openPullRequest, ...) or a stage (proposing, awaiting-approval, ...)')
+    .requiredOption(
+      '--to <step>',
+      'an activity (proposeFix, cloneRepository, postSuggestion, pushFixBranch, openPullRequest, ...) or a stage (proposing, awaiting-approval, ...)',
+    )
     .option('--run <runId>', 'reset this run of the id (default: the latest)')
     .option('--reason <text>', 'recorded in the history with the reset')
     .option('--as <name>', 'the operator named in the reason (default: your OS user name)')
@@ -30,7 +35,7 @@ export function resetCommand(): Command {
         '',
         'A stage resets to where the run entered it; an activity to where the run first scheduled it.',
         'Temporal keeps the history up to that point in a new run of the same workflow id (the old run,',
-        'if still running, is terminated) and runs the current workflow code from there: the step\'s',
+        "if still running, is terminated) and runs the current workflow code from there: the step's",
         'activity is scheduled again. Signals received after the point are re-applied.',
         'Refused (exit 3) when the step did not happen in that run.',
       ].join('\n'),
@@ -38,14 +43,21 @@ export function resetCommand(): Command {
     .action((workflowId: string, opts: ResetOptions) =>
       withContext(opts, async (ctx) => {
         const step = opts.to;
-        if (!isStage(step) && !isStepActivity(step)) throw new CliError(`Unknown step "${step}". Steps are activities (${STEP_ACTIVITIES.join(', ')}) or stages (${STAGES.join(', ')}).`, EXIT.usage);
+        if (!isStage(step) && !isStepActivity(step))
+          throw new CliError(
+            `Unknown step "${step}". Steps are activities (${STEP_ACTIVITIES.join(', ')}) or stages (${STAGES.join(', ')}).`,
+            EXIT.usage,
+          );
         const client = await ctx.temporal();
         const run = await describeRun(client, workflowId, opts.run);
         const history = await fetchRunHistory(client, workflowId, run.runId);
         const point = resetPointFor(history, step);
         if (!point) {
           const seen = stepsSeen(history);
-          throw refused(`Step ${step} did not happen in run ${run.runId} of ${workflowId}, so there is nothing to reset to. Steps this run went through: ${seen.join(', ') || 'none'}.`, { runId: run.runId, stepsSeen: seen });
+          throw refused(
+            `Step ${step} did not happen in run ${run.runId} of ${workflowId}, so there is nothing to reset to. Steps this run went through: ${seen.join(', ') || 'none'}.`,
+            { runId: run.runId, stepsSeen: seen },
+          );
         }
         const reason = opts.reason ?? `reset to before ${step} by ${operatorName(opts.as)} (bugfix CLI)`;
         const { namespace } = ctx.config.temporal;

@@ -11,8 +11,15 @@ interface StatusOptions extends CommonOptions {
 }
 
 /** Each step with how long the run spent in it (until the next step, or until now / the close). */
-export function timelineWithDurations(timeline: RunStatus['timeline'], endAt: number): { stage: string; at: string; durationMs: number }[] {
-  return timeline.map((t, i) => ({ stage: t.stage, at: t.at, durationMs: Date.parse(timeline[i + 1]?.at ?? new Date(endAt).toISOString()) - Date.parse(t.at) }));
+export function timelineWithDurations(
+  timeline: RunStatus['timeline'],
+  endAt: number,
+): { stage: string; at: string; durationMs: number }[] {
+  return timeline.map((t, i) => ({
+    stage: t.stage,
+    at: t.at,
+    durationMs: Date.parse(timeline[i + 1]?.at ?? new Date(endAt).toISOString()) - Date.parse(t.at),
+  }));
 }
 
 function errorLine(s: RunStatus): string {
@@ -36,9 +43,24 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
     ['Fingerprint', s?.identity.fingerprint],
     ['Seen', s ? `${s.occurrences} time(s), first ${s.firstSeen || '?'}, last ${s.lastSeen || '?'}` : undefined],
     ['Datadog logs', s?.logs ? logsLine(s.logs) : undefined],
-    ['Decision', s?.decision ? `${s.decision.approved ? 'approved' : 'rejected'} by ${s.decision.userName} via ${s.decision.via} at ${s.decision.at}${s.decision.reason ? ` (${s.decision.reason})` : ''}` : undefined],
-    ['Pull request', s?.pullRequest ? `${s.pullRequest.url}${s.pullRequest.mergedAt ? ` (merged by ${s.pullRequest.mergedBy ?? '?'})` : ''}` : undefined],
-    ['Deploy', s?.deployment ? `${s.deployment.environment} ${s.deployment.sha.slice(0, 12)} at ${s.deployment.at}${s.deployment.url ? ` ${s.deployment.url}` : ''}` : undefined],
+    [
+      'Decision',
+      s?.decision
+        ? `${s.decision.approved ? 'approved' : 'rejected'} by ${s.decision.userName} via ${s.decision.via} at ${s.decision.at}${s.decision.reason ? ` (${s.decision.reason})` : ''}`
+        : undefined,
+    ],
+    [
+      'Pull request',
+      s?.pullRequest
+        ? `${s.pullRequest.url}${s.pullRequest.mergedAt ? ` (merged by ${s.pullRequest.mergedBy ?? '?'})` : ''}`
+        : undefined,
+    ],
+    [
+      'Deploy',
+      s?.deployment
+        ? `${s.deployment.environment} ${s.deployment.sha.slice(0, 12)} at ${s.deployment.at}${s.deployment.url ? ` ${s.deployment.url}` : ''}`
+        : undefined,
+    ],
     ['Verification', s?.verification ? verificationText(s.verification) : undefined],
     ['Revert PR', s?.revertPullRequest?.url],
     ['Cost', s?.fix ? `${formatCost(s.fix.costUsd)} (Claude Code, ${s.fix.turns} turns)` : undefined],
@@ -52,21 +74,27 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
         .join('\n')
     : '';
   const notes = s?.notes.length ? `\nNotes:\n${s.notes.map((n) => `  - ${n}`).join('\n')}` : '';
-  const diff = showDiff && s?.fix ? `\nDiff (${s.fix.filesTouched.join(', ') || 'no files'}):\n${s.fix.diff || '(empty)'}` : '';
+  const diff =
+    showDiff && s?.fix ? `\nDiff (${s.fix.filesTouched.join(', ') || 'no files'}):\n${s.fix.diff || '(empty)'}` : '';
   return [head, timeline ? `\nTimeline:\n${timeline}` : '', notes, diff].filter(Boolean).join('\n');
 }
 
 export function statusCommand(): Command {
   return new Command('status')
-    .description("Show a run: stage, timeline with durations, Claude's diff, pull request and deploy links, cost, Web UI link")
-    .argument('<workflowId>', 'the run\'s workflow id, e.g. bugfix-shop-api-3f2a...')
+    .description(
+      "Show a run: stage, timeline with durations, Claude's diff, pull request and deploy links, cost, Web UI link",
+    )
+    .argument('<workflowId>', "the run's workflow id, e.g. bugfix-shop-api-3f2a...")
     .option('--run <runId>', 'a specific run of that id (default: the latest)')
     .option('--no-diff', "leave out Claude's diff")
     .option('--json', 'print JSON: { workflowId, runId, execution, source, status, timeline, runUrl }')
     .action((workflowId: string, opts: StatusOptions) =>
       withContext(opts, async (ctx) => {
         const view = await readRunStatus(await ctx.temporal(), ctx.config, workflowId, opts.run);
-        const endAt = view.execution === 'RUNNING' ? Date.now() : Date.parse(view.status?.timeline.at(-1)?.at ?? new Date().toISOString());
+        const endAt =
+          view.execution === 'RUNNING'
+            ? Date.now()
+            : Date.parse(view.status?.timeline.at(-1)?.at ?? new Date().toISOString());
         const timeline = view.status ? timelineWithDurations(view.status.timeline, endAt) : [];
         await ctx.print(() => render(view, opts.diff, endAt), { ...view, timeline });
       }),

@@ -15,7 +15,12 @@ export interface Config {
     workflowIdPrefix: string;
     uiUrl: string;
     apiKey?: string;
-    tls?: { clientCertPath?: string; clientKeyPath?: string; serverRootCaCertPath?: string; serverNameOverride?: string };
+    tls?: {
+      clientCertPath?: string;
+      clientKeyPath?: string;
+      serverRootCaCertPath?: string;
+      serverNameOverride?: string;
+    };
   };
   /** The embedded Temporal CLI dev server; `enabled` is false when an external cluster is configured. */
   devServer: {
@@ -30,15 +35,35 @@ export interface Config {
   datadog: { site: string; apiUrl?: string; apiKey?: string; appKey?: string; webhookToken?: string };
   slack: { botToken?: string; channel?: string; apiUrl?: string; signingSecret?: string; approverUserIds: string[] };
   git: { repoUrl?: string; branch: string; token?: string; cacheDir: string };
-  claude: { path?: string; anthropicBaseUrl?: string; anthropicApiKey?: string; model?: string; maxTurns: number; timeoutMs: number };
+  claude: {
+    path?: string;
+    anthropicBaseUrl?: string;
+    anthropicApiKey?: string;
+    model?: string;
+    maxTurns: number;
+    timeoutMs: number;
+  };
   approval: { timeoutMs: number; reminderIntervalMs: number };
   /** How an approved fix becomes a pull request. */
   fix: { applyMode: 'direct' | 'cursor-api' | 'cursor-slack' };
   /** `webUrl` is where repositories live for people and Cursor (github.com, or the GitHub Enterprise host). */
-  github: { token?: string; apiUrl?: string; webUrl: string; webhookSecret?: string; repository?: string; deployEnvironment: string };
+  github: {
+    token?: string;
+    apiUrl?: string;
+    webUrl: string;
+    webhookSecret?: string;
+    repository?: string;
+    deployEnvironment: string;
+  };
   cursor: { apiKey?: string; apiUrl: string; webhookSecret?: string };
   /** Waits after approval, all owned by the workflow. */
-  tracking: { prWaitTimeoutMs: number; deployTimeoutMs: number; verifyWindowMs: number; pollIntervalMs: number; maxPollIntervalMs: number };
+  tracking: {
+    prWaitTimeoutMs: number;
+    deployTimeoutMs: number;
+    verifyWindowMs: number;
+    pollIntervalMs: number;
+    maxPollIntervalMs: number;
+  };
   log: { level: LogLevel };
   /** `metricsAddress` undefined: no Prometheus endpoint. */
   worker: { maxConcurrentActivities: number; metricsAddress?: string };
@@ -51,7 +76,8 @@ export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
 /** LOG_LEVEL, checked: a typo must fail at start, not turn logging off. Also used by the logger before the config is loaded. */
 export function logLevelFrom(env: Env): LogLevel {
   const level = (env.LOG_LEVEL ?? '').trim().toLowerCase() || 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError([`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`]);
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError([`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`]);
   return level as LogLevel;
 }
 
@@ -61,7 +87,9 @@ export function workerMetricsAddressFrom(env: Env): string | undefined {
   if (value.toLowerCase() === 'off') return undefined;
   const port = Number(/:(\d+)$/.exec(value)?.[1]);
   if (!/^(\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):\d+$/.test(value) || port > 65535) {
-    throw new ConfigError([`WORKER_METRICS_ADDRESS must be host:port (for example ${DEFAULT_WORKER_METRICS_ADDRESS}) or "off" (got "${value}")`]);
+    throw new ConfigError([
+      `WORKER_METRICS_ADDRESS must be host:port (for example ${DEFAULT_WORKER_METRICS_ADDRESS}) or "off" (got "${value}")`,
+    ]);
   }
   return value;
 }
@@ -198,11 +226,17 @@ export function loadConfig(file: unknown, env: Env): Config {
       address,
       namespace: str('TEMPORAL_NAMESPACE') ?? f.temporal.namespace,
       taskQueue: str('TEMPORAL_TASK_QUEUE') ?? f.temporal.taskQueue,
-      workflowIdPrefix: check('WORKFLOW_ID_PREFIX', z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'expected lowercase letters, digits and dashes'), 'bugfix'),
+      workflowIdPrefix: check(
+        'WORKFLOW_ID_PREFIX',
+        z.string().regex(/^[a-z0-9][a-z0-9-]{0,30}$/, 'expected lowercase letters, digits and dashes'),
+        'bugfix',
+      ),
       // The embedded dev server serves its UI on devServer.uiPort; an external cluster's UI is configured.
       uiUrl: (
         check('TEMPORAL_UI_URL', httpUrl, undefined) ??
-        (f.devServer.enabled && !externalAddress ? `http://${address.slice(0, address.lastIndexOf(':'))}:${int('TEMPORAL_UI_PORT', f.devServer.uiPort, 1, 65535)}` : f.temporal.uiUrl)
+        (f.devServer.enabled && !externalAddress
+          ? `http://${address.slice(0, address.lastIndexOf(':'))}:${int('TEMPORAL_UI_PORT', f.devServer.uiPort, 1, 65535)}`
+          : f.temporal.uiUrl)
       ).replace(/\/+$/, ''),
       ...(apiKey ? { apiKey } : {}),
       ...(wantsTls ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v)) } : {}),
@@ -252,7 +286,13 @@ export function loadConfig(file: unknown, env: Env): Config {
       timeoutMs: duration('APPROVAL_TIMEOUT', '24h'),
       reminderIntervalMs: duration('APPROVAL_REMINDER_INTERVAL', '4h'),
     },
-    fix: { applyMode: check('FIX_APPLY_MODE', z.enum(['direct', 'cursor-api', 'cursor-slack'], { error: 'expected direct, cursor-api or cursor-slack' }), 'direct') },
+    fix: {
+      applyMode: check(
+        'FIX_APPLY_MODE',
+        z.enum(['direct', 'cursor-api', 'cursor-slack'], { error: 'expected direct, cursor-api or cursor-slack' }),
+        'direct',
+      ),
+    },
     github: {
       token: str('GITHUB_TOKEN'),
       apiUrl: githubApiUrl,
@@ -264,7 +304,11 @@ export function loadConfig(file: unknown, env: Env): Config {
     cursor: {
       apiKey: str('CURSOR_API_KEY'),
       apiUrl: (check('CURSOR_API_URL', httpUrl, undefined) ?? 'https://api.cursor.com').replace(/\/+$/, ''),
-      webhookSecret: check('CURSOR_WEBHOOK_SECRET', z.string().min(32, 'must be at least 32 characters (Cursor requires it)'), undefined),
+      webhookSecret: check(
+        'CURSOR_WEBHOOK_SECRET',
+        z.string().min(32, 'must be at least 32 characters (Cursor requires it)'),
+        undefined,
+      ),
     },
     tracking: {
       prWaitTimeoutMs: duration('PR_WAIT_TIMEOUT', '24h'),
@@ -276,7 +320,9 @@ export function loadConfig(file: unknown, env: Env): Config {
     log: { level: fromEnv(logLevelFrom, 'info') },
     worker: {
       maxConcurrentActivities: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 8, 1, 1000),
-      ...(fromEnv(workerMetricsAddressFrom, undefined) ? { metricsAddress: fromEnv(workerMetricsAddressFrom, undefined) } : {}),
+      ...(fromEnv(workerMetricsAddressFrom, undefined)
+        ? { metricsAddress: fromEnv(workerMetricsAddressFrom, undefined) }
+        : {}),
     },
   };
   if (problems.length) throw new ConfigError(problems);

@@ -23,8 +23,15 @@ export function installObservedRuntime(opts: ObservedRuntimeOptions = {}): { met
     logger: opts.logger ?? temporalLogger(),
     ...(opts.shutdownSignals ? { shutdownSignals: opts.shutdownSignals } : {}),
     telemetryOptions: {
-      logging: { filter: makeTelemetryFilterString({ core: opts.coreLogLevel ?? 'WARN', other: 'ERROR' }), forward: {} },
-      ...(opts.metricsAddress ? { metrics: { prometheus: { bindAddress: opts.metricsAddress, histogramBucketOverrides: RUN_METRIC_BUCKETS } } } : {}),
+      logging: {
+        filter: makeTelemetryFilterString({ core: opts.coreLogLevel ?? 'WARN', other: 'ERROR' }),
+        forward: {},
+      },
+      ...(opts.metricsAddress
+        ? {
+            metrics: { prometheus: { bindAddress: opts.metricsAddress, histogramBucketOverrides: RUN_METRIC_BUCKETS } },
+          }
+        : {}),
     },
   };
   Runtime.install(options);

@@ -4,10 +4,23 @@ import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createClaudeActivities } from '../../../activities/claude';
 import { startAnthropicFake, type AnthropicFake } from '../../fakes/anthropic-fake';
-import { BUGGY_FILE, createSampleCheckout, sampleErrorMessage, scriptedFixTurns, type SampleCheckout } from '../../fakes/scripted-fix';
+import {
+  BUGGY_FILE,
+  createSampleCheckout,
+  sampleErrorMessage,
+  scriptedFixTurns,
+  type SampleCheckout,
+} from '../../fakes/scripted-fix';
 
 const request = {
-  identity: { fingerprint: 'fp', service: 'shop-api', errorType: 'TypeError', normalizedMessage: sampleErrorMessage, topFrames: [], language: 'node' as const },
+  identity: {
+    fingerprint: 'fp',
+    service: 'shop-api',
+    errorType: 'TypeError',
+    normalizedMessage: sampleErrorMessage,
+    topFrames: [],
+    language: 'node' as const,
+  },
   message: sampleErrorMessage,
   samples: [],
   previousRejections: [],
@@ -43,12 +56,17 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
   it('heartbeats through the activity context while the CLI runs', async () => {
     fake = await startAnthropicFake(scriptedFixTurns());
     checkout = await createSampleCheckout();
-    const { proposeFix } = createClaudeActivities({ anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 }, { heartbeatIntervalMs: 100 });
+    const { proposeFix } = createClaudeActivities(
+      { anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 },
+      { heartbeatIntervalMs: 100 },
+    );
     env = new MockActivityEnvironment();
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
 
-    const fix = (await env.run(proposeFix, { dir: checkout.dir, baseCommit: checkout.baseCommit, request })) as Awaited<ReturnType<typeof proposeFix>>;
+    const fix = (await env.run(proposeFix, { dir: checkout.dir, baseCommit: checkout.baseCommit, request })) as Awaited<
+      ReturnType<typeof proposeFix>
+    >;
     expect(fix.filesTouched).toEqual([BUGGY_FILE]);
     expect(beats.length).toBeGreaterThan(0);
     expect(beats[0]).toMatchObject({ elapsedMs: expect.any(Number), bytes: expect.any(Number) });
@@ -57,10 +75,17 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
   it('stops the CLI when the activity is cancelled', async () => {
     fake = await startAnthropicFake(['hang']);
     checkout = await createSampleCheckout();
-    const { proposeFix } = createClaudeActivities({ anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 });
+    const { proposeFix } = createClaudeActivities({
+      anthropicBaseUrl: fake.url,
+      anthropicApiKey: 'k',
+      maxTurns: 10,
+      timeoutMs: 60_000,
+    });
     env = new MockActivityEnvironment();
 
-    running = env.run(proposeFix, { dir: checkout.dir, baseCommit: checkout.baseCommit, request }).catch((e: unknown) => e);
+    running = env
+      .run(proposeFix, { dir: checkout.dir, baseCommit: checkout.baseCommit, request })
+      .catch((e: unknown) => e);
     await fake.hung;
     expect((await processesIn(checkout.dir)).length).toBeGreaterThan(0);
     env.cancel();

@@ -13,7 +13,15 @@ function request(over: Partial<FixRequest> = {}): FixRequest {
       language: 'node',
     },
     message: sampleErrorMessage,
-    samples: [{ id: 'o1', at: '2025-01-01T00:00:00Z', message: sampleErrorMessage, stack: sampleStackTrace, url: '/checkout/g7' }],
+    samples: [
+      {
+        id: 'o1',
+        at: '2025-01-01T00:00:00Z',
+        message: sampleErrorMessage,
+        stack: sampleStackTrace,
+        url: '/checkout/g7',
+      },
+    ],
     previousRejections: [],
     repo: { url: 'https://git.example/shop.git', branch: 'main', commit: 'abc123' },
     ...over,
@@ -41,7 +49,9 @@ describe('buildFixPrompt', () => {
   });
 
   it('uses a fresh random nonce for every prompt', () => {
-    const nonces = [buildFixPrompt(request()), buildFixPrompt(request())].map((p) => /<<<UNTRUSTED-([0-9a-f]+)/.exec(p)?.[1]);
+    const nonces = [buildFixPrompt(request()), buildFixPrompt(request())].map(
+      (p) => /<<<UNTRUSTED-([0-9a-f]+)/.exec(p)?.[1],
+    );
     expect(nonces[0]).toMatch(/^[0-9a-f]{24}$/);
     expect(nonces[0]).not.toBe(nonces[1]);
   });
@@ -60,7 +70,12 @@ describe('buildFixPrompt', () => {
 
   it('bounds what goes in: at most five samples and clipped stacks', () => {
     const huge = 'x'.repeat(50_000);
-    const samples = Array.from({ length: 20 }, (_, i) => ({ id: `o${i}`, at: 't', message: `sample-${i}`, stack: huge }));
+    const samples = Array.from({ length: 20 }, (_, i) => ({
+      id: `o${i}`,
+      at: 't',
+      message: `sample-${i}`,
+      stack: huge,
+    }));
     const prompt = buildFixPrompt(request({ samples, message: huge, previousRejections: Array(50).fill(huge) }), 'n');
     expect(prompt).toContain('sample-4');
     expect(prompt).not.toContain('sample-5');
@@ -69,7 +84,10 @@ describe('buildFixPrompt', () => {
   });
 
   it('lists earlier rejection reasons in their own fence and asks not to repeat them', () => {
-    const prompt = buildFixPrompt(request({ previousRejections: ['Swallowing the error hides the bug', 'Do not change the User type'] }), 'n0nce');
+    const prompt = buildFixPrompt(
+      request({ previousRejections: ['Swallowing the error hides the bug', 'Do not change the User type'] }),
+      'n0nce',
+    );
     const { blocks, outside } = split(prompt, 'n0nce');
     expect(blocks).toHaveLength(2);
     expect(blocks[1]).toContain('1. Swallowing the error hides the bug');

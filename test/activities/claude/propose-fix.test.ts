@@ -31,7 +31,15 @@ function request(message = sampleErrorMessage): FixRequest {
       language: 'node',
     },
     message,
-    samples: [{ id: 'occ-1', at: '2025-01-01T10:00:00Z', message, stack: sampleStackTrace, url: 'https://shop.example/checkout/g7' }],
+    samples: [
+      {
+        id: 'occ-1',
+        at: '2025-01-01T10:00:00Z',
+        message,
+        stack: sampleStackTrace,
+        url: 'https://shop.example/checkout/g7',
+      },
+    ],
     previousRejections: ['Do not wrap the whole checkout in try/catch.'],
     repo: { url: 'https://git.example/shop-api.git', branch: 'main' },
   };
@@ -63,10 +71,14 @@ describe('proposeFix with the real Claude Code CLI', () => {
     checkout = await createSampleCheckout();
 
     const heartbeats: number[] = [];
-    const fix = await proposeFix(config(fake), { dir: checkout.dir, baseCommit: checkout.baseCommit, request: request() }, {
-      heartbeat: (info) => heartbeats.push(info.elapsedMs),
-      heartbeatIntervalMs: 100,
-    });
+    const fix = await proposeFix(
+      config(fake),
+      { dir: checkout.dir, baseCommit: checkout.baseCommit, request: request() },
+      {
+        heartbeat: (info) => heartbeats.push(info.elapsedMs),
+        heartbeatIntervalMs: 100,
+      },
+    );
 
     expect(await readFile(join(checkout.dir, BUGGY_FILE), 'utf8')).toContain(FIXED_LINE);
     expect(fix.filesTouched).toEqual([BUGGY_FILE]);
@@ -124,7 +136,8 @@ describe('proposeFix with the real Claude Code CLI', () => {
     const env = Object.fromEntries(environ.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
     expect(env.ANTHROPIC_BASE_URL).toBe(fake.url);
     expect(env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC).toBe('1');
-    for (const name of ['SLACK_BOT_TOKEN', 'GITHUB_TOKEN', 'DATADOG_API_KEY', 'TEMPORAL_API_KEY']) expect(env).not.toHaveProperty(name);
+    for (const name of ['SLACK_BOT_TOKEN', 'GITHUB_TOKEN', 'DATADOG_API_KEY', 'TEMPORAL_API_KEY'])
+      expect(env).not.toHaveProperty(name);
     expect(environ.join('\n')).not.toMatch(/planted/);
 
     const prompt = requestText(fake.turnRequests()[0]?.body);
@@ -143,7 +156,11 @@ describe('proposeFix with the real Claude Code CLI', () => {
     checkout = await createSampleCheckout();
     await writeFile(join(checkout.dir, 'README.md'), 'left over from an earlier attempt\n');
 
-    const err = await proposeFix(config(fake), { dir: checkout.dir, baseCommit: checkout.baseCommit, request: request() }).catch((e: unknown) => e);
+    const err = await proposeFix(config(fake), {
+      dir: checkout.dir,
+      baseCommit: checkout.baseCommit,
+      request: request(),
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe('WorkingTreeMismatch');
     expect((err as ApplicationFailure).nonRetryable).toBe(true);

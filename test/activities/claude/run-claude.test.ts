@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { runClaude, type RunClaudeOptions } from '../../../activities/claude/run-claude';
 import { claudeArgs, claudeEnvironment } from '../../../activities/claude/sandbox';
-import { primaryWorkingDirectory, startAnthropicFake, type AnthropicFake, type RecordedRequest } from '../../fakes/anthropic-fake';
+import {
+  primaryWorkingDirectory,
+  startAnthropicFake,
+  type AnthropicFake,
+  type RecordedRequest,
+} from '../../fakes/anthropic-fake';
 
 let fake: AnthropicFake | undefined;
 let dir: string;
@@ -35,7 +40,15 @@ function realCli(over: Partial<RunClaudeOptions> & { maxTurns?: number } = {}): 
 
 /** A stand-in CLI: node running a one-line script, to reach the exit paths the real CLI rarely takes. */
 function nodeCli(script: string, over: Partial<RunClaudeOptions> = {}): RunClaudeOptions {
-  return { cwd: dir, prompt: 'x', cliPath: process.execPath, env: { PATH: process.env.PATH ?? '' }, args: ['-e', script], timeoutMs: 10_000, ...over };
+  return {
+    cwd: dir,
+    prompt: 'x',
+    cliPath: process.execPath,
+    env: { PATH: process.env.PATH ?? '' },
+    args: ['-e', script],
+    timeoutMs: 10_000,
+    ...over,
+  };
 }
 
 async function groupGone(pgid: number): Promise<boolean> {
@@ -55,7 +68,9 @@ describe('runClaude', () => {
     fake = await startAnthropicFake(['hang']);
     let pid = 0;
     const started = Date.now();
-    const err = await runClaude(realCli({ timeoutMs: 6_000, killGraceMs: 1_000, onSpawn: (p) => (pid = p) })).catch((e: unknown) => e);
+    const err = await runClaude(realCli({ timeoutMs: 6_000, killGraceMs: 1_000, onSpawn: (p) => (pid = p) })).catch(
+      (e: unknown) => e,
+    );
     const elapsed = Date.now() - started;
 
     expect(err).toBeInstanceOf(ApplicationFailure);
@@ -72,7 +87,9 @@ describe('runClaude', () => {
     fake = await startAnthropicFake(['hang']);
     const controller = new AbortController();
     let pid = 0;
-    const running = runClaude(realCli({ signal: controller.signal, onSpawn: (p) => (pid = p) })).catch((e: unknown) => e);
+    const running = runClaude(realCli({ signal: controller.signal, onSpawn: (p) => (pid = p) })).catch(
+      (e: unknown) => e,
+    );
     await fake.hung;
     const reason = new CancelledFailure('activity cancelled');
     const abortedAt = Date.now();
@@ -99,13 +116,24 @@ describe('runClaude', () => {
   });
 
   it('parses the JSON result and heartbeats while the CLI runs', async () => {
-    const result = { type: 'result', subtype: 'success', is_error: false, result: 'All good', num_turns: 2, total_cost_usd: 0.5, session_id: 'sess-1' };
+    const result = {
+      type: 'result',
+      subtype: 'success',
+      is_error: false,
+      result: 'All good',
+      num_turns: 2,
+      total_cost_usd: 0.5,
+      session_id: 'sess-1',
+    };
     const beats: { elapsedMs: number; bytes: number }[] = [];
     const run = await runClaude(
-      nodeCli(`process.stdin.resume(); process.stdin.on('end', () => setTimeout(() => console.log(${JSON.stringify(JSON.stringify(result))}), 400))`, {
-        heartbeatIntervalMs: 100,
-        onHeartbeat: (b) => beats.push(b),
-      }),
+      nodeCli(
+        `process.stdin.resume(); process.stdin.on('end', () => setTimeout(() => console.log(${JSON.stringify(JSON.stringify(result))}), 400))`,
+        {
+          heartbeatIntervalMs: 100,
+          onHeartbeat: (b) => beats.push(b),
+        },
+      ),
     );
     expect(run).toMatchObject({ result: 'All good', numTurns: 2, costUsd: 0.5, sessionId: 'sess-1' });
     expect(beats.length).toBeGreaterThanOrEqual(2);
@@ -113,7 +141,9 @@ describe('runClaude', () => {
   });
 
   it('fails with ClaudeFailed and the stderr tail on a non-zero exit without a result', async () => {
-    const err = await runClaude(nodeCli(`console.log('not json'); console.error('fatal: no credentials'); process.exit(2)`)).catch((e: unknown) => e);
+    const err = await runClaude(
+      nodeCli(`console.log('not json'); console.error('fatal: no credentials'); process.exit(2)`),
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect((err as ApplicationFailure).type).toBe('ClaudeFailed');
     expect((err as ApplicationFailure).message).toContain('exit code 2');
@@ -121,8 +151,17 @@ describe('runClaude', () => {
   });
 
   it('fails with ClaudeFailed when is_error is set even on exit code 0', async () => {
-    const result = { type: 'result', subtype: 'success', is_error: true, result: 'API Error: 401 invalid x-api-key', num_turns: 0, session_id: 's' };
-    const err = await runClaude(nodeCli(`console.log(${JSON.stringify(JSON.stringify(result))})`)).catch((e: unknown) => e);
+    const result = {
+      type: 'result',
+      subtype: 'success',
+      is_error: true,
+      result: 'API Error: 401 invalid x-api-key',
+      num_turns: 0,
+      session_id: 's',
+    };
+    const err = await runClaude(nodeCli(`console.log(${JSON.stringify(JSON.stringify(result))})`)).catch(
+      (e: unknown) => e,
+    );
     expect((err as ApplicationFailure).type).toBe('ClaudeFailed');
     expect((err as ApplicationFailure).message).toContain('401 invalid x-api-key');
   });

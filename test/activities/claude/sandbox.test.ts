@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runClaude } from '../../../activities/claude/run-claude';
 import { ALLOWED_TOOLS, claudeArgs, claudeEnvironment } from '../../../activities/claude/sandbox';
-import { deferredToolNames, requestText, startAnthropicFake, toolNames, type AnthropicFake } from '../../fakes/anthropic-fake';
+import {
+  deferredToolNames,
+  requestText,
+  startAnthropicFake,
+  toolNames,
+  type AnthropicFake,
+} from '../../fakes/anthropic-fake';
 
 const SECRETS = {
   SLACK_BOT_TOKEN: 'xoxb-planted',
@@ -22,7 +28,12 @@ const SECRETS = {
 describe('claudeEnvironment', () => {
   it('passes only allow-listed variables and sets the throwaway home and opt-outs', () => {
     const env = claudeEnvironment(
-      { home: '/tmp/h', anthropicBaseUrl: 'http://127.0.0.1:1', anthropicApiKey: 'sk-config', model: 'claude-sonnet-5-5' },
+      {
+        home: '/tmp/h',
+        anthropicBaseUrl: 'http://127.0.0.1:1',
+        anthropicApiKey: 'sk-config',
+        model: 'claude-sonnet-5-5',
+      },
       { PATH: '/usr/bin', LANG: 'C.UTF-8', TZ: 'UTC', HOME: '/root', ...SECRETS },
     );
     expect(env).toMatchObject({
@@ -71,7 +82,11 @@ describe('the real CLI run with claudeArgs', () => {
     fake = await startAnthropicFake([
       () => ({ type: 'tool_use', name: 'Bash', input: { command: `touch ${pwned}`, description: 'x' } }),
       () => ({ type: 'tool_use', name: 'WebFetch', input: { url: 'http://127.0.0.1:9/', prompt: 'x' } }),
-      () => ({ type: 'tool_use', name: 'Agent', input: { description: 'x', prompt: `touch ${pwned}`, subagent_type: 'general-purpose' } }),
+      () => ({
+        type: 'tool_use',
+        name: 'Agent',
+        input: { description: 'x', prompt: `touch ${pwned}`, subagent_type: 'general-purpose' },
+      }),
       () => ({ type: 'tool_use', name: 'Write', input: { file_path: pwned, content: 'x' } }),
       () => 'done',
     ]);
@@ -99,7 +114,9 @@ describe('the real CLI run with claudeArgs', () => {
     expect(results[1]).toMatch(/No such tool available: WebFetch/);
     expect(results[2]).toMatch(/No such tool available: Agent/);
     await expect(access(pwned)).rejects.toThrow();
-    expect((run.raw as { permission_denials: { tool_name: string }[] }).permission_denials.map((d) => d.tool_name)).toContain('Write');
+    expect(
+      (run.raw as { permission_denials: { tool_name: string }[] }).permission_denials.map((d) => d.tool_name),
+    ).toContain('Write');
     expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('hello\n');
   });
 });

@@ -19,13 +19,23 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-
 describe('Cursor client against the fake API', () => {
   it('launches with a Bearer key and the documented body, then follows the agent RUNNING -> FINISHED with its PR', async () => {
-    const launched = await client.launchAgent({ ...launchRequest('cursor/bugfix-x-1'), webhook: { url: 'http://127.0.0.1:9/hook', secret: 's'.repeat(32) } });
-    expect(launched).toMatchObject({ status: 'CREATING', source: { repository: REPO, ref: 'main' }, target: { branchName: 'cursor/bugfix-x-1', autoCreatePr: true } });
+    const launched = await client.launchAgent({
+      ...launchRequest('cursor/bugfix-x-1'),
+      webhook: { url: 'http://127.0.0.1:9/hook', secret: 's'.repeat(32) },
+    });
+    expect(launched).toMatchObject({
+      status: 'CREATING',
+      source: { repository: REPO, ref: 'main' },
+      target: { branchName: 'cursor/bugfix-x-1', autoCreatePr: true },
+    });
     const post = fake.requests[0]!;
-    expect([post.method, post.path, post.headers.authorization]).toEqual(['POST', '/v0/agents', `Bearer ${fake.apiKey}`]);
+    expect([post.method, post.path, post.headers.authorization]).toEqual([
+      'POST',
+      '/v0/agents',
+      `Bearer ${fake.apiKey}`,
+    ]);
     expect(post.body).toEqual({
       prompt: { text: 'Apply the approved diff' },
       source: { repository: REPO, ref: 'main' },
@@ -36,7 +46,11 @@ describe('Cursor client against the fake API', () => {
     expect((await client.getAgent(launched.id)).status).toBe('RUNNING');
     await fake.finish(launched.id, { prUrl: 'https://github.com/acme/shop/pull/7', summary: 'Applied the diff' });
     const done = await client.getAgent(launched.id);
-    expect(done).toMatchObject({ status: 'FINISHED', summary: 'Applied the diff', target: { prUrl: 'https://github.com/acme/shop/pull/7', branchName: 'cursor/bugfix-x-1' } });
+    expect(done).toMatchObject({
+      status: 'FINISHED',
+      summary: 'Applied the diff',
+      target: { prUrl: 'https://github.com/acme/shop/pull/7', branchName: 'cursor/bugfix-x-1' },
+    });
   });
 
   it('lists newest first and pages with limit / nextCursor', async () => {
@@ -100,7 +114,9 @@ describe('Cursor client error mapping', () => {
   });
 
   it('another 4xx is a non-retryable CursorBadRequest carrying the API message', async () => {
-    const f = await failureOf(client.launchAgent({ ...launchRequest(), webhook: { url: 'https://example.test/hook', secret: 'too-short' } }));
+    const f = await failureOf(
+      client.launchAgent({ ...launchRequest(), webhook: { url: 'https://example.test/hook', secret: 'too-short' } }),
+    );
     expect([f.type, f.nonRetryable]).toEqual(['CursorBadRequest', true]);
     expect(f.message).toContain('HTTP 400: webhook.secret must be at least 32 characters');
   });
@@ -110,7 +126,11 @@ describe('Cursor client error mapping', () => {
     try {
       const impatient = createCursorClient({ apiKey: slow.apiKey, apiUrl: slow.apiUrl }, { timeoutMs: 50 });
       const f = await failureOf(impatient.listAgents());
-      expect([f.type, f.nonRetryable, f.message]).toEqual(['CursorUnavailable', false, 'list agents: Cursor API unreachable (request timed out)']);
+      expect([f.type, f.nonRetryable, f.message]).toEqual([
+        'CursorUnavailable',
+        false,
+        'list agents: Cursor API unreachable (request timed out)',
+      ]);
     } finally {
       await slow.close();
     }
@@ -145,6 +165,8 @@ describe('Cursor client error mapping', () => {
   });
 
   it('no API key: a non-retryable CursorConfigError before any request', () => {
-    expect(() => createCursorClient({ apiUrl: fake.apiUrl })).toThrow(expect.objectContaining({ type: 'CursorConfigError', nonRetryable: true }));
+    expect(() => createCursorClient({ apiUrl: fake.apiUrl })).toThrow(
+      expect.objectContaining({ type: 'CursorConfigError', nonRetryable: true }),
+    );
   });
 });

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCursorClient, type CursorClient } from '../../../activities/cursor/client';
-import { fixBranchName, launchFixAgent, normalizeRepository, type LaunchFixAgentInput } from '../../../activities/cursor/launch-fix-agent';
+import {
+  fixBranchName,
+  launchFixAgent,
+  normalizeRepository,
+  type LaunchFixAgentInput,
+} from '../../../activities/cursor/launch-fix-agent';
 import { CursorFake } from '../../fakes/cursor-fake';
 
 const REPO = 'https://github.com/acme/shop';
@@ -28,7 +33,10 @@ describe('launchFixAgent', () => {
     const first = await launchFixAgent(client, input({ branchName: 'cursor/bugfix-3f9a1c2b' }));
     expect(first).toMatchObject({ created: true, status: 'CREATING', branchName: 'cursor/bugfix-3f9a1c2b' });
     expect(first.url).toBe(`https://cursor.com/agents?id=${first.id}`);
-    const second = await launchFixAgent(client, input({ branchName: 'cursor/bugfix-3f9a1c2b', prompt: 'a different prompt text' }));
+    const second = await launchFixAgent(
+      client,
+      input({ branchName: 'cursor/bugfix-3f9a1c2b', prompt: 'a different prompt text' }),
+    );
     expect(second).toMatchObject({ id: first.id, created: false, branchName: 'cursor/bugfix-3f9a1c2b' });
     expect(fake.agents()).toHaveLength(1);
     expect(fake.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
@@ -51,7 +59,8 @@ describe('launchFixAgent', () => {
 
   it('finds the earlier agent beyond the first page of the list', async () => {
     const first = await launchFixAgent(client, input());
-    for (let i = 0; i < 105; i++) await client.launchAgent({ prompt: { text: `other ${i}` }, source: { repository: REPO } });
+    for (let i = 0; i < 105; i++)
+      await client.launchAgent({ prompt: { text: `other ${i}` }, source: { repository: REPO } });
     const again = await launchFixAgent(client, input());
     expect([again.id, again.created]).toEqual([first.id, false]);
     expect(fake.requests.filter((r) => r.path.startsWith('/v0/agents?limit=100')).length).toBe(3); // 1 before the first launch, 2 pages after
@@ -93,6 +102,8 @@ describe('fixBranchName', () => {
   });
 
   it('normalizeRepository ignores scheme, case, .git and trailing slashes', () => {
-    expect(normalizeRepository('https://github.com/Acme/Shop.git/')).toBe(normalizeRepository('http://www.github.com/acme/shop'));
+    expect(normalizeRepository('https://github.com/Acme/Shop.git/')).toBe(
+      normalizeRepository('http://www.github.com/acme/shop'),
+    );
   });
 });

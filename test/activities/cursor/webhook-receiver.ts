@@ -1,7 +1,10 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedWebhook { rawBody: Buffer; headers: IncomingHttpHeaders }
+export interface ReceivedWebhook {
+  rawBody: Buffer;
+  headers: IncomingHttpHeaders;
+}
 
 /**
  * A bare HTTP endpoint standing in for the pipeline's webhook route: records every POST

@@ -19,8 +19,12 @@ beforeEach(() => {
 
 const params = { query: 'service:checkout status:error', from: 'now-15m', to: 'now' };
 const api = (keys: { apiKey?: string; appKey?: string } = {}) =>
-  createDatadogLogsApi({ site: 'datadoghq.com', apiUrl: fake.url, apiKey: keys.apiKey ?? fake.apiKey, appKey: keys.appKey ?? fake.appKey });
-
+  createDatadogLogsApi({
+    site: 'datadoghq.com',
+    apiUrl: fake.url,
+    apiKey: keys.apiKey ?? fake.apiKey,
+    appKey: keys.appKey ?? fake.appKey,
+  });
 
 describe('Datadog errors become typed activity failures', () => {
   it('429 is retryable DatadogRateLimited, retried after X-RateLimit-Reset', async () => {
@@ -32,7 +36,10 @@ describe('Datadog errors become typed activity failures', () => {
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBe(17_000);
     expect(failure.message).toContain('Too many requests');
-    expect(failure.details?.[0]).toMatchObject({ status: 429, rateLimit: { 'x-ratelimit-reset': '17', 'x-ratelimit-remaining': '0' } });
+    expect(failure.details?.[0]).toMatchObject({
+      status: 429,
+      rateLimit: { 'x-ratelimit-reset': '17', 'x-ratelimit-remaining': '0' },
+    });
     // The library's own retry is off: one request, one failure.
     expect(fake.requests).toHaveLength(1);
   });
@@ -43,7 +50,9 @@ describe('Datadog errors become typed activity failures', () => {
     // First page succeeds, the second is rate limited.
     fake.failNext(429, { resetSeconds: 3, after: 1 });
 
-    const failure = await failureOf(searchErrorLogs(api(), { query: `service:${svc}`, from: 'now-1h', to: 'now+1m', pageSize: 2 }));
+    const failure = await failureOf(
+      searchErrorLogs(api(), { query: `service:${svc}`, from: 'now-1h', to: 'now+1m', pageSize: 2 }),
+    );
 
     expect(failure.type).toBe('DatadogRateLimited');
     expect(failure.nextRetryDelay).toBe(3_000);
@@ -87,7 +96,12 @@ describe('Datadog errors become typed activity failures', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const { port } = probe.address() as AddressInfo;
     await new Promise((r) => probe.close(r));
-    const dead = createDatadogLogsApi({ site: 'datadoghq.com', apiUrl: `http://127.0.0.1:${port}`, apiKey: 'k', appKey: 'a' });
+    const dead = createDatadogLogsApi({
+      site: 'datadoghq.com',
+      apiUrl: `http://127.0.0.1:${port}`,
+      apiKey: 'k',
+      appKey: 'a',
+    });
 
     const failure = await failureOf(searchErrorLogs(dead, params));
 

@@ -27,12 +27,16 @@ describe('Datadog site selection', () => {
 
   it('DATADOG_SITE picks the regional API host', () => {
     expect(searchUrl({ DATADOG_SITE: 'datadoghq.eu' })).toBe('https://api.datadoghq.eu/api/v2/logs/events/search');
-    expect(searchUrl({ DATADOG_SITE: 'us5.datadoghq.com' })).toBe('https://api.us5.datadoghq.com/api/v2/logs/events/search');
+    expect(searchUrl({ DATADOG_SITE: 'us5.datadoghq.com' })).toBe(
+      'https://api.us5.datadoghq.com/api/v2/logs/events/search',
+    );
     expect(datadogBaseUrl({ site: 'https://app.datadoghq.eu/' })).toBe('https://api.datadoghq.eu');
   });
 
   it('DATADOG_API_URL overrides the whole base URL', () => {
-    expect(searchUrl({ DATADOG_SITE: 'datadoghq.eu', DATADOG_API_URL: 'http://127.0.0.1:9999/dd/' })).toBe('http://127.0.0.1:9999/dd/api/v2/logs/events/search');
+    expect(searchUrl({ DATADOG_SITE: 'datadoghq.eu', DATADOG_API_URL: 'http://127.0.0.1:9999/dd/' })).toBe(
+      'http://127.0.0.1:9999/dd/api/v2/logs/events/search',
+    );
   });
 
   it('ignores the DD_SITE variable the library would otherwise read', () => {
@@ -49,12 +53,14 @@ describe('fetchErrorLogs activity', () => {
   let fake: DatadogFake;
   beforeAll(async () => {
     fake = await startDatadogFake();
-    for (let i = 0; i < 5; i++) fake.addLog({ service: 'orders', message: `KeyError ${i}`, timestamp: new Date(Date.now() - 60_000 + i) });
+    for (let i = 0; i < 5; i++)
+      fake.addLog({ service: 'orders', message: `KeyError ${i}`, timestamp: new Date(Date.now() - 60_000 + i) });
   });
   afterAll(async () => {
     await fake.close();
   });
-  const activities = () => createDatadogActivities({ site: 'datadoghq.com', apiUrl: fake.url, apiKey: fake.apiKey, appKey: fake.appKey });
+  const activities = () =>
+    createDatadogActivities({ site: 'datadoghq.com', apiUrl: fake.url, apiKey: fake.apiKey, appKey: fake.appKey });
   const params = { query: 'service:orders status:error', from: 'now-15m', to: 'now', pageSize: 2 };
 
   it('heartbeats once per page inside an activity', async () => {
@@ -65,7 +71,13 @@ describe('fetchErrorLogs activity', () => {
     const { fetchErrorLogs } = activities();
     const result = await env.run<[typeof params], FetchErrorLogsResult, typeof fetchErrorLogs>(fetchErrorLogs, params);
 
-    expect(result.events.map((e) => e.message)).toEqual(['KeyError 0', 'KeyError 1', 'KeyError 2', 'KeyError 3', 'KeyError 4']);
+    expect(result.events.map((e) => e.message)).toEqual([
+      'KeyError 0',
+      'KeyError 1',
+      'KeyError 2',
+      'KeyError 3',
+      'KeyError 4',
+    ]);
     expect(heartbeats).toEqual([
       { pages: 1, events: 2 },
       { pages: 2, events: 4 },
@@ -82,7 +94,12 @@ describe('fetchErrorLogs activity', () => {
     const slow = await startDatadogFake({ apiKey: fake.apiKey, appKey: fake.appKey, latencyMs: 5_000 });
     try {
       const env = new MockActivityEnvironment();
-      const { fetchErrorLogs } = createDatadogActivities({ site: 'datadoghq.com', apiUrl: slow.url, apiKey: fake.apiKey, appKey: fake.appKey });
+      const { fetchErrorLogs } = createDatadogActivities({
+        site: 'datadoghq.com',
+        apiUrl: slow.url,
+        apiKey: fake.apiKey,
+        appKey: fake.appKey,
+      });
       const started = Date.now();
       const run = env.run(fetchErrorLogs, params);
       setTimeout(() => env.cancel(), 100);

@@ -19,7 +19,8 @@ beforeEach(() => {
   fake.requests.length = 0;
 });
 
-const api = () => createDatadogLogsApi({ site: 'datadoghq.com', apiUrl: fake.url, apiKey: fake.apiKey, appKey: fake.appKey });
+const api = () =>
+  createDatadogLogsApi({ site: 'datadoghq.com', apiUrl: fake.url, apiKey: fake.apiKey, appKey: fake.appKey });
 const from = '2024-05-01T10:00:00.000Z';
 const to = '2024-05-01T11:00:00.000Z';
 const at = (minute: number, second = 0) => new Date(Date.UTC(2024, 4, 1, 10, minute, second)).toISOString();
@@ -29,11 +30,23 @@ describe('searchErrorLogs against the Logs API fake', () => {
     for (let i = 0; i < 7; i++) fake.addLog({ service, message: `boom ${i}`, timestamp: at(10 + i) });
     const progress: { pages: number; events: number }[] = [];
 
-    const result = await searchErrorLogs(api(), { query: `service:${service} status:error`, from, to, pageSize: 3 }, { heartbeat: (p) => progress.push(p) });
+    const result = await searchErrorLogs(
+      api(),
+      { query: `service:${service} status:error`, from, to, pageSize: 3 },
+      { heartbeat: (p) => progress.push(p) },
+    );
 
     expect(result.pages).toBe(3);
     expect(result.truncated).toBe(false);
-    expect(result.events.map((e) => e.message)).toEqual(['boom 0', 'boom 1', 'boom 2', 'boom 3', 'boom 4', 'boom 5', 'boom 6']);
+    expect(result.events.map((e) => e.message)).toEqual([
+      'boom 0',
+      'boom 1',
+      'boom 2',
+      'boom 3',
+      'boom 4',
+      'boom 5',
+      'boom 6',
+    ]);
     expect(progress).toEqual([
       { pages: 1, events: 3 },
       { pages: 2, events: 6 },
@@ -41,7 +54,11 @@ describe('searchErrorLogs against the Logs API fake', () => {
     ]);
     const bodies = fake.requests.map((r) => r.body);
     expect(fake.requests.every((r) => r.url === '/api/v2/logs/events/search' && r.method === 'POST')).toBe(true);
-    expect(bodies[0]).toMatchObject({ filter: { query: `service:${service} status:error`, from, to }, sort: 'timestamp', page: { limit: 3 } });
+    expect(bodies[0]).toMatchObject({
+      filter: { query: `service:${service} status:error`, from, to },
+      sort: 'timestamp',
+      page: { limit: 3 },
+    });
     expect(bodies[0]?.page?.cursor).toBeUndefined();
     expect(bodies[1]?.page?.cursor).toEqual(expect.any(String));
     expect(bodies[2]?.page?.cursor).toEqual(expect.any(String));
@@ -74,10 +91,20 @@ describe('searchErrorLogs against the Logs API fake', () => {
   it('passes the query through: service, status, env tag and a quoted phrase all filter', async () => {
     fake.addLog({ service, message: 'NullReferenceException in Checkout', tags: ['env:prod'], timestamp: at(1) });
     fake.addLog({ service, message: 'NullReferenceException in Checkout', tags: ['env:staging'], timestamp: at(2) });
-    fake.addLog({ service, status: 'info', message: 'NullReferenceException in Checkout', tags: ['env:prod'], timestamp: at(3) });
+    fake.addLog({
+      service,
+      status: 'info',
+      message: 'NullReferenceException in Checkout',
+      tags: ['env:prod'],
+      timestamp: at(3),
+    });
     fake.addLog({ service, message: 'Timeout talking to payments', tags: ['env:prod'], timestamp: at(4) });
 
-    const result = await searchErrorLogs(api(), { query: `service:${service} status:error env:prod "in checkout"`, from, to });
+    const result = await searchErrorLogs(api(), {
+      query: `service:${service} status:error env:prod "in checkout"`,
+      from,
+      to,
+    });
 
     expect(result.events).toHaveLength(1);
     expect(result.events[0]?.timestamp).toBe(at(1));
@@ -90,7 +117,11 @@ describe('searchErrorLogs against the Logs API fake', () => {
       timestamp: at(40),
       tags: ['env:prod', 'version:1.4.2', 'team:payments'],
       attributes: {
-        error: { kind: 'System.NullReferenceException', message: 'Object reference not set', stack: 'at Checkout.Pay() in Checkout.cs:line 42' },
+        error: {
+          kind: 'System.NullReferenceException',
+          message: 'Object reference not set',
+          stack: 'at Checkout.Pay() in Checkout.cs:line 42',
+        },
         http: { url: 'https://shop.example/checkout?id=7', method: 'POST' },
         usr: { id: 'user-123' },
         dd: { trace_id: '1234567890123456789', span_id: '42' },

@@ -36,17 +36,24 @@ afterAll(async () => {
 let n = 0;
 async function freshClone(url = repoUrl): Promise<string> {
   n += 1;
-  const { dir } = await cloneRepository({ repoUrl: url, branch: 'main', cacheDir: path.join(tmp, `cache-${n}`), workDir: path.join(tmp, `work-${n}`) });
+  const { dir } = await cloneRepository({
+    repoUrl: url,
+    branch: 'main',
+    cacheDir: path.join(tmp, `cache-${n}`),
+    workDir: path.join(tmp, `work-${n}`),
+  });
   return dir;
 }
 
 const read = (dir: string, file: string) => readFile(path.join(dir, file), 'utf8').catch(() => undefined);
 
-
 /** A clone with edits, additions, deletions, an exec bit and end-of-file newline changes. */
 async function editedClone(url = repoUrl): Promise<{ dir: string; diff: string; files: string[] }> {
   const dir = await freshClone(url);
-  await writeFile(path.join(dir, 'src/math.ts'), MATH.replace('v3 = 3;', 'v3 = 33;').replace('v27 = 27;', 'v27 = -27;'));
+  await writeFile(
+    path.join(dir, 'src/math.ts'),
+    MATH.replace('v3 = 3;', 'v3 = 33;').replace('v27 = 27;', 'v27 = -27;'),
+  );
   await rm(path.join(dir, 'src/old.ts'));
   await rm(path.join(dir, 'lonely/only.txt'));
   await mkdir(path.join(dir, 'src/new/deep'), { recursive: true });
@@ -69,7 +76,8 @@ describe('applyUnifiedDiff', () => {
     const { files } = await applyUnifiedDiff(target, edited.diff);
 
     expect(files).toEqual(edited.files);
-    for (const file of [...edited.files, 'README.md']) expect(await read(target, file), file).toBe(await read(edited.dir, file));
+    for (const file of [...edited.files, 'README.md'])
+      expect(await read(target, file), file).toBe(await read(edited.dir, file));
     expect(await read(target, 'src/old.ts')).toBeUndefined();
     await expect(stat(path.join(target, 'lonely'))).rejects.toMatchObject({ code: 'ENOENT' });
     expect((await stat(path.join(target, 'tool.sh'))).mode & 0o111).not.toBe(0);
@@ -146,7 +154,8 @@ describe('applyUnifiedDiff', () => {
 
   it('refuses paths outside the working tree or inside .git', async () => {
     const dir = await freshClone();
-    const escape = 'diff --git a/../escape.txt b/../escape.txt\nnew file mode 100644\n--- /dev/null\n+++ b/../escape.txt\n@@ -0,0 +1 @@\n+x\n';
+    const escape =
+      'diff --git a/../escape.txt b/../escape.txt\nnew file mode 100644\n--- /dev/null\n+++ b/../escape.txt\n@@ -0,0 +1 @@\n+x\n';
     expect(await failureOf(applyUnifiedDiff(dir, escape))).toMatchObject({ type: 'PatchDoesNotApply' });
     expect(await read(path.dirname(dir), 'escape.txt')).toBeUndefined();
     const hook = escape.replaceAll('../escape.txt', '.git/hooks/post-checkout');
@@ -155,7 +164,10 @@ describe('applyUnifiedDiff', () => {
     const outside = await mkdtemp(path.join(tmp, 'outside-'));
     await symlink(outside, path.join(dir, 'link'));
     const viaLink = escape.replaceAll('../escape.txt', 'link/sub/escape.txt');
-    expect(await failureOf(applyUnifiedDiff(dir, viaLink))).toMatchObject({ type: 'PatchDoesNotApply', message: expect.stringContaining('outside') });
+    expect(await failureOf(applyUnifiedDiff(dir, viaLink))).toMatchObject({
+      type: 'PatchDoesNotApply',
+      message: expect.stringContaining('outside'),
+    });
     expect(await readdir(outside)).toEqual([]);
   });
 
@@ -164,7 +176,10 @@ describe('applyUnifiedDiff', () => {
     await writeFile(path.join(dir, 'logo.png'), Buffer.from([0x89, 0x50, 0x00, 0x01]));
     const { diff } = await workingTreeDiff(dir);
     const target = await freshClone();
-    expect(await failureOf(applyUnifiedDiff(target, diff))).toMatchObject({ type: 'PatchDoesNotApply', message: expect.stringContaining('logo.png') });
+    expect(await failureOf(applyUnifiedDiff(target, diff))).toMatchObject({
+      type: 'PatchDoesNotApply',
+      message: expect.stringContaining('logo.png'),
+    });
   });
 
   it('does nothing for an empty diff', async () => {

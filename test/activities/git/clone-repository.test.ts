@@ -47,13 +47,18 @@ const dirs = () => {
   return { cacheDir: path.join(tmp, `cache-${n}`), workDir: path.join(tmp, `work-${n}`) };
 };
 
-
 describe('cloneRepository', () => {
   it('clones the branch into the work directory at the bare repository HEAD', async () => {
     const repoUrl = await server.createBareRepo('first', FILES);
     const { cacheDir, workDir } = dirs();
     const phases = new Set<string>();
-    const result = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir, onProgress: (p) => phases.add(p.phase) });
+    const result = await cloneRepository({
+      repoUrl,
+      branch: 'main',
+      cacheDir,
+      workDir,
+      onProgress: (p) => phases.add(p.phase),
+    });
 
     expect(result).toEqual({ dir: workDir, commit: await server.headOf('first'), fromCache: false });
     expect(await readFile(path.join(workDir, 'src/index.ts'), 'utf8')).toBe(FILES['src/index.ts']);
@@ -65,7 +70,9 @@ describe('cloneRepository', () => {
     const repoUrl = await server.createBareRepo('cached', FILES);
     const { cacheDir } = dirs();
     const packBytes = () =>
-      server.requests.filter((r) => r.path === '/cached.git/git-upload-pack').reduce((sum, r) => sum + r.responseBytes, 0);
+      server.requests
+        .filter((r) => r.path === '/cached.git/git-upload-pack')
+        .reduce((sum, r) => sum + r.responseBytes, 0);
 
     const first = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, 'cached-1') });
     const afterFirst = packBytes();
@@ -76,7 +83,10 @@ describe('cloneRepository', () => {
     expect(packBytes() - afterFirst).toBeLessThan(2_000);
     expect(await readFile(path.join(second.dir, 'data/a.txt'), 'utf8')).toBe(FILES['data/a.txt']);
 
-    const newCommit = await server.commitToRepo('cached', { 'src/index.ts': 'export const answer = 43;\n', 'README.md': null });
+    const newCommit = await server.commitToRepo('cached', {
+      'src/index.ts': 'export const answer = 43;\n',
+      'README.md': null,
+    });
     const beforeThird = packBytes();
     const third = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, 'cached-3') });
     expect(third).toMatchObject({ commit: newCommit, fromCache: true });
@@ -91,7 +101,9 @@ describe('cloneRepository', () => {
     const repoUrl = await server.createBareRepo('concurrent', FILES);
     const { cacheDir } = dirs();
     const results = await Promise.all(
-      [1, 2, 3, 4].map((i) => cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, `concurrent-${i}`) })),
+      [1, 2, 3, 4].map((i) =>
+        cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, `concurrent-${i}`) }),
+      ),
     );
     expect(new Set(results.map((r) => r.commit))).toEqual(new Set([await server.headOf('concurrent')]));
     expect(results.filter((r) => !r.fromCache)).toHaveLength(1);
@@ -104,7 +116,12 @@ describe('cloneRepository', () => {
     const featureCommit = await server.commitToRepo('two-branches', { 'feature.txt': 'feature\n' }, 'feature');
     const { cacheDir } = dirs();
     await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, 'two-main') });
-    const feature = await cloneRepository({ repoUrl, branch: 'feature', cacheDir, workDir: path.join(tmp, 'two-feature') });
+    const feature = await cloneRepository({
+      repoUrl,
+      branch: 'feature',
+      cacheDir,
+      workDir: path.join(tmp, 'two-feature'),
+    });
     expect(feature).toMatchObject({ commit: featureCommit, fromCache: true });
     expect(await readFile(path.join(feature.dir, 'feature.txt'), 'utf8')).toBe('feature\n');
   });
@@ -161,9 +178,21 @@ describe('cloneRepository with a token', () => {
   it('clones and refreshes with the token sent up front', async () => {
     const { cacheDir } = dirs();
     const before = secured.requests.length;
-    const first = await cloneRepository({ repoUrl, branch: 'main', token, cacheDir, workDir: path.join(tmp, 'private-1') });
+    const first = await cloneRepository({
+      repoUrl,
+      branch: 'main',
+      token,
+      cacheDir,
+      workDir: path.join(tmp, 'private-1'),
+    });
     expect(first.commit).toBe(await secured.headOf('private'));
-    const second = await cloneRepository({ repoUrl, branch: 'main', token, cacheDir, workDir: path.join(tmp, 'private-2') });
+    const second = await cloneRepository({
+      repoUrl,
+      branch: 'main',
+      token,
+      cacheDir,
+      workDir: path.join(tmp, 'private-2'),
+    });
     expect(second.fromCache).toBe(true);
     const made = secured.requests.slice(before);
     expect(made.length).toBeGreaterThan(0);

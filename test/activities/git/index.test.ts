@@ -32,7 +32,9 @@ describe('createGitActivities', () => {
     env.on('heartbeat', (d: unknown) => heartbeats.push(d));
 
     const clone = activities.cloneRepository;
-    const result = await env.run<Parameters<typeof clone>, Awaited<ReturnType<typeof clone>>, typeof clone>(clone, { runKey: 'svc/TypeError:abc123' });
+    const result = await env.run<Parameters<typeof clone>, Awaited<ReturnType<typeof clone>>, typeof clone>(clone, {
+      runKey: 'svc/TypeError:abc123',
+    });
     expect(result.commit).toBe(await server.headOf('svc'));
     expect(result.fromCache).toBe(false);
     expect(path.dirname(result.dir)).toBe(path.join(tmp, 'runs'));
@@ -71,7 +73,11 @@ describe('throttle', () => {
   it('passes the first call and then at most one per interval', () => {
     let now = 0;
     const seen: number[] = [];
-    const f = throttle((v: number) => seen.push(v), 2000, () => now);
+    const f = throttle(
+      (v: number) => seen.push(v),
+      2000,
+      () => now,
+    );
     for (let t = 0; t <= 5000; t += 500) {
       now = t;
       f(t);

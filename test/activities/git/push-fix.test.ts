@@ -40,7 +40,13 @@ const dir = (name: string) => path.join(tmp, `${name}-${(n += 1)}`);
 
 /** The fix as the pipeline gets it: a clone edited in place, then workingTreeDiff. */
 async function fixDiff(repoUrl: string, token?: string): Promise<string> {
-  const { dir: work } = await cloneRepository({ repoUrl, branch: 'main', ...(token ? { token } : {}), cacheDir: dir('cache'), workDir: dir('edit') });
+  const { dir: work } = await cloneRepository({
+    repoUrl,
+    branch: 'main',
+    ...(token ? { token } : {}),
+    cacheDir: dir('cache'),
+    workDir: dir('edit'),
+  });
   await writeFile(path.join(work, 'src/handler.ts'), FIXED);
   await rm(path.join(work, 'src/legacy.ts'));
   await writeFile(path.join(work, 'src/handler.test.ts'), 'test("empty", () => {});\n');
@@ -52,8 +58,8 @@ async function bare(server: GitServer, name: string, ...args: string[]): Promise
   return (await exec('git', ['--git-dir', server.repoPath(name), ...args])).stdout.trim();
 }
 
-const receivePacks = (s: GitServer, name: string) => s.requests.filter((r) => r.path.startsWith(`/${name}.git/`) && r.service === 'git-receive-pack').length;
-
+const receivePacks = (s: GitServer, name: string) =>
+  s.requests.filter((r) => r.path.startsWith(`/${name}.git/`) && r.service === 'git-receive-pack').length;
 
 describe('pushFixBranch', () => {
   it('pushes one commit with the fix on a new branch whose parent is the base tip', async () => {
@@ -63,15 +69,28 @@ describe('pushFixBranch', () => {
     const phases: string[] = [];
 
     const result = await pushFixBranch({
-      repoUrl, baseBranch: 'main', branch: 'bugfix/run-1', diff, commitMessage: 'Fix TypeError in handle\n\nDetails.', author,
-      workDir: dir('push'), onProgress: (p) => phases.push(p.phase),
+      repoUrl,
+      baseBranch: 'main',
+      branch: 'bugfix/run-1',
+      diff,
+      commitMessage: 'Fix TypeError in handle\n\nDetails.',
+      author,
+      workDir: dir('push'),
+      onProgress: (p) => phases.push(p.phase),
     });
 
-    expect(result).toEqual({ branch: 'bugfix/run-1', commit: await server.headOf('fix', 'bugfix/run-1'), baseCommit: base, alreadyPushed: false });
+    expect(result).toEqual({
+      branch: 'bugfix/run-1',
+      commit: await server.headOf('fix', 'bugfix/run-1'),
+      baseCommit: base,
+      alreadyPushed: false,
+    });
     expect(await bare(server, 'fix', 'rev-parse', 'bugfix/run-1^')).toBe(base);
     expect(await bare(server, 'fix', 'show', 'bugfix/run-1:src/handler.ts')).toBe(FIXED.trimEnd());
     expect(await bare(server, 'fix', 'show', 'bugfix/run-1:src/handler.test.ts')).toBe('test("empty", () => {});');
-    expect(await bare(server, 'fix', 'ls-tree', '-r', '--name-only', 'bugfix/run-1')).toBe('README.md\nsrc/handler.test.ts\nsrc/handler.ts');
+    expect(await bare(server, 'fix', 'ls-tree', '-r', '--name-only', 'bugfix/run-1')).toBe(
+      'README.md\nsrc/handler.test.ts\nsrc/handler.ts',
+    );
     expect(await bare(server, 'fix', 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%B', 'bugfix/run-1')).toBe(
       'Fix Bot <fix-bot@example.test>|Fix Bot <fix-bot@example.test>|Fix TypeError in handle\n\nDetails.',
     );
@@ -83,7 +102,15 @@ describe('pushFixBranch', () => {
   it('returns the existing branch on a second call, without pushing again', async () => {
     const repoUrl = await server.createBareRepo('twice', FILES);
     const diff = await fixDiff(repoUrl);
-    const opts: PushBranchOptions = { repoUrl, baseBranch: 'main', branch: 'bugfix/twice', diff, commitMessage: 'Fix', author, workDir: dir('push') };
+    const opts: PushBranchOptions = {
+      repoUrl,
+      baseBranch: 'main',
+      branch: 'bugfix/twice',
+      diff,
+      commitMessage: 'Fix',
+      author,
+      workDir: dir('push'),
+    };
     const first = await pushFixBranch(opts);
     const pushesAfterFirst = receivePacks(server, 'twice');
     expect(pushesAfterFirst).toBeGreaterThan(0);
@@ -95,7 +122,9 @@ describe('pushFixBranch', () => {
     expect(second).toEqual({ ...first, alreadyPushed: true });
     expect(third).toEqual({ ...first, alreadyPushed: true });
     expect(receivePacks(server, 'twice')).toBe(pushesAfterFirst);
-    expect(await bare(server, 'twice', 'for-each-ref', '--format=%(refname)', 'refs/heads')).toBe('refs/heads/bugfix/twice\nrefs/heads/main');
+    expect(await bare(server, 'twice', 'for-each-ref', '--format=%(refname)', 'refs/heads')).toBe(
+      'refs/heads/bugfix/twice\nrefs/heads/main',
+    );
     expect(await bare(server, 'twice', 'rev-list', '--count', 'main..bugfix/twice')).toBe('1');
   });
 
@@ -105,7 +134,13 @@ describe('pushFixBranch', () => {
     const someoneElse = await server.commitToRepo('race', { 'other.txt': 'other\n' }, 'other');
     const diff = await fixDiff(repoUrl);
     const opts: PushBranchOptions = {
-      repoUrl, baseBranch: 'main', branch: 'bugfix/race', diff, commitMessage: 'Fix', author, workDir: dir('push'),
+      repoUrl,
+      baseBranch: 'main',
+      branch: 'bugfix/race',
+      diff,
+      commitMessage: 'Fix',
+      author,
+      workDir: dir('push'),
       onProgress: (p) => {
         // A plain file write into the bare repository (no child process: the server lives in this process).
         if (p.phase !== 'Pushing') return;
@@ -126,22 +161,58 @@ describe('pushFixBranch', () => {
   it('fails with PatchDoesNotApply when the base branch moved under the fix, pushing nothing', async () => {
     const repoUrl = await server.createBareRepo('moved', FILES);
     const diff = await fixDiff(repoUrl);
-    await server.commitToRepo('moved', { 'src/handler.ts': 'export function handle(x: string) {\n  return x.length;\n}\n' });
-    const err = await failureOf(pushFixBranch({ repoUrl, baseBranch: 'main', branch: 'bugfix/moved', diff, commitMessage: 'Fix', author, workDir: dir('push') }));
-    expect(err).toMatchObject({ type: 'PatchDoesNotApply', nonRetryable: true, details: [{ file: 'src/handler.ts', hunk: 1 }] });
+    await server.commitToRepo('moved', {
+      'src/handler.ts': 'export function handle(x: string) {\n  return x.length;\n}\n',
+    });
+    const err = await failureOf(
+      pushFixBranch({
+        repoUrl,
+        baseBranch: 'main',
+        branch: 'bugfix/moved',
+        diff,
+        commitMessage: 'Fix',
+        author,
+        workDir: dir('push'),
+      }),
+    );
+    expect(err).toMatchObject({
+      type: 'PatchDoesNotApply',
+      nonRetryable: true,
+      details: [{ file: 'src/handler.ts', hunk: 1 }],
+    });
     expect(receivePacks(server, 'moved')).toBe(0);
   });
 
   it('fails with a non-retryable EmptyPatch for a diff that changes nothing', async () => {
     const repoUrl = await server.createBareRepo('empty', FILES);
-    const err = await failureOf(pushFixBranch({ repoUrl, baseBranch: 'main', branch: 'bugfix/empty', diff: '', commitMessage: 'Fix', author, workDir: dir('push') }));
+    const err = await failureOf(
+      pushFixBranch({
+        repoUrl,
+        baseBranch: 'main',
+        branch: 'bugfix/empty',
+        diff: '',
+        commitMessage: 'Fix',
+        author,
+        workDir: dir('push'),
+      }),
+    );
     expect(err).toMatchObject({ type: 'EmptyPatch', nonRetryable: true });
     expect(await bare(server, 'empty', 'for-each-ref', '--format=%(refname)', 'refs/heads')).toBe('refs/heads/main');
   });
 
   it('fails with GitNotFound for an unknown base branch', async () => {
     const repoUrl = await server.createBareRepo('nobase', FILES);
-    const err = await failureOf(pushFixBranch({ repoUrl, baseBranch: 'develop', branch: 'bugfix/x', diff: '', commitMessage: 'Fix', author, workDir: dir('push') }));
+    const err = await failureOf(
+      pushFixBranch({
+        repoUrl,
+        baseBranch: 'develop',
+        branch: 'bugfix/x',
+        diff: '',
+        commitMessage: 'Fix',
+        author,
+        workDir: dir('push'),
+      }),
+    );
     expect(err).toMatchObject({ type: 'GitNotFound', nonRetryable: true });
   });
 });
@@ -158,7 +229,15 @@ describe('pushFixBranch with a token', () => {
   });
   afterAll(() => secured?.close());
 
-  const opts = (): PushBranchOptions => ({ repoUrl, baseBranch: 'main', branch: 'bugfix/private', diff, commitMessage: 'Fix', author, workDir: dir('push') });
+  const opts = (): PushBranchOptions => ({
+    repoUrl,
+    baseBranch: 'main',
+    branch: 'bugfix/private',
+    diff,
+    commitMessage: 'Fix',
+    author,
+    workDir: dir('push'),
+  });
 
   it('fails with a non-retryable GitAuthError without the token, pushing nothing', async () => {
     const err = await failureOf(pushFixBranch(opts()));
@@ -193,8 +272,14 @@ describe('createGitActivities().pushFixBranch', () => {
     const input = { runKey: 'svc/TypeError:abc', branch: 'bugfix/activity', diff, commitMessage: 'Fix it' };
     const result = await env.run<Parameters<typeof push>, Awaited<ReturnType<typeof push>>, typeof push>(push, input);
 
-    expect(result).toMatchObject({ branch: 'bugfix/activity', baseCommit: await server.headOf('activity'), alreadyPushed: false });
-    expect(await bare(server, 'activity', 'log', '-1', '--format=%an <%ae>', 'bugfix/activity')).toBe(`${PIPELINE_AUTHOR.name} <${PIPELINE_AUTHOR.email}>`);
+    expect(result).toMatchObject({
+      branch: 'bugfix/activity',
+      baseCommit: await server.headOf('activity'),
+      alreadyPushed: false,
+    });
+    expect(await bare(server, 'activity', 'log', '-1', '--format=%an <%ae>', 'bugfix/activity')).toBe(
+      `${PIPELINE_AUTHOR.name} <${PIPELINE_AUTHOR.email}>`,
+    );
     expect(heartbeats.length).toBeGreaterThan(0);
     expect(await activities.pushFixBranch(input)).toEqual({ ...result, alreadyPushed: true });
   });

@@ -44,7 +44,12 @@ afterAll(async () => {
 let n = 0;
 async function freshClone(): Promise<string> {
   n += 1;
-  const { dir } = await cloneRepository({ repoUrl, branch: 'main', cacheDir: path.join(tmp, 'cache'), workDir: path.join(tmp, `work-${n}`) });
+  const { dir } = await cloneRepository({
+    repoUrl,
+    branch: 'main',
+    cacheDir: path.join(tmp, 'cache'),
+    workDir: path.join(tmp, `work-${n}`),
+  });
   return dir;
 }
 
@@ -106,7 +111,15 @@ describe('workingTreeDiff', () => {
     expect((await stat(path.join(checkout, 'tool.sh'))).mode & 0o111).not.toBe(0);
     // git agrees on what changed.
     await exec('git', ['-C', checkout, 'add', '-A']);
-    const { stdout } = await exec('git', ['-C', checkout, '-c', 'core.quotepath=off', 'diff', '--cached', '--name-only']);
+    const { stdout } = await exec('git', [
+      '-C',
+      checkout,
+      '-c',
+      'core.quotepath=off',
+      'diff',
+      '--cached',
+      '--name-only',
+    ]);
     expect(stdout.trim().split('\n').sort()).toEqual(files);
   });
 

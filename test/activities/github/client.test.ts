@@ -15,7 +15,9 @@ beforeAll(async () => {
 afterAll(() => fake?.close());
 
 const getPull = (token = fake.token, apiUrl = fake.apiUrl) =>
-  githubCall('get pull request', () => createOctokit({ token, apiUrl }).pulls.get({ owner: 'acme', repo: 'shop', pull_number: 1 }));
+  githubCall('get pull request', () =>
+    createOctokit({ token, apiUrl }).pulls.get({ owner: 'acme', repo: 'shop', pull_number: 1 }),
+  );
 
 describe('GitHub client and error mapping (real Octokit against the fake)', () => {
   it('sends the token to the configured API URL', async () => {
@@ -65,9 +67,14 @@ describe('GitHub client and error mapping (real Octokit against the fake)', () =
     const silent = createServer(() => undefined);
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const octokit = createOctokit({ token: 't', apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }, { timeoutMs: 200 });
+      const octokit = createOctokit(
+        { token: 't', apiUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` },
+        { timeoutMs: 200 },
+      );
       const started = Date.now();
-      const failure = await failureOf(githubCall('get', () => octokit.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 1 })));
+      const failure = await failureOf(
+        githubCall('get', () => octokit.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 1 })),
+      );
       expect([failure.type, failure.nonRetryable]).toEqual(['GitHubUnavailable', false]);
       expect(Date.now() - started).toBeLessThan(5000);
     } finally {
@@ -77,10 +84,26 @@ describe('GitHub client and error mapping (real Octokit against the fake)', () =
   });
 
   it('404 and 422 are non-retryable', async () => {
-    const notFound = await failureOf(githubCall('get', () => createOctokit({ token: fake.token, apiUrl: fake.apiUrl }).pulls.get({ owner: 'acme', repo: 'shop', pull_number: 99 })));
+    const notFound = await failureOf(
+      githubCall('get', () =>
+        createOctokit({ token: fake.token, apiUrl: fake.apiUrl }).pulls.get({
+          owner: 'acme',
+          repo: 'shop',
+          pull_number: 99,
+        }),
+      ),
+    );
     expect([notFound.type, notFound.nonRetryable]).toEqual(['GitHubNotFound', true]);
     const invalid = await failureOf(
-      githubCall('create', () => createOctokit({ token: fake.token, apiUrl: fake.apiUrl }).pulls.create({ owner: 'acme', repo: 'shop', head: 'feature/a', base: 'main', title: 'again' })),
+      githubCall('create', () =>
+        createOctokit({ token: fake.token, apiUrl: fake.apiUrl }).pulls.create({
+          owner: 'acme',
+          repo: 'shop',
+          head: 'feature/a',
+          base: 'main',
+          title: 'again',
+        }),
+      ),
     );
     expect([invalid.type, invalid.nonRetryable]).toEqual(['GitHubValidation', true]);
     expect(invalid.message).toContain('already exists');
@@ -93,7 +116,9 @@ describe('GitHub client and error mapping (real Octokit against the fake)', () =
   });
 
   it('missing configuration is a non-retryable GitHubConfigError', () => {
-    expect(() => repoOf({})).toThrow(expect.objectContaining({ type: 'GitHubConfigError', nonRetryable: true }) as unknown as Error);
+    expect(() => repoOf({})).toThrow(
+      expect.objectContaining({ type: 'GitHubConfigError', nonRetryable: true }) as unknown as Error,
+    );
     expect(repoOf({ repository: 'acme/shop' })).toEqual({ owner: 'acme', repo: 'shop' });
     expect(() => createOctokit({})).toThrow(/GITHUB_TOKEN/);
   });
@@ -101,17 +126,31 @@ describe('GitHub client and error mapping (real Octokit against the fake)', () =
 
 describe('createGitHubActivities', () => {
   it('runs on GITHUB_REPOSITORY with JSON inputs and maps failures', async () => {
-    const activities = createGitHubActivities({ token: fake.token, apiUrl: fake.apiUrl, repository: 'acme/shop', webUrl: 'https://github.com', deployEnvironment: 'production' });
+    const activities = createGitHubActivities({
+      token: fake.token,
+      apiUrl: fake.apiUrl,
+      repository: 'acme/shop',
+      webUrl: 'https://github.com',
+      deployEnvironment: 'production',
+    });
     const pr = await activities.getPullRequest({ number: 1 });
     expect(pr).toMatchObject({ number: 1, author: 'alice', state: 'open', headRef: 'feature/a' });
     expect(JSON.parse(JSON.stringify(pr))).toEqual(pr); // plain data, safe as a Temporal payload
     fake.createDeployment({ sha: pr.headSha, environment: 'production', state: 'success' });
-    expect(await activities.findDeployment({ sha: pr.headSha })).toMatchObject({ state: 'success', environment: 'production' });
+    expect(await activities.findDeployment({ sha: pr.headSha })).toMatchObject({
+      state: 'success',
+      environment: 'production',
+    });
     const failure = await failureOf(activities.getPullRequest({ number: 404 }));
     expect(failure.type).toBe('GitHubNotFound');
     expect(failure.message).toMatch(/^get pull request #404: HTTP 404: Not Found/);
 
-    const unconfigured = createGitHubActivities({ token: fake.token, apiUrl: fake.apiUrl, webUrl: 'https://github.com', deployEnvironment: 'production' });
+    const unconfigured = createGitHubActivities({
+      token: fake.token,
+      apiUrl: fake.apiUrl,
+      webUrl: 'https://github.com',
+      deployEnvironment: 'production',
+    });
     expect((await failureOf(unconfigured.listReviews({ number: 1 }))).type).toBe('GitHubConfigError');
   });
 });

@@ -28,19 +28,35 @@ describe('findDeployment', () => {
     const sha = 'b'.repeat(40);
     const first = fake.createDeployment({ sha, environment: 'production', state: 'failure' });
     const second = fake.createDeployment({ sha, environment: 'production', state: 'queued' });
-    expect(await findDeployment(octokit, { ...repo, sha, environment: 'production' })).toMatchObject({ id: second.id, state: 'queued' });
+    expect(await findDeployment(octokit, { ...repo, sha, environment: 'production' })).toMatchObject({
+      id: second.id,
+      state: 'queued',
+    });
 
     fake.setDeploymentState(second.id, 'in_progress', '2030-01-01T00:00:00Z');
     fake.setDeploymentState(second.id, 'success', '2030-01-01T00:05:00Z');
     const found = await findDeployment(octokit, { ...repo, sha, environment: 'production' });
-    expect(found).toEqual({ id: second.id, sha, environment: 'production', state: 'success', url: 'https://production.example.test', at: '2030-01-01T00:05:00Z' });
+    expect(found).toEqual({
+      id: second.id,
+      sha,
+      environment: 'production',
+      state: 'success',
+      url: 'https://production.example.test',
+      at: '2030-01-01T00:05:00Z',
+    });
     expect(found?.id).not.toBe(first.id);
   });
 
   it('a deployment without any status yet is `none`', async () => {
     const sha = 'c'.repeat(40);
     const d = fake.createDeployment({ sha, environment: 'production' });
-    expect(await findDeployment(octokit, { ...repo, sha, environment: 'production' })).toEqual({ id: d.id, sha, environment: 'production', state: 'none', at: d.created_at });
+    expect(await findDeployment(octokit, { ...repo, sha, environment: 'production' })).toEqual({
+      id: d.id,
+      sha,
+      environment: 'production',
+      state: 'none',
+      at: d.created_at,
+    });
   });
 
   it('a later deployment that contains the merge commit counts; one that does not, does not', async () => {
@@ -53,7 +69,10 @@ describe('findDeployment', () => {
       const client = createOctokit({ token: gh.token, apiUrl: gh.apiUrl });
       const before = await git.headOf('shop');
       gh.createDeployment({ sha: later, environment: 'production', state: 'success' });
-      expect(await findDeployment(client, { ...repo, sha: merged, environment: 'production' })).toMatchObject({ sha: later, state: 'success' });
+      expect(await findDeployment(client, { ...repo, sha: merged, environment: 'production' })).toMatchObject({
+        sha: later,
+        state: 'success',
+      });
       // A newer commit on the base does not make an older deployment contain it.
       const newer = await git.commitToRepo('shop', { 'c.txt': 'four\n' });
       expect(before).toBe(later);

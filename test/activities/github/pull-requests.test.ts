@@ -23,7 +23,9 @@ async function pushBranch(branch: string, files: Record<string, string>): Promis
 
 beforeAll(async () => {
   git = await startGitServer();
-  await git.createBareRepo(REPO, { 'src/cart.js': 'export const total = (items) => items.reduce((s, i) => s + i.price, 0);\n' });
+  await git.createBareRepo(REPO, {
+    'src/cart.js': 'export const total = (items) => items.reduce((s, i) => s + i.price, 0);\n',
+  });
   fake = await startGitHubFake({ owner: OWNER, repo: REPO, bareRepoPath: git.repoPath(REPO) });
   octokit = createOctokit({ token: fake.token, apiUrl: fake.apiUrl });
 });
@@ -34,23 +36,51 @@ afterAll(async () => {
 
 describe('openPullRequest', () => {
   it('opens once: a second call (a retried activity) finds the same pull request', async () => {
-    const tip = await pushBranch('bugfix/run-1', { 'src/cart.js': 'export const total = (items = []) => items.reduce((s, i) => s + i.price, 0);\n' });
-    const input = { owner: OWNER, repo: REPO, head: 'bugfix/run-1', base: 'main', title: 'Fix cart total on empty cart', body: 'Explanation.', marker: 'Bugfix-Run: run-1' };
+    const tip = await pushBranch('bugfix/run-1', {
+      'src/cart.js': 'export const total = (items = []) => items.reduce((s, i) => s + i.price, 0);\n',
+    });
+    const input = {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/run-1',
+      base: 'main',
+      title: 'Fix cart total on empty cart',
+      body: 'Explanation.',
+      marker: 'Bugfix-Run: run-1',
+    };
     const first = await openPullRequest(octokit, input);
     const second = await openPullRequest(octokit, input);
-    expect(first).toMatchObject({ created: true, state: 'open', merged: false, headRef: 'bugfix/run-1', headSha: tip, baseRef: 'main', author: 'bugfix-bot' });
+    expect(first).toMatchObject({
+      created: true,
+      state: 'open',
+      merged: false,
+      headRef: 'bugfix/run-1',
+      headSha: tip,
+      baseRef: 'main',
+      author: 'bugfix-bot',
+    });
     expect(first.url).toBe(`https://github.com/${OWNER}/${REPO}/pull/${first.number}`);
     expect(second).toEqual({ ...first, created: false });
     expect(fake.pulls().filter((p) => p.head.ref === 'bugfix/run-1')).toHaveLength(1);
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls'))).toHaveLength(1);
     expect(fake.pulls().find((p) => p.number === first.number)?.body).toBe('Explanation.\n\nBugfix-Run: run-1\n');
     // The look-up filters by `owner:branch`, as GitHub requires for the head filter.
-    expect(fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/pulls')).map((r) => r.query.head)).toContain(`${OWNER}:bugfix/run-1`);
+    expect(
+      fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/pulls')).map((r) => r.query.head),
+    ).toContain(`${OWNER}:bugfix/run-1`);
   });
 
-  it('when the look-up misses a pull request opened meanwhile, GitHub\'s 422 leads back to it', async () => {
+  it("when the look-up misses a pull request opened meanwhile, GitHub's 422 leads back to it", async () => {
     await pushBranch('bugfix/run-race', { 'src/race.js': 'race\n' });
-    const input = { owner: OWNER, repo: REPO, head: 'bugfix/run-race', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: race' };
+    const input = {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/run-race',
+      base: 'main',
+      title: 't',
+      body: 'b',
+      marker: 'Bugfix-Run: race',
+    };
     const first = await openPullRequest(octokit, input);
     const stale = createOctokit({ token: fake.token, apiUrl: fake.apiUrl });
     let hide = true; // the first look-up answers as if it ran before the other attempt's create
@@ -63,11 +93,24 @@ describe('openPullRequest', () => {
       return response;
     });
     expect(await openPullRequest(stale, input)).toEqual({ ...first, created: false });
-    expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/pulls')).map((r) => r.status).slice(-2)).toEqual([201, 422]);
+    expect(
+      fake.requests
+        .filter((r) => r.method === 'POST' && r.path.endsWith('/pulls'))
+        .map((r) => r.status)
+        .slice(-2),
+    ).toEqual([201, 422]);
   });
 
   it('a head branch that does not exist is a 422 from GitHub', async () => {
-    const err = await openPullRequest(octokit, { owner: OWNER, repo: REPO, head: 'bugfix/missing', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: x' }).catch((e: unknown) => e);
+    const err = await openPullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/missing',
+      base: 'main',
+      title: 't',
+      body: 'b',
+      marker: 'Bugfix-Run: x',
+    }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 422 });
   });
 });
@@ -77,17 +120,37 @@ describe('findPullRequest', () => {
     const before = new Date(Date.now() - 2000).toISOString();
     await pushBranch('cursor/fix-cart-abc1', { 'src/cart.js': '// cursor fix 1\n' });
     await pushBranch('cursor/fix-cart-abc2', { 'src/cart.js': '// cursor fix 2\n' });
-    const old = await fake.openPullRequestAs('cursor[bot]', { head: 'cursor/fix-cart-abc1', base: 'main', title: 'Old', body: 'unrelated', createdAt: '2020-01-01T00:00:00Z' });
-    const marked = await fake.openPullRequestAs('cursor[bot]', { head: 'cursor/fix-cart-abc2', base: 'main', title: 'Fix cart', body: 'Fixes it.\n\nBugfix-Run: run-2' });
+    const old = await fake.openPullRequestAs('cursor[bot]', {
+      head: 'cursor/fix-cart-abc1',
+      base: 'main',
+      title: 'Old',
+      body: 'unrelated',
+      createdAt: '2020-01-01T00:00:00Z',
+    });
+    const marked = await fake.openPullRequestAs('cursor[bot]', {
+      head: 'cursor/fix-cart-abc2',
+      base: 'main',
+      title: 'Fix cart',
+      body: 'Fixes it.\n\nBugfix-Run: run-2',
+    });
 
     const byMarker = await findPullRequest(octokit, { owner: OWNER, repo: REPO, marker: 'Bugfix-Run: run-2' });
-    expect(byMarker).toMatchObject({ number: marked.number, headRef: 'cursor/fix-cart-abc2', author: 'cursor[bot]', state: 'open' });
+    expect(byMarker).toMatchObject({
+      number: marked.number,
+      headRef: 'cursor/fix-cart-abc2',
+      author: 'cursor[bot]',
+      state: 'open',
+    });
 
     const byPrefix = await findPullRequest(octokit, { owner: OWNER, repo: REPO, headPrefix: 'cursor/', since: before });
     expect(byPrefix?.number).toBe(marked.number);
     // Created before `since`: not this run's pull request.
-    expect(await findPullRequest(octokit, { owner: OWNER, repo: REPO, headPrefix: 'cursor/fix-cart-abc1', since: before })).toBeUndefined();
-    expect((await findPullRequest(octokit, { owner: OWNER, repo: REPO, headPrefix: 'cursor/fix-cart-abc1' }))?.number).toBe(old.number);
+    expect(
+      await findPullRequest(octokit, { owner: OWNER, repo: REPO, headPrefix: 'cursor/fix-cart-abc1', since: before }),
+    ).toBeUndefined();
+    expect(
+      (await findPullRequest(octokit, { owner: OWNER, repo: REPO, headPrefix: 'cursor/fix-cart-abc1' }))?.number,
+    ).toBe(old.number);
     expect(await findPullRequest(octokit, { owner: OWNER, repo: REPO, marker: 'Bugfix-Run: nobody' })).toBeUndefined();
     const listed = fake.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/pulls') && r.query.sort);
     expect(listed.at(-1)?.query).toMatchObject({ state: 'all', sort: 'created', direction: 'desc' });
@@ -97,9 +160,23 @@ describe('findPullRequest', () => {
     const small = await startGitHubFake({ owner: OWNER, repo: REPO });
     try {
       const gh = createOctokit({ token: small.token, apiUrl: small.apiUrl });
-      await small.openPullRequestAs('alice', { head: 'cursor/oldest', base: 'main', title: 't', body: 'Bugfix-Run: deep', createdAt: '2024-01-01T00:00:00Z' });
-      for (let i = 0; i < 55; i++) await small.openPullRequestAs('bob', { head: `feature/${i}`, base: 'main', title: 't', createdAt: `2024-02-01T00:${String(i).padStart(2, '0')}:00Z` });
-      expect((await findPullRequest(gh, { owner: OWNER, repo: REPO, marker: 'Bugfix-Run: deep' }))?.headRef).toBe('cursor/oldest');
+      await small.openPullRequestAs('alice', {
+        head: 'cursor/oldest',
+        base: 'main',
+        title: 't',
+        body: 'Bugfix-Run: deep',
+        createdAt: '2024-01-01T00:00:00Z',
+      });
+      for (let i = 0; i < 55; i++)
+        await small.openPullRequestAs('bob', {
+          head: `feature/${i}`,
+          base: 'main',
+          title: 't',
+          createdAt: `2024-02-01T00:${String(i).padStart(2, '0')}:00Z`,
+        });
+      expect((await findPullRequest(gh, { owner: OWNER, repo: REPO, marker: 'Bugfix-Run: deep' }))?.headRef).toBe(
+        'cursor/oldest',
+      );
       expect(small.requests.filter((r) => r.path.endsWith('/pulls')).map((r) => r.query.page)).toEqual(['1', '2']);
     } finally {
       await small.close();
@@ -111,22 +188,52 @@ describe('getPullRequest', () => {
   it('after a real merge reports the merge commit now at the head of the base branch', async () => {
     const tip = await pushBranch('bugfix/run-3', { 'src/discount.js': 'export const discount = 0;\n' });
     await git.commitToRepo(REPO, { 'README.md': 'main moved on\n' }); // forces a true merge
-    const pr = await openPullRequest(octokit, { owner: OWNER, repo: REPO, head: 'bugfix/run-3', base: 'main', title: 'Add discount', body: 'b', marker: 'Bugfix-Run: run-3' });
-    expect((await getPullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number })).mergeCommitSha).toBeUndefined();
+    const pr = await openPullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/run-3',
+      base: 'main',
+      title: 'Add discount',
+      body: 'b',
+      marker: 'Bugfix-Run: run-3',
+    });
+    expect(
+      (await getPullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number })).mergeCommitSha,
+    ).toBeUndefined();
 
     await fake.mergePullRequest(pr.number, { by: 'carol' });
     const merged = await getPullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number });
     const mainHead = await git.headOf(REPO, 'main');
-    expect(merged).toMatchObject({ state: 'closed', merged: true, mergedBy: 'carol', mergeCommitSha: mainHead, headSha: tip });
+    expect(merged).toMatchObject({
+      state: 'closed',
+      merged: true,
+      mergedBy: 'carol',
+      mergeCommitSha: mainHead,
+      headSha: tip,
+    });
     expect(merged.closedBy).toBeUndefined();
     expect(merged.mergedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const { stdout } = await exec('git', ['--git-dir', git.repoPath(REPO), 'rev-parse', `${mainHead}^2`, `${mainHead}:src/discount.js`]);
+    const { stdout } = await exec('git', [
+      '--git-dir',
+      git.repoPath(REPO),
+      'rev-parse',
+      `${mainHead}^2`,
+      `${mainHead}:src/discount.js`,
+    ]);
     expect(stdout.split('\n')[0]).toBe(tip); // the fix is the merge's second parent, its file is on main
   });
 
   it('after a close without merge tells who closed it', async () => {
     await pushBranch('bugfix/run-4', { 'src/x.js': 'x\n' });
-    const pr = await openPullRequest(octokit, { owner: OWNER, repo: REPO, head: 'bugfix/run-4', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: run-4' });
+    const pr = await openPullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/run-4',
+      base: 'main',
+      title: 't',
+      body: 'b',
+      marker: 'Bugfix-Run: run-4',
+    });
     fake.closePullRequest(pr.number, { by: 'dave' });
     const closed = await getPullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number });
     expect(closed).toMatchObject({ state: 'closed', merged: false, closedBy: 'dave' });
@@ -136,7 +243,15 @@ describe('getPullRequest', () => {
 
   it('an open pull request follows pushes to its branch', async () => {
     await pushBranch('bugfix/run-5', { 'src/y.js': 'y\n' });
-    const pr = await openPullRequest(octokit, { owner: OWNER, repo: REPO, head: 'bugfix/run-5', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: run-5' });
+    const pr = await openPullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/run-5',
+      base: 'main',
+      title: 't',
+      body: 'b',
+      marker: 'Bugfix-Run: run-5',
+    });
     const pushed = await git.commitToRepo(REPO, { 'src/y.js': 'y2\n' }, 'bugfix/run-5');
     expect((await getPullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number })).headSha).toBe(pushed);
   });
@@ -145,12 +260,26 @@ describe('getPullRequest', () => {
 describe('reviews', () => {
   it('lists the reviews of a pull request, oldest first', async () => {
     await pushBranch('bugfix/run-6', { 'src/z.js': 'z\n' });
-    const pr = await openPullRequest(octokit, { owner: OWNER, repo: REPO, head: 'bugfix/run-6', base: 'main', title: 't', body: 'b', marker: 'Bugfix-Run: run-6' });
+    const pr = await openPullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/run-6',
+      base: 'main',
+      title: 't',
+      body: 'b',
+      marker: 'Bugfix-Run: run-6',
+    });
     fake.addReview(pr.number, { user: 'erin', state: 'CHANGES_REQUESTED', body: 'Please add a test.' });
     const ref = { owner: OWNER, repo: REPO, number: pr.number };
     fake.addReview(pr.number, { user: 'claude[bot]', state: 'COMMENTED', body: 'Looks right.' });
     const reviews = await listReviews(octokit, ref);
-    expect(reviews.map((r) => [r.user, r.state])).toEqual([['erin', 'CHANGES_REQUESTED'], ['claude[bot]', 'COMMENTED']]);
-    expect(reviews[0]).toMatchObject({ body: 'Please add a test.', submittedAt: expect.stringMatching(/Z$/) as unknown });
+    expect(reviews.map((r) => [r.user, r.state])).toEqual([
+      ['erin', 'CHANGES_REQUESTED'],
+      ['claude[bot]', 'COMMENTED'],
+    ]);
+    expect(reviews[0]).toMatchObject({
+      body: 'Please add a test.',
+      submittedAt: expect.stringMatching(/Z$/) as unknown,
+    });
   });
 });

@@ -11,7 +11,6 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-
 describe('Slack client and error mapping', () => {
   it('sends the bot token and reaches the configured API URL', async () => {
     const client = createSlackClient({ botToken: fake.token, apiUrl: fake.apiUrl.replace(/\/$/, '') });
@@ -22,7 +21,13 @@ describe('Slack client and error mapping', () => {
   it('a request Slack refuses (invalid blocks) is non-retryable', async () => {
     const client = createSlackClient({ botToken: fake.token, apiUrl: fake.apiUrl });
     const failure = await failureOf(
-      slackCall('chat.postMessage', () => client.chat.postMessage({ channel: 'C0BUGS0001', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }] })),
+      slackCall('chat.postMessage', () =>
+        client.chat.postMessage({
+          channel: 'C0BUGS0001',
+          text: 'x',
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'x'.repeat(3001) } }],
+        }),
+      ),
     );
     expect([failure.type, failure.nonRetryable]).toEqual(['SlackRequestRejected', true]);
     expect(failure.message).toContain('invalid_blocks');
@@ -30,9 +35,24 @@ describe('Slack client and error mapping', () => {
 
   it('the fake records modals opened through the real client (used by the ingress tests)', async () => {
     const client = createSlackClient({ botToken: fake.token, apiUrl: fake.apiUrl });
-    await client.views.open({ trigger_id: '123.456.abc', view: { type: 'modal', callback_id: 'cb', title: { type: 'plain_text', text: 'T' }, blocks: [] } });
-    expect(fake.openedViews()).toEqual([{ trigger_id: '123.456.abc', view: { type: 'modal', callback_id: 'cb', title: { type: 'plain_text', text: 'T' }, blocks: [] } }]);
-    const failure = await failureOf(slackCall('views.open', () => client.views.open({ trigger_id: '', view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] } })));
+    await client.views.open({
+      trigger_id: '123.456.abc',
+      view: { type: 'modal', callback_id: 'cb', title: { type: 'plain_text', text: 'T' }, blocks: [] },
+    });
+    expect(fake.openedViews()).toEqual([
+      {
+        trigger_id: '123.456.abc',
+        view: { type: 'modal', callback_id: 'cb', title: { type: 'plain_text', text: 'T' }, blocks: [] },
+      },
+    ]);
+    const failure = await failureOf(
+      slackCall('views.open', () =>
+        client.views.open({
+          trigger_id: '',
+          view: { type: 'modal', title: { type: 'plain_text', text: 'T' }, blocks: [] },
+        }),
+      ),
+    );
     expect([failure.type, failure.message]).toEqual(['SlackRequestRejected', 'views.open: invalid_trigger_id']);
   });
 
@@ -45,7 +65,12 @@ describe('Slack client and error mapping', () => {
 
 describe('createSlackActivities', () => {
   it('resolves a #name channel to its ID and posts there', async () => {
-    const activities = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, channel: '#bugs', approverUserIds: [] });
+    const activities = createSlackActivities({
+      botToken: fake.token,
+      apiUrl: fake.apiUrl,
+      channel: '#bugs',
+      approverUserIds: [],
+    });
     const ref = await activities.postSuggestion({ view: sampleView() });
     expect(ref.channel).toBe('C0BUGS0001');
     await activities.replyInThread({ ref, text: 'Reminder', dedupeKey: 'r1' });
@@ -59,8 +84,17 @@ describe('createSlackActivities', () => {
     expect((await failureOf(noToken.postSuggestion({ view: sampleView() }))).type).toBe('SlackConfigError');
     const noChannel = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, approverUserIds: [] });
     const failure = await failureOf(noChannel.postSuggestion({ view: sampleView() }));
-    expect([failure.type, failure.nonRetryable, failure.message]).toEqual(['SlackConfigError', true, 'SLACK_CHANNEL is not set']);
-    const unknown = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, channel: '#nope', approverUserIds: [] });
+    expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
+      'SlackConfigError',
+      true,
+      'SLACK_CHANNEL is not set',
+    ]);
+    const unknown = createSlackActivities({
+      botToken: fake.token,
+      apiUrl: fake.apiUrl,
+      channel: '#nope',
+      approverUserIds: [],
+    });
     expect((await failureOf(unknown.postSuggestion({ view: sampleView() }))).type).toBe('SlackConfigError');
   });
 });

@@ -17,16 +17,23 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-
-const buttonsOf = (blocks: unknown[] | undefined) => JSON.stringify(blocks ?? []).match(/"action_id":"bugfix_(approve|reject)"/g) ?? [];
+const buttonsOf = (blocks: unknown[] | undefined) =>
+  JSON.stringify(blocks ?? []).match(/"action_id":"bugfix_(approve|reject)"/g) ?? [];
 
 describe('postSuggestion', () => {
   it('posts the message once, tagged with the workflow id, and returns its ref', async () => {
     const ref = await postSuggestion(client, { channel: CHANNEL, view: sampleView() });
     const [message, ...others] = fake.messages(CHANNEL);
     expect(others).toHaveLength(0);
-    expect(ref).toEqual({ channel: CHANNEL, ts: message?.ts, permalink: `https://acme.slack.com/archives/${CHANNEL}/p${message?.ts.replace('.', '')}` });
-    expect(message?.metadata).toEqual({ event_type: 'bugfix_run', event_payload: { workflow_id: 'bugfix-checkout-3f9a1c2b' } });
+    expect(ref).toEqual({
+      channel: CHANNEL,
+      ts: message?.ts,
+      permalink: `https://acme.slack.com/archives/${CHANNEL}/p${message?.ts.replace('.', '')}`,
+    });
+    expect(message?.metadata).toEqual({
+      event_type: 'bugfix_run',
+      event_payload: { workflow_id: 'bugfix-checkout-3f9a1c2b' },
+    });
     expect(message?.text).toContain('checkout');
     expect(buttonsOf(message?.blocks)).toHaveLength(2);
   });
@@ -44,14 +51,20 @@ describe('postSuggestion', () => {
   it('different runs get different messages', async () => {
     await postSuggestion(client, { channel: CHANNEL, view: sampleView() });
     await postSuggestion(client, { channel: CHANNEL, view: sampleView({ workflowId: 'bugfix-other' }) });
-    expect(fake.messages(CHANNEL).map((m) => m.metadata?.event_payload.workflow_id)).toEqual(['bugfix-checkout-3f9a1c2b', 'bugfix-other']);
+    expect(fake.messages(CHANNEL).map((m) => m.metadata?.event_payload.workflow_id)).toEqual([
+      'bugfix-checkout-3f9a1c2b',
+      'bugfix-other',
+    ]);
   });
 
   it('a rerun under the same workflow id (new run id) gets its own message; its retry does not', async () => {
     await postSuggestion(client, { channel: CHANNEL, view: sampleView({ runId: 'run-1' }) });
     await postSuggestion(client, { channel: CHANNEL, view: sampleView({ runId: 'run-2' }) });
     await postSuggestion(client, { channel: CHANNEL, view: sampleView({ runId: 'run-2' }) });
-    expect(fake.messages(CHANNEL).map((m) => [m.metadata?.event_payload.run_id, m.edits])).toEqual([['run-1', 0], ['run-2', 1]]);
+    expect(fake.messages(CHANNEL).map((m) => [m.metadata?.event_payload.run_id, m.edits])).toEqual([
+      ['run-1', 0],
+      ['run-2', 1],
+    ]);
   });
 
   it('429: a retryable SlackRateLimited honouring Retry-After, and no duplicate once retried', async () => {
@@ -118,8 +131,16 @@ describe('postSuggestion', () => {
 
   it('a maximal view passes the Block Kit limits Slack enforces', async () => {
     const huge = '<!channel> '.repeat(2000);
-    const view = sampleView({ message: huge, notes: Array.from({ length: 20 }, () => huge), sampleUrls: Array.from({ length: 9 }, (_, i) => `https://x.example/${i}`) });
-    view.fix = { ...view.fix!, explanation: huge, diff: Array.from({ length: 3000 }, (_, i) => `+ line ${i} ${huge.slice(0, 200)}`).join('\n') };
+    const view = sampleView({
+      message: huge,
+      notes: Array.from({ length: 20 }, () => huge),
+      sampleUrls: Array.from({ length: 9 }, (_, i) => `https://x.example/${i}`),
+    });
+    view.fix = {
+      ...view.fix!,
+      explanation: huge,
+      diff: Array.from({ length: 3000 }, (_, i) => `+ line ${i} ${huge.slice(0, 200)}`).join('\n'),
+    };
     await postSuggestion(client, { channel: CHANNEL, view });
     expect(fake.messages(CHANNEL)).toHaveLength(1);
   });
@@ -128,7 +149,11 @@ describe('postSuggestion', () => {
 describe('updateSuggestion', () => {
   it('replaces the buttons with the decision', async () => {
     const ref = await postSuggestion(client, { channel: CHANNEL, view: sampleView() });
-    await updateSuggestion(client, ref, sampleView({ state: { kind: 'approved', by: 'Ada', at: '2024-04-05T12:00:00Z' } }));
+    await updateSuggestion(
+      client,
+      ref,
+      sampleView({ state: { kind: 'approved', by: 'Ada', at: '2024-04-05T12:00:00Z' } }),
+    );
     const [message] = fake.messages(CHANNEL);
     expect(buttonsOf(message?.blocks)).toHaveLength(0);
     expect(JSON.stringify(message?.blocks)).toContain('Approved by *Ada*');

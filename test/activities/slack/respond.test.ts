@@ -9,13 +9,16 @@ beforeEach(async () => {
 });
 afterEach(() => fake.close());
 
-
 describe('respondToAction', () => {
   it('posts the JSON Slack expects on the response_url', async () => {
     await respondToAction(fake.responseUrl('a1'), { text: 'Only approvers can decide', ephemeral: true });
     await respondToAction(fake.responseUrl('a2'), { text: 'Approved by Ada', ephemeral: false, replaceOriginal: true });
-    expect(fake.responses('a1').map((r) => r.body)).toEqual([{ text: 'Only approvers can decide', response_type: 'ephemeral', replace_original: false }]);
-    expect(fake.responses('a2').map((r) => r.body)).toEqual([{ text: 'Approved by Ada', response_type: 'in_channel', replace_original: true }]);
+    expect(fake.responses('a1').map((r) => r.body)).toEqual([
+      { text: 'Only approvers can decide', response_type: 'ephemeral', replace_original: false },
+    ]);
+    expect(fake.responses('a2').map((r) => r.body)).toEqual([
+      { text: 'Approved by Ada', response_type: 'in_channel', replace_original: true },
+    ]);
   });
 
   it('5xx is retryable, 429 carries Retry-After', async () => {

@@ -2,13 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { SLACK_LIMITS, suggestionBlocks } from '../../../activities/slack/suggestion-blocks';
 import { sampleView } from './sample-view';
 
-type AnyBlock = { type: string; block_id?: string; text?: { text: string }; fields?: { text: string }[]; elements?: { type: string; text?: string | { text: string }; action_id?: string; style?: string; value?: string }[] };
+type AnyBlock = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  fields?: { text: string }[];
+  elements?: { type: string; text?: string | { text: string }; action_id?: string; style?: string; value?: string }[];
+};
 
 const blocksOf = (view = sampleView()) => suggestionBlocks(view).blocks as AnyBlock[];
 const sectionTexts = (blocks: AnyBlock[]) => blocks.filter((b) => b.type === 'section').map((b) => b.text?.text ?? '');
 const allText = (blocks: AnyBlock[]) => JSON.stringify(blocks);
 const contextTexts = (blocks: AnyBlock[]) =>
-  blocks.filter((b) => b.type === 'context').flatMap((b) => (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : '')));
+  blocks
+    .filter((b) => b.type === 'context')
+    .flatMap((b) => (b.elements ?? []).map((e) => (typeof e.text === 'string' ? e.text : '')));
 
 describe('suggestionBlocks', () => {
   it('awaiting: Approve and Reject buttons carrying the workflow id', () => {
@@ -16,7 +24,9 @@ describe('suggestionBlocks', () => {
     const actions = blocks.filter((b) => b.type === 'actions');
     expect(actions).toHaveLength(1);
     const buttons = actions[0]?.elements ?? [];
-    expect(buttons.map((b) => [typeof b.text === 'object' ? b.text.text : b.text, b.style, b.action_id, b.value])).toEqual([
+    expect(
+      buttons.map((b) => [typeof b.text === 'object' ? b.text.text : b.text, b.style, b.action_id, b.value]),
+    ).toEqual([
       ['Approve', 'primary', 'bugfix_approve', 'bugfix-checkout-3f9a1c2b'],
       ['Reject', 'danger', 'bugfix_reject', 'bugfix-checkout-3f9a1c2b'],
     ]);
@@ -40,7 +50,9 @@ describe('suggestionBlocks', () => {
     expect(diff).toContain('+  return items.filter((i) =&gt; i.product)');
     expect(diff).not.toContain('more lines not shown');
     expect(contextTexts(blocks as AnyBlock[]).join('\n')).toMatch(/7 turns · \$0\.42 USD/);
-    expect(all).toContain('<http://127.0.0.1:8233/namespaces/default/workflows/bugfix-checkout-3f9a1c2b|View run in Temporal>');
+    expect(all).toContain(
+      '<http://127.0.0.1:8233/namespaces/default/workflows/bugfix-checkout-3f9a1c2b|View run in Temporal>',
+    );
   });
 
   it('truncates a long diff by whole lines and says how many are hidden', () => {
@@ -58,7 +70,8 @@ describe('suggestionBlocks', () => {
   });
 
   it('neutralises mentions, links and code-fence break-outs in production text', () => {
-    const hostile = 'boom <!channel> <@U024BE7LH> <!subteam^S123> @here @everyone <https://evil.example|your bank> ```\n*escaped* `x`';
+    const hostile =
+      'boom <!channel> <@U024BE7LH> <!subteam^S123> @here @everyone <https://evil.example|your bank> ```\n*escaped* `x`';
     const view = sampleView({
       message: hostile,
       sampleUserIds: ['<@U999>'],
@@ -71,7 +84,17 @@ describe('suggestionBlocks', () => {
     // The header is plain_text, which Slack never parses for mentions: shown as given.
     expect((blocks[0] as AnyBlock).text?.text).toBe('Bug fix: checkout — <!channel>');
     const all = allText((blocks as AnyBlock[]).slice(1)) + text;
-    for (const bad of ['<!channel>', '<@U024BE7LH>', '<!subteam', '<!here>', '<!everyone>', '<@U999>', '<@U1>', '<https://evil.example|your bank>', '|Click here>']) {
+    for (const bad of [
+      '<!channel>',
+      '<@U024BE7LH>',
+      '<!subteam',
+      '<!here>',
+      '<!everyone>',
+      '<@U999>',
+      '<@U1>',
+      '<https://evil.example|your bank>',
+      '|Click here>',
+    ]) {
       expect(all).not.toContain(bad);
     }
     expect(all).not.toMatch(/@(here|everyone)\b/);
@@ -94,7 +117,11 @@ describe('suggestionBlocks', () => {
       sampleTraceIds: Array.from({ length: 20 }, (_, i) => `trace-${i}`),
       notes: Array.from({ length: 30 }, (_, i) => `note ${i} ${huge}`),
     });
-    view.fix = { ...view.fix!, explanation: huge, diff: Array.from({ length: 2000 }, () => huge.slice(0, 900)).join('\n') };
+    view.fix = {
+      ...view.fix!,
+      explanation: huge,
+      diff: Array.from({ length: 2000 }, () => huge.slice(0, 900)).join('\n'),
+    };
     const blocks = blocksOf(view);
     expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     expect(blocks[0]?.text?.text.length).toBeLessThanOrEqual(150);
@@ -113,15 +140,23 @@ describe('suggestionBlocks', () => {
   });
 
   it('says so when Claude produced nothing, and shows the notes', () => {
-    const blocks = blocksOf(sampleView({ fix: undefined, notes: ['Datadog logs unavailable (403): suggestion based on the webhook alone'] }));
+    const blocks = blocksOf(
+      sampleView({ fix: undefined, notes: ['Datadog logs unavailable (403): suggestion based on the webhook alone'] }),
+    );
     expect(sectionTexts(blocks).join('\n')).toContain('produced no suggestion');
     expect(sectionTexts(blocks).some((t) => t.startsWith('*Proposed diff*'))).toBe(false);
     expect(contextTexts(blocks).join('\n')).toContain('Datadog logs unavailable (403)');
   });
 
   it.each([
-    [{ kind: 'approved', by: 'Ada Lovelace', at: '2024-04-05T12:00:00Z' }, /Approved by \*Ada Lovelace\* at <!date\^1712318400/],
-    [{ kind: 'rejected', by: 'Bob', at: '2024-04-05T12:00:00Z', reason: 'wrong <@U1> layer' }, /Rejected by \*Bob\* at .* — wrong &lt;@U1&gt; layer/],
+    [
+      { kind: 'approved', by: 'Ada Lovelace', at: '2024-04-05T12:00:00Z' },
+      /Approved by \*Ada Lovelace\* at <!date\^1712318400/,
+    ],
+    [
+      { kind: 'rejected', by: 'Bob', at: '2024-04-05T12:00:00Z', reason: 'wrong <@U1> layer' },
+      /Rejected by \*Bob\* at .* — wrong &lt;@U1&gt; layer/,
+    ],
     [{ kind: 'expired', at: '2024-04-05T12:00:00Z' }, /Expired at <!date\^1712318400.* without a decision/],
     [{ kind: 'failed', reason: 'clone failed' }, /Failed: clone failed/],
   ] as const)('state %o replaces the buttons with a context line', (state, expected) => {

@@ -24,14 +24,23 @@ describe('verifyCursorSignature', () => {
     expect(verifyCursorSignature(SECRET, BODY.replace('FINISHED', 'ERROR'), header).ok).toBe(false);
     expect(verifyCursorSignature(SECRET, BODY, sign('another-secret-of-at-least-32-chars!!', BODY)).ok).toBe(false);
     expect(verifyCursorSignature(SECRET, BODY, 'sha256=abc')).toEqual({ ok: false, reason: 'signature mismatch' }); // short: no throw
-    expect(verifyCursorSignature(SECRET, BODY, header.slice(7))).toEqual({ ok: false, reason: 'X-Webhook-Signature is not sha256=<hex>' });
+    expect(verifyCursorSignature(SECRET, BODY, header.slice(7))).toEqual({
+      ok: false,
+      reason: 'X-Webhook-Signature is not sha256=<hex>',
+    });
     expect(verifyCursorSignature(SECRET, BODY, header.replace('sha256=', 'sha1='))).toMatchObject({ ok: false });
   });
 
   it('rejects everything when no secret is configured or the header is missing', () => {
-    expect(verifyCursorSignature(undefined, BODY, sign('', BODY))).toEqual({ ok: false, reason: 'CURSOR_WEBHOOK_SECRET is not configured' });
+    expect(verifyCursorSignature(undefined, BODY, sign('', BODY))).toEqual({
+      ok: false,
+      reason: 'CURSOR_WEBHOOK_SECRET is not configured',
+    });
     expect(verifyCursorSignature('', BODY, sign('', BODY)).ok).toBe(false);
-    expect(verifyCursorSignature(SECRET, BODY, undefined)).toEqual({ ok: false, reason: 'missing X-Webhook-Signature' });
+    expect(verifyCursorSignature(SECRET, BODY, undefined)).toEqual({
+      ok: false,
+      reason: 'missing X-Webhook-Signature',
+    });
   });
 });
 
@@ -47,7 +56,11 @@ describe("the Cursor fake's webhooks", () => {
   });
   const launch = async () => {
     const client = createCursorClient({ apiKey: fake.apiKey, apiUrl: fake.apiUrl });
-    return client.launchAgent({ prompt: { text: 'x' }, source: { repository: 'https://github.com/acme/shop' }, webhook: { url: receiver.url, secret: SECRET } });
+    return client.launchAgent({
+      prompt: { text: 'x' },
+      source: { repository: 'https://github.com/acme/shop' },
+      webhook: { url: receiver.url, secret: SECRET },
+    });
   };
 
   it('are signed so that verifyCursorSignature accepts them, and a forged copy is refused', async () => {
@@ -55,13 +68,19 @@ describe("the Cursor fake's webhooks", () => {
     const agent = await launch();
     await fake.finish(agent.id, { prUrl: 'https://github.com/acme/shop/pull/3' });
     const [hook] = receiver.received;
-    expect(hook!.headers).toMatchObject({ 'x-webhook-event': 'statusChange', 'user-agent': 'Cursor-Agent-Webhook/1.0', 'content-type': 'application/json' });
+    expect(hook!.headers).toMatchObject({
+      'x-webhook-event': 'statusChange',
+      'user-agent': 'Cursor-Agent-Webhook/1.0',
+      'content-type': 'application/json',
+    });
     expect(hook!.headers['x-webhook-id']).toMatch(/^[0-9a-f-]{36}$/);
     const signature = hook!.headers['x-webhook-signature'] as string;
     expect(verifyCursorSignature(SECRET, hook!.rawBody, signature)).toEqual({ ok: true });
     const forged = Buffer.from(hook!.rawBody.toString().replace('/pull/3', '/pull/666'));
     expect(verifyCursorSignature(SECRET, forged, signature).ok).toBe(false);
-    expect(verifyCursorSignature(SECRET, forged, sign('attacker-guess-of-the-secret-000000', forged.toString())).ok).toBe(false);
+    expect(
+      verifyCursorSignature(SECRET, forged, sign('attacker-guess-of-the-secret-000000', forged.toString())).ok,
+    ).toBe(false);
   });
 
   it('are retried with the same delivery id while the receiver answers 5xx', async () => {
@@ -69,7 +88,10 @@ describe("the Cursor fake's webhooks", () => {
     receiver.answers.push(500);
     const agent = await launch();
     await fake.finish(agent.id);
-    expect(fake.webhookDeliveries.map((d) => [d.attempt, d.status])).toEqual([[1, 500], [2, 200]]);
+    expect(fake.webhookDeliveries.map((d) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
     expect(new Set(receiver.received.map((r) => r.headers['x-webhook-id'])).size).toBe(1);
   });
 
@@ -79,6 +101,12 @@ describe("the Cursor fake's webhooks", () => {
     await fake.finish(agent.id);
     expect(receiver.received).toHaveLength(0);
     expect(fake.webhookDeliveries).toMatchObject([{ agentId: agent.id, dropped: true }]);
-    expect(verifyCursorSignature(SECRET, fake.webhookDeliveries[0]!.rawBody, fake.webhookDeliveries[0]!.headers['x-webhook-signature'])).toEqual({ ok: true });
+    expect(
+      verifyCursorSignature(
+        SECRET,
+        fake.webhookDeliveries[0]!.rawBody,
+        fake.webhookDeliveries[0]!.headers['x-webhook-signature'],
+      ),
+    ).toEqual({ ok: true });
   });
 });

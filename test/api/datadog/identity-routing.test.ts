@@ -6,7 +6,9 @@ import type { RunStatus } from '../../../workflows/domain/run-status';
 import { sampleStackTrace } from '../../fakes/scripted-fix';
 import { alertPayload, closeTerminatingRuns, startE2E, SERVICE, type E2E } from '../../support/e2e';
 
-interface Accepted { workflows: { workflowId: string; fingerprint: string; occurrences: number; legacyFingerprint?: boolean }[] }
+interface Accepted {
+  workflows: { workflowId: string; fingerprint: string; occurrences: number; legacyFingerprint?: boolean }[];
+}
 
 describe('one run per error whatever the webhook carries', () => {
   let e: E2E;
@@ -36,7 +38,11 @@ describe('one run per error whatever the webhook carries', () => {
     const identity = { ...fingerprintError(old), fingerprint: legacyFingerprint(old) };
     const legacyId = workflowIdFor(identity, config.temporal.workflowIdPrefix);
     expect(legacyId).not.toBe(workflowIdFor(fingerprintError(old), config.temporal.workflowIdPrefix));
-    await client.workflow.start('bugfixWorkflow', { workflowId: legacyId, taskQueue: config.temporal.taskQueue, args: [{ identity, settings: runSettings(config) }] });
+    await client.workflow.start('bugfixWorkflow', {
+      workflowId: legacyId,
+      taskQueue: config.temporal.taskQueue,
+      args: [{ identity, settings: runSettings(config) }],
+    });
 
     const routed = await send(alertPayload({ id: 'evt-legacy-1', message }));
     expect(routed).toMatchObject([{ workflowId: legacyId, legacyFingerprint: true, occurrences: 1 }]);

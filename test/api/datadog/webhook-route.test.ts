@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, closeTerminatingRuns, type E2E } from '../../support/e2e';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 
-interface Accepted { deliveryId: string; recorded?: boolean; workflows: { workflowId: string; fingerprint: string; occurrences: number }[] }
+interface Accepted {
+  deliveryId: string;
+  recorded?: boolean;
+  workflows: { workflowId: string; fingerprint: string; occurrences: number }[];
+}
 
 /** Distinct production errors: same service, different bugs. */
 const errorsOf = (i: number) =>
@@ -26,14 +30,23 @@ describe('POST /webhooks/datadog', () => {
     const wrong = await e.sendAlert(alertPayload({ id: 'evt-auth' }), 'not-the-token');
     expect(wrong.status).toBe(401);
     expect(await wrong.json()).toMatchObject({ error: { code: 'unauthorized' } });
-    const missing = await fetch(`${e.pipeline.apiUrl}/webhooks/datadog`, { method: 'POST', body: JSON.stringify(alertPayload({ id: 'evt-auth' })), headers: { 'content-type': 'application/json' } });
+    const missing = await fetch(`${e.pipeline.apiUrl}/webhooks/datadog`, {
+      method: 'POST',
+      body: JSON.stringify(alertPayload({ id: 'evt-auth' })),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(missing.status).toBe(401);
     const count = await e.pipeline.client.workflow.count(`TaskQueue = "${e.pipeline.config.temporal.taskQueue}"`);
     expect(count.count).toBe(0);
   });
 
   it('answers 400 naming the field for malformed payloads', async () => {
-    const post = (body: string) => fetch(`${e.pipeline.apiUrl}/webhooks/datadog`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: 'Bearer dd-webhook-token-for-tests' } });
+    const post = (body: string) =>
+      fetch(`${e.pipeline.apiUrl}/webhooks/datadog`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', authorization: 'Bearer dd-webhook-token-for-tests' },
+      });
     const notJson = await post('{"id": ');
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toMatchObject({ error: { code: 'malformed_json' } });
@@ -54,7 +67,9 @@ describe('POST /webhooks/datadog', () => {
   });
 
   it('a storm of 500 deliveries over 5 unique errors makes exactly 5 runs with exact counts; a redelivery counts once', async () => {
-    const deliveries = Array.from({ length: 500 }, (_, i) => alertPayload({ id: `evt-storm-${i}`, message: errorsOf(i) }));
+    const deliveries = Array.from({ length: 500 }, (_, i) =>
+      alertPayload({ id: `evt-storm-${i}`, message: errorsOf(i) }),
+    );
     const started = Date.now();
     const answers: Accepted[] = [];
     for (let i = 0; i < deliveries.length; i += 50) {
@@ -74,7 +89,9 @@ describe('POST /webhooks/datadog', () => {
       const s = await e.waitFor(id, (st: RunStatus) => st.occurrences >= 100, 30_000);
       expect(s.occurrences).toBe(100);
     }
-    const { count } = await e.pipeline.client.workflow.count(`TaskQueue = "${e.pipeline.config.temporal.taskQueue}" AND WorkflowId STARTS_WITH "${e.pipeline.config.temporal.workflowIdPrefix}-"`);
+    const { count } = await e.pipeline.client.workflow.count(
+      `TaskQueue = "${e.pipeline.config.temporal.taskQueue}" AND WorkflowId STARTS_WITH "${e.pipeline.config.temporal.workflowIdPrefix}-"`,
+    );
     expect(count).toBe(5);
     console.log(`storm: 500 deliveries accepted in ${elapsed} ms (${Math.round(500 / (elapsed / 1000))}/s)`);
   }, 120_000);

@@ -22,7 +22,8 @@ describe('the ingress metrics', () => {
 
   it('forgets the oldest delivery ids beyond its memory, so it stays bounded', async () => {
     const m = createIngressMetrics({ defaultMetrics: false, remember: 2 });
-    for (const id of ['d1', 'd2', 'd3', 'd1']) m.observeDatadogAnswer({ status: 202, deliveryId: id, transition: 'Triggered', workflowIds: [] });
+    for (const id of ['d1', 'd2', 'd3', 'd1'])
+      m.observeDatadogAnswer({ status: 202, deliveryId: id, transition: 'Triggered', workflowIds: [] });
     expect(promSample(await m.registry.metrics(), 'bugfix_alert_duplicate_deliveries_total')).toBe(0);
   });
 });

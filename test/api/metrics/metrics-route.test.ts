@@ -5,7 +5,9 @@ import { errorLogEvent } from '../../fakes/datadog-shapes';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { promSample, promSamples } from './prom-text';
 
-interface Accepted { workflows: { workflowId: string }[] }
+interface Accepted {
+  workflows: { workflowId: string }[];
+}
 
 describe('GET /metrics after a run to verified-fixed', () => {
   let e: E2E;
@@ -47,7 +49,10 @@ describe('GET /metrics after a run to verified-fixed', () => {
     expect(promSample(text, 'bugfix_runs_started_total', ofThisRun)).toBe(1);
     expect(promSample(text, 'bugfix_time_to_suggestion_seconds_count', ofThisRun)).toBe(1);
     expect(promSample(text, 'bugfix_claude_cost_usd_count', ofThisRun)).toBe(1);
-    expect(promSample(text, 'bugfix_claude_cost_usd_sum', ofThisRun)).toBeCloseTo((await e.status(workflowId)).fix!.costUsd, 6);
+    expect(promSample(text, 'bugfix_claude_cost_usd_sum', ofThisRun)).toBeCloseTo(
+      (await e.status(workflowId)).fix!.costUsd,
+      6,
+    );
 
     // A fresh worker has no cached run: it replays the history so far, which must record nothing again.
     await e.pipeline.stopWorker();
@@ -56,7 +61,11 @@ describe('GET /metrics after a run to verified-fixed', () => {
     const merging = await e.waitForStage(workflowId, 'awaiting-merge');
     await e.github.mergePullRequest(merging.pullRequest!.number, { by: 'carol' });
     const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({ sha: merged.pullRequest!.mergeCommitSha!, environment: 'production', state: 'success' });
+    e.github.createDeployment({
+      sha: merged.pullRequest!.mergeCommitSha!,
+      environment: 'production',
+      state: 'success',
+    });
     const result = (await e.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
     expect(result.stage).toBe('verified-fixed');
     text = await scrapeUntil('bugfix_runs_finished_total', ofThisRun);
@@ -70,18 +79,25 @@ describe('GET /metrics after a run to verified-fixed', () => {
 
     // Run metrics (workflow meter, through the runtime's Prometheus endpoint, labelled by the worker).
     expect(promSample(text, 'bugfix_runs_finished_total', { ...ofThisRun, final_stage: 'verified-fixed' })).toBe(1);
-    for (const leg of ['approval', 'merge', 'verified']) expect(promSample(text, `bugfix_time_to_${leg}_seconds_count`, ofThisRun), leg).toBe(1);
+    for (const leg of ['approval', 'merge', 'verified'])
+      expect(promSample(text, `bugfix_time_to_${leg}_seconds_count`, ofThisRun), leg).toBe(1);
     // The project's buckets (up to a week), not the SDK's millisecond defaults.
     expect(promSample(text, 'bugfix_time_to_merge_seconds_bucket', { ...ofThisRun, le: '604800' })).toBe(1);
     // The second worker did replay, and recorded nothing for the stages it replayed. (SDK 1.24 drops a
     // stopped worker's series, so they are gone; an SDK that kept them would show 2 worker starts and 1.)
-    expect(promSample(text, 'temporal_workflow_task_replay_latency_count', { task_queue: queue })).toBeGreaterThanOrEqual(1);
+    expect(
+      promSample(text, 'temporal_workflow_task_replay_latency_count', { task_queue: queue }),
+    ).toBeGreaterThanOrEqual(1);
     const kept = promSample(text, 'temporal_worker_start', { task_queue: queue }) === 2 ? 1 : 0;
     expect(promSample(text, 'bugfix_runs_started_total', ofThisRun) ?? 0).toBe(kept);
     expect(promSample(text, 'bugfix_time_to_suggestion_seconds_count', ofThisRun) ?? 0).toBe(kept);
 
     // The SDK's own worker metrics for this task queue.
-    expect(promSample(text, 'temporal_workflow_completed', { task_queue: queue, workflow_type: 'bugfixWorkflow' })).toBeGreaterThanOrEqual(1);
-    expect(promSamples(text, 'temporal_activity_execution_latency_count').some((s) => s.labels.task_queue === queue)).toBe(true);
+    expect(
+      promSample(text, 'temporal_workflow_completed', { task_queue: queue, workflow_type: 'bugfixWorkflow' }),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      promSamples(text, 'temporal_activity_execution_latency_count').some((s) => s.labels.task_queue === queue),
+    ).toBe(true);
   }, 150_000);
 });

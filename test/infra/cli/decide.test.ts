@@ -25,27 +25,40 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
     await Promise.all([shop, billing].map((id) => e.waitFor(id, (s) => s.slack !== undefined, 90_000)));
   }, 150_000);
   afterAll(async () => {
-    await e?.pipeline.client.workflow.getHandle(shop).terminate('test over').catch(() => undefined);
+    await e?.pipeline.client.workflow
+      .getHandle(shop)
+      .terminate('test over')
+      .catch(() => undefined);
     await e?.close();
   });
 
   it('status of a waiting run: stage, timeline with durations, the diff, cost and the Web UI link', async () => {
     const r = await cli('status', shop, '--json');
     expect(r.code).toBe(0);
-    const out = r.json<{ execution: string; source: string; status: RunStatus; timeline: { stage: string; durationMs: number }[]; runUrl: string }>();
+    const out = r.json<{
+      execution: string;
+      source: string;
+      status: RunStatus;
+      timeline: { stage: string; durationMs: number }[];
+      runUrl: string;
+    }>();
     expect(out).toMatchObject({ execution: 'RUNNING', source: 'query' });
     expect(out.status.stage).toBe('awaiting-approval');
     expect(out.timeline.map((t) => t.stage)).toEqual(['collecting', 'cloning', 'proposing', 'awaiting-approval']);
     expect(out.timeline.every((t) => t.durationMs >= 0)).toBe(true);
     expect(out.status.fix?.diff).toContain(FIXED_LINE);
-    expect(out.runUrl).toBe(`${e.pipeline.config.temporal.uiUrl}/namespaces/default/workflows/${shop}/${out.status.runId}/history`);
+    expect(out.runUrl).toBe(
+      `${e.pipeline.config.temporal.uiUrl}/namespaces/default/workflows/${shop}/${out.status.runId}/history`,
+    );
 
     const human = await cli('status', shop);
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(/Stage:\s+awaiting-approval/);
     // No log event was seeded: the CLI says so plainly, and so does the note shown in Slack.
     expect(human.stdout).toMatch(/Datadog logs:\s+No Datadog log event found for `service:shop-api status:error`/);
-    expect(out.status.notes).toContainEqual(expect.stringMatching(/^No Datadog log event found .* The suggestion is based on the webhook's data alone\.$/));
+    expect(out.status.notes).toContainEqual(
+      expect.stringMatching(/^No Datadog log event found .* The suggestion is based on the webhook's data alone\.$/),
+    );
     expect(human.stdout).toContain(`Web UI:`);
     expect(human.stdout).toContain(FIXED_LINE);
     expect(human.stdout).toMatch(/Cost:\s+\$\d+\.\d\d \(Claude Code, 3 turns\)/);
@@ -54,10 +67,17 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
   it('reject with a reason, then list filters by stage and service', async () => {
     const rejected = await cli('reject', billing, '--reason', 'touches the wrong module', '--as', 'dave', '--json');
     expect(rejected.code).toBe(0);
-    expect(rejected.json()).toMatchObject({ decision: { approved: false, via: 'cli', userName: 'dave', userId: 'dave', reason: 'touches the wrong module' } });
+    expect(rejected.json()).toMatchObject({
+      decision: { approved: false, via: 'cli', userName: 'dave', userId: 'dave', reason: 'touches the wrong module' },
+    });
     const done = (await e.pipeline.client.workflow.getHandle(billing).result()) as RunStatus;
     expect(done.stage).toBe('rejected');
-    expect(done.decision).toMatchObject({ approved: false, via: 'cli', userName: 'dave', reason: 'touches the wrong module' });
+    expect(done.decision).toMatchObject({
+      approved: false,
+      via: 'cli',
+      userName: 'dave',
+      reason: 'touches the wrong module',
+    });
 
     const ids = async (...filters: string[]) => {
       const r = await cli('list', ...filters, '--json');
@@ -65,7 +85,10 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
       return r.json<{ runs: ListedRun[] }>().runs;
     };
     await eventually(async () => {
-      const [waiting, rejectedRuns] = await Promise.all([ids('--stage', 'awaiting-approval'), ids('--stage', 'rejected')]);
+      const [waiting, rejectedRuns] = await Promise.all([
+        ids('--stage', 'awaiting-approval'),
+        ids('--stage', 'rejected'),
+      ]);
       expect(waiting.map((r) => r.workflowId)).toEqual([shop]);
       expect(waiting[0]).toMatchObject({ service: SERVICE, status: 'RUNNING', occurrences: 1 });
       expect(waiting[0]!.costUsd).toBeGreaterThanOrEqual(0);
@@ -88,7 +111,10 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
   it('approve records via cli and the operator; a second approve is refused with exit 3', async () => {
     const approved = await cli('approve', shop, '--as', 'carol', '--json');
     expect(approved.code).toBe(0);
-    expect(approved.json()).toMatchObject({ workflowId: shop, decision: { approved: true, via: 'cli', userId: 'carol', userName: 'carol' } });
+    expect(approved.json()).toMatchObject({
+      workflowId: shop,
+      decision: { approved: true, via: 'cli', userId: 'carol', userName: 'carol' },
+    });
     const s = await e.waitFor(shop, (st) => st.decision !== undefined);
     expect(s.decision).toMatchObject({ approved: true, via: 'cli', userName: 'carol' });
 

@@ -30,13 +30,20 @@ async function mergeAndDeploy(e: E2E, workflowId: string): Promise<void> {
 /** Waits for the run to close (completed or failed), then exports its history through the CLI. */
 async function record(e: E2E, workflowId: string, name: string, stage: RunStatus['stage']): Promise<void> {
   const handle = e.pipeline.client.workflow.getHandle(workflowId);
-  const done = await handle.result().then((r) => (r as RunStatus).stage, () => 'failed');
+  const done = await handle.result().then(
+    (r) => (r as RunStatus).stage,
+    () => 'failed',
+  );
   expect(done).toBe(stage);
   const r = await runCli(['export-history', workflowId, '--out', path.join(OUT, `${name}.json`), '--json'], cliEnv(e));
   expect(r.code, r.stderr).toBe(0);
 }
 
-async function scenario(env: Record<string, string>, body: (e: E2E) => Promise<void>, opts: Parameters<typeof startE2E>[0] = {}): Promise<void> {
+async function scenario(
+  env: Record<string, string>,
+  body: (e: E2E) => Promise<void>,
+  opts: Parameters<typeof startE2E>[0] = {},
+): Promise<void> {
   const e = await startE2E({ ...opts, env: { ...opts.env, ...env } });
   try {
     await body(e);
@@ -46,90 +53,157 @@ async function scenario(env: Record<string, string>, body: (e: E2E) => Promise<v
 }
 
 describe.skipIf(!process.env.RECORD_HISTORIES)('record replay histories', () => {
-  it('direct mode: approved (CLI), merged, deployed, verified fixed', () =>
-    scenario({}, async (e) => {
-      const id = await startRun(e, 'evt-rec-direct');
-      expect((await runCli(['approve', id, '--as', 'oncall'], cliEnv(e))).code).toBe(0);
-      await mergeAndDeploy(e, id);
-      await record(e, id, 'direct-approved-verified', 'verified-fixed');
-    }), 180_000);
+  it(
+    'direct mode: approved (CLI), merged, deployed, verified fixed',
+    () =>
+      scenario({}, async (e) => {
+        const id = await startRun(e, 'evt-rec-direct');
+        expect((await runCli(['approve', id, '--as', 'oncall'], cliEnv(e))).code).toBe(0);
+        await mergeAndDeploy(e, id);
+        await record(e, id, 'direct-approved-verified', 'verified-fixed');
+      }),
+    180_000,
+  );
 
-  it('rejected with a reason in Slack', () =>
-    scenario({}, async (e) => {
-      const id = await startRun(e, 'evt-rec-rejected');
-      await e.submitRejectReason(id, 'Hides the bug: guests should not reach checkout.');
-      await record(e, id, 'rejected', 'rejected');
-    }), 180_000);
+  it(
+    'rejected with a reason in Slack',
+    () =>
+      scenario({}, async (e) => {
+        const id = await startRun(e, 'evt-rec-rejected');
+        await e.submitRejectReason(id, 'Hides the bug: guests should not reach checkout.');
+        await record(e, id, 'rejected', 'rejected');
+      }),
+    180_000,
+  );
 
-  it('expired after reminders', () =>
-    scenario({ APPROVAL_TIMEOUT: '3s', APPROVAL_REMINDER_INTERVAL: '1s' }, async (e) => {
-      const id = await startRun(e, 'evt-rec-expired');
-      await record(e, id, 'expired', 'expired');
-    }), 180_000);
+  it(
+    'expired after reminders',
+    () =>
+      scenario({ APPROVAL_TIMEOUT: '3s', APPROVAL_REMINDER_INTERVAL: '1s' }, async (e) => {
+        const id = await startRun(e, 'evt-rec-expired');
+        await record(e, id, 'expired', 'expired');
+      }),
+    180_000,
+  );
 
-  it('regression after the deploy, revert approved', () =>
-    scenario({ VERIFY_WINDOW: '6s' }, async (e) => {
-      const id = await startRun(e, 'evt-rec-regressed');
-      await e.click('approve', id);
-      await mergeAndDeploy(e, id);
-      await e.waitForStage(id, 'verifying');
-      await e.sendAlert(alertPayload({ id: 'evt-rec-regressed-again' }));
-      await e.waitForStage(id, 'awaiting-revert-approval', 30_000);
-      await e.click('approve', id);
-      await record(e, id, 'direct-regressed-reverted', 'reverted');
-    }), 180_000);
+  it(
+    'regression after the deploy, revert approved',
+    () =>
+      scenario({ VERIFY_WINDOW: '6s' }, async (e) => {
+        const id = await startRun(e, 'evt-rec-regressed');
+        await e.click('approve', id);
+        await mergeAndDeploy(e, id);
+        await e.waitForStage(id, 'verifying');
+        await e.sendAlert(alertPayload({ id: 'evt-rec-regressed-again' }));
+        await e.waitForStage(id, 'awaiting-revert-approval', 30_000);
+        await e.click('approve', id);
+        await record(e, id, 'direct-regressed-reverted', 'reverted');
+      }),
+    180_000,
+  );
 
   it('cursor-api mode: a Cursor agent opens the PR, verified fixed', () => {
     let e: E2E | undefined;
-    return scenario({ FIX_APPLY_MODE: 'cursor-api' }, async (env) => {
-      e = env;
-      const id = await startRun(env, 'evt-rec-cursor-api');
-      await env.click('approve', id);
-      await mergeAndDeploy(env, id);
-      await record(env, id, 'cursor-api-verified', 'verified-fixed');
-    }, { cursor: { autoFinishAfterMs: 200, onLaunch: (agent) => cursorOpensPullRequest(e!, agent.target.branchName, `Applies the fix.\n\n${markerIn(agent.prompt.text)}`) } });
+    return scenario(
+      { FIX_APPLY_MODE: 'cursor-api' },
+      async (env) => {
+        e = env;
+        const id = await startRun(env, 'evt-rec-cursor-api');
+        await env.click('approve', id);
+        await mergeAndDeploy(env, id);
+        await record(env, id, 'cursor-api-verified', 'verified-fixed');
+      },
+      {
+        cursor: {
+          autoFinishAfterMs: 200,
+          onLaunch: (agent) =>
+            cursorOpensPullRequest(e!, agent.target.branchName, `Applies the fix.\n\n${markerIn(agent.prompt.text)}`),
+        },
+      },
+    );
   }, 180_000);
 
-  it('cursor-slack mode: asked in the thread, verified fixed', () =>
-    scenario({ FIX_APPLY_MODE: 'cursor-slack' }, async (e) => {
-      const id = await startRun(e, 'evt-rec-cursor-slack');
-      await e.click('approve', id);
-      const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-      await expect.poll(() => e.slack.replies(message.ts).map((r) => r.text ?? '').join('\n'), { timeout: 30_000 }).toContain('mentioning @Cursor');
-      e.slack.postAsUser(SLACK_CHANNEL, message.ts, 'U0APPROVER', `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${id}`);
-      await cursorOpensPullRequest(e, 'cursor/fix-guest-checkout', `Guests have no profile.\n\nBugfix-Run: ${id}`);
-      await mergeAndDeploy(e, id);
-      await record(e, id, 'cursor-slack-verified', 'verified-fixed');
-    }), 180_000);
+  it(
+    'cursor-slack mode: asked in the thread, verified fixed',
+    () =>
+      scenario({ FIX_APPLY_MODE: 'cursor-slack' }, async (e) => {
+        const id = await startRun(e, 'evt-rec-cursor-slack');
+        await e.click('approve', id);
+        const message = e.slack.messages(SLACK_CHANNEL)[0]!;
+        await expect
+          .poll(
+            () =>
+              e.slack
+                .replies(message.ts)
+                .map((r) => r.text ?? '')
+                .join('\n'),
+            { timeout: 30_000 },
+          )
+          .toContain('mentioning @Cursor');
+        e.slack.postAsUser(
+          SLACK_CHANNEL,
+          message.ts,
+          'U0APPROVER',
+          `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${id}`,
+        );
+        await cursorOpensPullRequest(e, 'cursor/fix-guest-checkout', `Guests have no profile.\n\nBugfix-Run: ${id}`);
+        await mergeAndDeploy(e, id);
+        await record(e, id, 'cursor-slack-verified', 'verified-fixed');
+      }),
+    180_000,
+  );
 
   it('cursor-api mode: the agent errors, retried from the CLI, verified fixed', () => {
     let e: E2E | undefined;
     let launches = 0;
-    return scenario({ FIX_APPLY_MODE: 'cursor-api' }, async (env) => {
-      e = env;
-      const id = await startRun(env, 'evt-rec-cursor-retry');
-      await env.click('approve', id);
-      await env.waitForStage(id, 'awaiting-retry', 60_000);
-      expect((await runCli(['approve', id, '--as', 'oncall'], cliEnv(env))).code).toBe(0);
-      await mergeAndDeploy(env, id);
-      await record(env, id, 'cursor-api-retried-verified', 'verified-fixed');
-    }, {
-      cursor: {
-        autoFinishAfterMs: 100,
-        onLaunch: (agent) => {
-          if (++launches === 1) throw new Error('could not apply the diff');
-          return cursorOpensPullRequest(e!, agent.target.branchName, `Applies the fix.\n\n${markerIn(agent.prompt.text)}`);
+    return scenario(
+      { FIX_APPLY_MODE: 'cursor-api' },
+      async (env) => {
+        e = env;
+        const id = await startRun(env, 'evt-rec-cursor-retry');
+        await env.click('approve', id);
+        await env.waitForStage(id, 'awaiting-retry', 60_000);
+        expect((await runCli(['approve', id, '--as', 'oncall'], cliEnv(env))).code).toBe(0);
+        await mergeAndDeploy(env, id);
+        await record(env, id, 'cursor-api-retried-verified', 'verified-fixed');
+      },
+      {
+        cursor: {
+          autoFinishAfterMs: 100,
+          onLaunch: (agent) => {
+            if (++launches === 1) throw new Error('could not apply the diff');
+            return cursorOpensPullRequest(
+              e!,
+              agent.target.branchName,
+              `Applies the fix.\n\n${markerIn(agent.prompt.text)}`,
+            );
+          },
         },
       },
-    });
+    );
   }, 180_000);
 
-  it('cursor-api mode: the agent errors, the operator gives up, the run fails', () =>
-    scenario({ FIX_APPLY_MODE: 'cursor-api' }, async (e) => {
-      const id = await startRun(e, 'evt-rec-gave-up');
-      await e.click('approve', id);
-      await e.waitForStage(id, 'awaiting-retry', 60_000);
-      expect((await runCli(['reject', id, '--reason', 'not worth it', '--as', 'oncall'], cliEnv(e))).code).toBe(0);
-      await record(e, id, 'cursor-api-gave-up', 'failed');
-    }, { cursor: { autoFinishAfterMs: 100, onLaunch: () => { throw new Error('could not apply the diff'); } } }), 180_000);
+  it(
+    'cursor-api mode: the agent errors, the operator gives up, the run fails',
+    () =>
+      scenario(
+        { FIX_APPLY_MODE: 'cursor-api' },
+        async (e) => {
+          const id = await startRun(e, 'evt-rec-gave-up');
+          await e.click('approve', id);
+          await e.waitForStage(id, 'awaiting-retry', 60_000);
+          expect((await runCli(['reject', id, '--reason', 'not worth it', '--as', 'oncall'], cliEnv(e))).code).toBe(0);
+          await record(e, id, 'cursor-api-gave-up', 'failed');
+        },
+        {
+          cursor: {
+            autoFinishAfterMs: 100,
+            onLaunch: () => {
+              throw new Error('could not apply the diff');
+            },
+          },
+        },
+      ),
+    180_000,
+  );
 });

@@ -25,7 +25,10 @@ describe('bugfix CLI: rerun, replay and export-history of an expired run', () =>
     workflowId = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
   }, 60_000);
   afterAll(async () => {
-    await e?.pipeline.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    await e?.pipeline.client.workflow
+      .getHandle(workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
     await e?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
@@ -42,9 +45,18 @@ describe('bugfix CLI: rerun, replay and export-history of an expired run', () =>
     expiredRunId = (await handle.describe()).runId;
 
     const file = path.join(dir, 'expired.json');
-    const [replayed, exported, status] = await Promise.all([cli('replay', workflowId, '--json'), cli('export-history', workflowId, '--out', file, '--json'), cli('status', workflowId, '--json')]);
+    const [replayed, exported, status] = await Promise.all([
+      cli('replay', workflowId, '--json'),
+      cli('export-history', workflowId, '--out', file, '--json'),
+      cli('status', workflowId, '--json'),
+    ]);
     // A closed run's status is its result.
-    expect(status.json()).toMatchObject({ execution: 'COMPLETED', source: 'result', runId: expiredRunId, status: { stage: 'expired' } });
+    expect(status.json()).toMatchObject({
+      execution: 'COMPLETED',
+      source: 'result',
+      runId: expiredRunId,
+      status: { stage: 'expired' },
+    });
     expect(replayed.code).toBe(0);
     expect(replayed.json()).toMatchObject({ ok: true, runId: expiredRunId });
     expect(exported.code, exported.stdout + exported.stderr).toBe(0);
@@ -59,7 +71,14 @@ describe('bugfix CLI: rerun, replay and export-history of an expired run', () =>
     const changed = ['replay', workflowId, '--workflows', 'test/fixtures/changed-workflow/index.ts'];
     const [r, human] = await Promise.all([cli(...changed, '--json'), cli(...changed)]);
     expect(r.code).toBe(1);
-    const out = r.json<{ nondeterministic: boolean; eventId: number; eventType: string; stage: string; detail: string; error: string }>();
+    const out = r.json<{
+      nondeterministic: boolean;
+      eventId: number;
+      eventType: string;
+      stage: string;
+      detail: string;
+      error: string;
+    }>();
     expect(out.nondeterministic).toBe(true);
     // The changed code schedules an activity where the run recorded its first stage upsert.
     expect(out).toMatchObject({ eventType: 'UpsertWorkflowSearchAttributes' });

@@ -4,7 +4,8 @@ import type { AnthropicFake } from '../../fakes/anthropic-fake';
 import { cliEnv, runCli } from './run-cli';
 
 /** Claude Code sessions the model fake has seen: each starts with a turn that has no assistant message yet. */
-const sessions = (a: AnthropicFake) => a.turnRequests().filter((r) => !(r.body?.messages ?? []).some((m) => m.role === 'assistant')).length;
+const sessions = (a: AnthropicFake) =>
+  a.turnRequests().filter((r) => !(r.body?.messages ?? []).some((m) => m.role === 'assistant')).length;
 
 describe('bugfix CLI: reset a run to before a step', () => {
   let e: E2E;
@@ -20,16 +21,24 @@ describe('bugfix CLI: reset a run to before a step', () => {
     await e.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
   }, 120_000);
   afterAll(async () => {
-    await e?.pipeline.client.workflow.getHandle(workflowId).terminate('test over').catch(() => undefined);
+    await e?.pipeline.client.workflow
+      .getHandle(workflowId)
+      .terminate('test over')
+      .catch(() => undefined);
     await e?.close();
   });
 
   it('refuses a step that never ran in this run (exit 3), and an unknown step name (exit 2)', async () => {
-    const [never, unknown] = await Promise.all([cli('reset', workflowId, '--to', 'openPullRequest', '--json'), cli('reset', workflowId, '--to', 'askTheOracle')]);
+    const [never, unknown] = await Promise.all([
+      cli('reset', workflowId, '--to', 'openPullRequest', '--json'),
+      cli('reset', workflowId, '--to', 'askTheOracle'),
+    ]);
     expect(never.code).toBe(3);
     const out = never.json<{ error: string; stepsSeen: string[] }>();
     expect(out.error).toMatch(/Step openPullRequest did not happen in run/);
-    expect(out.stepsSeen).toEqual(expect.arrayContaining(['cloneRepository', 'proposeFix', 'postSuggestion', 'awaiting-approval']));
+    expect(out.stepsSeen).toEqual(
+      expect.arrayContaining(['cloneRepository', 'proposeFix', 'postSuggestion', 'awaiting-approval']),
+    );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/Unknown step "askTheOracle"/);
     expect(sessions(e.anthropic)).toBe(1);

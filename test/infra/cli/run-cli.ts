@@ -15,7 +15,11 @@ export interface CliResult {
 /** The environment an operator's shell would have for this harness's service. */
 export function cliEnv(e: E2E): Record<string, string> {
   const { TEMPORAL_TASK_QUEUE, WORKFLOW_ID_PREFIX } = e.pipeline.env;
-  return { TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_TASK_QUEUE: TEMPORAL_TASK_QUEUE!, WORKFLOW_ID_PREFIX: WORKFLOW_ID_PREFIX! };
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: TEMPORAL_TASK_QUEUE!,
+    WORKFLOW_ID_PREFIX: WORKFLOW_ID_PREFIX!,
+  };
 }
 
 /**

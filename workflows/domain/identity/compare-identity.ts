@@ -1,7 +1,12 @@
 import type { ErrorIdentity, LogDiscardReason } from '../types';
 
 /** Why a sighting is not this run's error, most specific last. */
-export const MISMATCHES: readonly LogDiscardReason[] = ['other-service', 'other-message', 'other-error-type', 'other-frames'];
+export const MISMATCHES: readonly LogDiscardReason[] = [
+  'other-service',
+  'other-message',
+  'other-error-type',
+  'other-frames',
+];
 export type IdentityMismatch = LogDiscardReason;
 
 export type IdentityKey = Pick<ErrorIdentity, 'service' | 'normalizedMessage' | 'errorType' | 'topFrames'>;
@@ -26,7 +31,12 @@ export function compareIdentity(run: IdentityKey, seen: IdentityKey): IdentityMi
 
 /** The type's simple name, lowercased; undefined when it tells nothing. */
 export function specificType(errorType: string | undefined): string | undefined {
-  const simple = errorType?.trim().split(/\.|::|\//).pop()?.replace(/^\*/, '').toLowerCase();
+  const simple = errorType
+    ?.trim()
+    .split(/\.|::|\//)
+    .pop()
+    ?.replace(/^\*/, '')
+    .toLowerCase();
   return simple && !GENERIC_TYPES.has(simple) ? simple : undefined;
 }
 

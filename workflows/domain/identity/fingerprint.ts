@@ -38,7 +38,10 @@ export function fingerprintError(input: ErrorInput): ErrorIdentity {
   const topFrames = candidates.filter((key, i) => key !== candidates[i - 1]).slice(0, TOP_FRAMES);
 
   const normalizedMessage = normalizeMessage(head.message);
-  const fingerprint = bytesToHex(sha256(utf8ToBytes([service.toLowerCase(), normalizedMessage].join(SEPARATOR)))).slice(0, 16);
+  const fingerprint = bytesToHex(sha256(utf8ToBytes([service.toLowerCase(), normalizedMessage].join(SEPARATOR)))).slice(
+    0,
+    16,
+  );
   return { fingerprint, service, errorType, normalizedMessage, topFrames, language: parsed.language };
 }
 

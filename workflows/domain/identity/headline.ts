@@ -7,13 +7,15 @@ export interface Headline {
 }
 
 // A leading error type: qualified (`a.b.C`, `A::B`), `...Error`/`...Exception`, or two-hump PascalCase (`StopIteration`).
-const TYPE_PREFIX = /^((?:[A-Za-z_$][\w$]*(?:\.|::))+[A-Za-z_$][\w$]*|[A-Za-z_$]*(?:Error|Exception)|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+):\s+([\s\S]*)$/;
+const TYPE_PREFIX =
+  /^((?:[A-Za-z_$][\w$]*(?:\.|::))+[A-Za-z_$][\w$]*|[A-Za-z_$]*(?:Error|Exception)|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+):\s+([\s\S]*)$/;
 // Rails' `ActiveRecord::RecordNotFound (Couldn't find Order with 'id'=1):`.
 const TYPE_PARENS = /^([A-Z]\w*(?:::[A-Z]\w*)*) \((.*)\):?$/;
 // Ruby's own `message (NoMethodError)`.
 const TYPE_SUFFIX = /^(.*\S)\s+\(((?:[A-Z]\w*::)*[A-Z]\w*(?:Error|Exception)|[A-Z]\w*(?:::[A-Z]\w*)+)\)$/;
 // What runtimes and loggers put in front of the exception itself.
-const WRAPPERS = /^(?:Uncaught(?: \(in promise\))?\s+|Unhandled (?:exception|rejection)[.:]?\s+|Exception in thread "[^"]*"\s+|panic:\s+|fatal error:\s+)/i;
+const WRAPPERS =
+  /^(?:Uncaught(?: \(in promise\))?\s+|Unhandled (?:exception|rejection)[.:]?\s+|Exception in thread "[^"]*"\s+|panic:\s+|fatal error:\s+)/i;
 // Lines that open a trace without saying what the error is.
 const HEADER_LINE = /^(?:Traceback \(most recent call last\):|goroutine \d+ \[|\[signal |-+ End of )/;
 // A frame line where a message was expected (Ruby's first line, a trace pasted without its head).
@@ -40,7 +42,10 @@ function firstLine(text: string): string {
   const start = text.search(/\S/);
   if (start < 0) return '';
   const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end).slice(0, MAX_HEADLINE).trim();
+  return text
+    .slice(start, end < 0 ? undefined : end)
+    .slice(0, MAX_HEADLINE)
+    .trim();
 }
 
 function splitType(line: string): Headline {

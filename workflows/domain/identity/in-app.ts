@@ -12,7 +12,13 @@ export function isNodeInApp(file: string): boolean {
 }
 
 // Standard library and installed packages, under a system Python, a venv, pyenv or Windows.
-const PYTHON_LIBRARY = [/[/\\](site|dist)-packages[/\\]/, /[/\\]lib[/\\]python\d(\.\d+)?[/\\]/i, /[/\\]Lib[/\\]/, /^<frozen /, /^<string>$/];
+const PYTHON_LIBRARY = [
+  /[/\\](site|dist)-packages[/\\]/,
+  /[/\\]lib[/\\]python\d(\.\d+)?[/\\]/i,
+  /[/\\]Lib[/\\]/,
+  /^<frozen /,
+  /^<string>$/,
+];
 
 export function isPythonInApp(file: string): boolean {
   return !PYTHON_LIBRARY.some((re) => re.test(file));
@@ -20,10 +26,33 @@ export function isPythonInApp(file: string): boolean {
 
 // The named JDK and framework namespaces, plus other ubiquitous libraries.
 const JAVA_LIBRARY_PREFIXES = [
-  'java.', 'javax.', 'jakarta.', 'sun.', 'com.sun.', 'jdk.',
-  'org.springframework.', 'org.apache.', 'org.hibernate.', 'org.eclipse.jetty.', 'org.jboss.',
-  'io.netty.', 'io.undertow.', 'io.grpc.', 'io.micrometer.', 'reactor.', 'com.fasterxml.', 'com.zaxxer.',
-  'org.postgresql.', 'com.mysql.', 'okhttp3.', 'kotlin.', 'kotlinx.', 'scala.', 'akka.', 'groovy.', 'org.codehaus.groovy.',
+  'java.',
+  'javax.',
+  'jakarta.',
+  'sun.',
+  'com.sun.',
+  'jdk.',
+  'org.springframework.',
+  'org.apache.',
+  'org.hibernate.',
+  'org.eclipse.jetty.',
+  'org.jboss.',
+  'io.netty.',
+  'io.undertow.',
+  'io.grpc.',
+  'io.micrometer.',
+  'reactor.',
+  'com.fasterxml.',
+  'com.zaxxer.',
+  'org.postgresql.',
+  'com.mysql.',
+  'okhttp3.',
+  'kotlin.',
+  'kotlinx.',
+  'scala.',
+  'akka.',
+  'groovy.',
+  'org.codehaus.groovy.',
 ];
 
 /** `qualified` is the frame's `package.Class.method` (module and class-loader prefixes removed). */
@@ -34,8 +63,19 @@ export function isJavaInApp(qualified: string, file: string): boolean {
 }
 
 const DOTNET_LIBRARY_PREFIXES = [
-  'System.', 'Microsoft.', 'Windows.', 'Interop.', 'Newtonsoft.', 'Npgsql.', 'Grpc.', 'Polly.', 'Dapper.',
-  'StackExchange.', 'MediatR.', 'Serilog.', 'lambda_method',
+  'System.',
+  'Microsoft.',
+  'Windows.',
+  'Interop.',
+  'Newtonsoft.',
+  'Npgsql.',
+  'Grpc.',
+  'Polly.',
+  'Dapper.',
+  'StackExchange.',
+  'MediatR.',
+  'Serilog.',
+  'lambda_method',
 ];
 
 /** `qualified` is `Namespace.Class.Method`. */
@@ -62,7 +102,13 @@ export function isGoInApp(fn: string, file: string): boolean {
 }
 
 // Installed gems (bundler or system) and the Ruby standard library.
-const RUBY_LIBRARY = [/[/\\]gems[/\\]/, /[/\\]lib[/\\]ruby[/\\]/, /^<internal:/, /[/\\]rubies[/\\]/, /[/\\]\.rbenv[/\\]versions[/\\]/];
+const RUBY_LIBRARY = [
+  /[/\\]gems[/\\]/,
+  /[/\\]lib[/\\]ruby[/\\]/,
+  /^<internal:/,
+  /[/\\]rubies[/\\]/,
+  /[/\\]\.rbenv[/\\]versions[/\\]/,
+];
 
 export function isRubyInApp(file: string): boolean {
   return !RUBY_LIBRARY.some((re) => re.test(file));

@@ -7,7 +7,8 @@ import { normalizeMessage } from './normalize-message';
 import { parseStack } from './parse-stack';
 
 // The rule before identities were made source-independent, kept only to find runs started under it.
-const TYPE_PREFIX = /^((?:[A-Za-z_$][\w$]*(?:\.|::))+[A-Za-z_$][\w$]*|[A-Za-z_$]*(?:Error|Exception)|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+):\s+([\s\S]*)$/;
+const TYPE_PREFIX =
+  /^((?:[A-Za-z_$][\w$]*(?:\.|::))+[A-Za-z_$][\w$]*|[A-Za-z_$]*(?:Error|Exception)|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+):\s+([\s\S]*)$/;
 
 /**
  * The fingerprint the ingress gave this error before: sha256 over service, type, normalised

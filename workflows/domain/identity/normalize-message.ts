@@ -29,7 +29,13 @@ const RULES: Array<[RegExp, string | ((...groups: string[]) => string)]> = [
   [/"((?:[^"\\\n]|\\.)*)"/g, (_m, content) => quoted('"', content ?? '', '"')],
   [/`([^`'\n]*)([`'])/g, (_m, content, close) => quoted('`', content ?? '', close ?? '`')],
   [/(?<![A-Za-z0-9])'([^'\n]*)'(?![A-Za-z0-9])/g, (_m, content) => quoted("'", content ?? '', "'")],
-  [new RegExp(`${NOT_ALNUM_BEFORE}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${NOT_ALNUM_AFTER}`, 'gi'), '<uuid>'],
+  [
+    new RegExp(
+      `${NOT_ALNUM_BEFORE}[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}${NOT_ALNUM_AFTER}`,
+      'gi',
+    ),
+    '<uuid>',
+  ],
   [/[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g, '<email>'],
   [/\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g, '<date>'],
   [/\b\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\b/g, '<time>'],

@@ -26,7 +26,10 @@ const FRAME_LINES: Array<[Exclude<StackLanguage, 'unknown'>, RegExp]> = [
   ['python', /^\s*File ".*", line \d+/],
   ['go', /^\s+\S.*\.go:\d+(?: \+0x[0-9a-f]+)?$/],
   ['ruby', /^\s*(?:from\s+)?\S.*:\d+:in [`']/],
-  ['java', /^\s*at [^\s(]+\((?:[^():]+\.(?:java|kt|kts|scala|groovy|clj)(?::\d+)?|Unknown Source|Native Method|<generated>)\)/],
+  [
+    'java',
+    /^\s*at [^\s(]+\((?:[^():]+\.(?:java|kt|kts|scala|groovy|clj)(?::\d+)?|Unknown Source|Native Method|<generated>)\)/,
+  ],
   ['node', /^\s*at (?:.+ \()?(?:.+:\d+:\d+|<anonymous>|native|node:.*)\)?(?:\s+\{)?$/],
   ['dotnet', /^\s*at [^\s(]+\(.*\)(?:\s+in\s+.+:line\s+\d+)?$/],
 ];

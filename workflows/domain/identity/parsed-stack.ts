@@ -9,7 +9,6 @@ export interface StackFrame {
 
 export type StackLanguage = 'dotnet' | 'java' | 'python' | 'node' | 'go' | 'ruby' | 'unknown';
 
-
 /** What a stack trace says: its runtime, the exception it reports and its frames, innermost first. */
 export interface ParsedStack {
   language: StackLanguage;
@@ -48,7 +47,10 @@ export function splitTypeAndMessage(head: string, typePattern: RegExp): { errorT
 
 /** Joins continuation lines of a multi-line message, dropping blank ones. */
 export function joinMessage(lines: string[]): string | undefined {
-  const text = lines.map((line) => line.trim()).filter(Boolean).join('\n');
+  const text = lines
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join('\n');
   return text || undefined;
 }
 

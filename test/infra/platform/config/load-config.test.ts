@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../../infra/platform/config/load-config';
 import { repoRoot } from '../../../../infra/platform/config/read-config';
 
-const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+const shipped = JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>;
 const withFile = (patch: (f: typeof shipped) => void) => {
   const copy = structuredClone(shipped);
   patch(copy);
@@ -24,15 +27,31 @@ describe('loadConfig', () => {
   it('reads the shipped file: embedded dev server, default task queue, API on 3000', () => {
     const c = loadConfig(shipped, {});
     expect(c.devServer.enabled).toBe(true);
-    expect(c.temporal).toMatchObject({ address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'bugfix-pipeline', uiUrl: 'http://127.0.0.1:8233' });
+    expect(c.temporal).toMatchObject({
+      address: '127.0.0.1:7233',
+      namespace: 'default',
+      taskQueue: 'bugfix-pipeline',
+      uiUrl: 'http://127.0.0.1:8233',
+    });
     expect(c.api.port).toBe(3000);
     expect(c.approval).toEqual({ timeoutMs: 24 * 3_600_000, reminderIntervalMs: 4 * 3_600_000 });
   });
 
   it('environment overrides the file; TEMPORAL_ADDRESS means an external cluster, so no dev server', () => {
-    const c = loadConfig(shipped, { TEMPORAL_ADDRESS: 'temporal.prod:7233', TEMPORAL_NAMESPACE: 'bugs', TEMPORAL_TASK_QUEUE: 'q', PORT: '8080', TEMPORAL_UI_URL: 'https://ui.example/' });
+    const c = loadConfig(shipped, {
+      TEMPORAL_ADDRESS: 'temporal.prod:7233',
+      TEMPORAL_NAMESPACE: 'bugs',
+      TEMPORAL_TASK_QUEUE: 'q',
+      PORT: '8080',
+      TEMPORAL_UI_URL: 'https://ui.example/',
+    });
     expect(c.devServer.enabled).toBe(false);
-    expect(c.temporal).toMatchObject({ address: 'temporal.prod:7233', namespace: 'bugs', taskQueue: 'q', uiUrl: 'https://ui.example' });
+    expect(c.temporal).toMatchObject({
+      address: 'temporal.prod:7233',
+      namespace: 'bugs',
+      taskQueue: 'q',
+      uiUrl: 'https://ui.example',
+    });
     expect(c.api.port).toBe(8080);
   });
 
@@ -56,12 +75,28 @@ describe('loadConfig', () => {
   });
 
   it('bad environment values are all reported, each by name', () => {
-    const problems = problemsOf(() => loadConfig(shipped, { PORT: 'eighty', TEMPORAL_ADDRESS: 'nope', APPROVAL_TIMEOUT: 'soon', SLACK_API_URL: 'ftp://x' }));
-    expect(problems.map((p) => p.split('=')[0])).toEqual(['TEMPORAL_ADDRESS', 'PORT', 'SLACK_API_URL', 'APPROVAL_TIMEOUT']);
+    const problems = problemsOf(() =>
+      loadConfig(shipped, {
+        PORT: 'eighty',
+        TEMPORAL_ADDRESS: 'nope',
+        APPROVAL_TIMEOUT: 'soon',
+        SLACK_API_URL: 'ftp://x',
+      }),
+    );
+    expect(problems.map((p) => p.split('=')[0])).toEqual([
+      'TEMPORAL_ADDRESS',
+      'PORT',
+      'SLACK_API_URL',
+      'APPROVAL_TIMEOUT',
+    ]);
   });
 
   it('parses durations and approver lists', () => {
-    const c = loadConfig(shipped, { APPROVAL_TIMEOUT: '90s', APPROVAL_REMINDER_INTERVAL: '250ms', APPROVER_SLACK_USER_IDS: 'U1, U2,,' });
+    const c = loadConfig(shipped, {
+      APPROVAL_TIMEOUT: '90s',
+      APPROVAL_REMINDER_INTERVAL: '250ms',
+      APPROVER_SLACK_USER_IDS: 'U1, U2,,',
+    });
     expect(c.approval).toEqual({ timeoutMs: 90_000, reminderIntervalMs: 250 });
     expect(c.slack.approverUserIds).toEqual(['U1', 'U2']);
   });
@@ -71,7 +106,9 @@ describe('loadConfig: logging, the worker and GitHub hosts', () => {
   it('LOG_LEVEL: info by default, case-insensitive, refused when it does not exist', () => {
     expect(loadConfig(shipped, {}).log.level).toBe('info');
     expect(loadConfig(shipped, { LOG_LEVEL: 'WARN' }).log.level).toBe('warn');
-    expect(problemsOf(() => loadConfig(shipped, { LOG_LEVEL: 'verbose' }))).toEqual([expect.stringMatching(/^LOG_LEVEL must be one of trace, debug, info/)]);
+    expect(problemsOf(() => loadConfig(shipped, { LOG_LEVEL: 'verbose' }))).toEqual([
+      expect.stringMatching(/^LOG_LEVEL must be one of trace, debug, info/),
+    ]);
   });
 
   it('WORKER_METRICS_ADDRESS: loopback 9464 by default, host:port, "off" for none, anything else refused by name', () => {
@@ -79,21 +116,33 @@ describe('loadConfig: logging, the worker and GitHub hosts', () => {
     expect(loadConfig(shipped, { WORKER_METRICS_ADDRESS: '[::1]:9100' }).worker.metricsAddress).toBe('[::1]:9100');
     expect(loadConfig(shipped, { WORKER_METRICS_ADDRESS: 'off' }).worker.metricsAddress).toBeUndefined();
     for (const bad of ['9464', 'http://127.0.0.1:9464', '127.0.0.1:99999', '127.0.0.1:']) {
-      expect(problemsOf(() => loadConfig(shipped, { WORKER_METRICS_ADDRESS: bad })), bad).toEqual([expect.stringMatching(/^WORKER_METRICS_ADDRESS must be host:port/)]);
+      expect(
+        problemsOf(() => loadConfig(shipped, { WORKER_METRICS_ADDRESS: bad })),
+        bad,
+      ).toEqual([expect.stringMatching(/^WORKER_METRICS_ADDRESS must be host:port/)]);
     }
   });
 
   it('WORKER_MAX_CONCURRENT_ACTIVITIES: 8 by default, a positive integer', () => {
     expect(loadConfig(shipped, {}).worker.maxConcurrentActivities).toBe(8);
     expect(loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '2' }).worker.maxConcurrentActivities).toBe(2);
-    expect(problemsOf(() => loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }))).toEqual([expect.stringContaining('WORKER_MAX_CONCURRENT_ACTIVITIES')]);
+    expect(problemsOf(() => loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }))).toEqual([
+      expect.stringContaining('WORKER_MAX_CONCURRENT_ACTIVITIES'),
+    ]);
   });
 
   it("the repository's web host follows GITHUB_API_URL (GitHub Enterprise), unless GITHUB_WEB_URL says otherwise", () => {
     expect(loadConfig(shipped, {}).github.webUrl).toBe('https://github.com');
     expect(loadConfig(shipped, { GITHUB_API_URL: 'https://api.github.com' }).github.webUrl).toBe('https://github.com');
-    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://ghe.acme.example/api/v3' }).github.webUrl).toBe('https://ghe.acme.example');
-    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://api.ghe.acme.example' }).github.webUrl).toBe('https://ghe.acme.example');
-    expect(loadConfig(shipped, { GITHUB_API_URL: 'http://127.0.0.1:9000/api/v3', GITHUB_WEB_URL: 'http://127.0.0.1:9001/' }).github.webUrl).toBe('http://127.0.0.1:9001');
+    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://ghe.acme.example/api/v3' }).github.webUrl).toBe(
+      'https://ghe.acme.example',
+    );
+    expect(loadConfig(shipped, { GITHUB_API_URL: 'https://api.ghe.acme.example' }).github.webUrl).toBe(
+      'https://ghe.acme.example',
+    );
+    expect(
+      loadConfig(shipped, { GITHUB_API_URL: 'http://127.0.0.1:9000/api/v3', GITHUB_WEB_URL: 'http://127.0.0.1:9001/' })
+        .github.webUrl,
+    ).toBe('http://127.0.0.1:9001');
   });
 });

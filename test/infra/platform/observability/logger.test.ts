@@ -6,7 +6,10 @@ import { temporalLogger } from '../../../../infra/platform/observability/tempora
 /** A pino destination that keeps the JSON lines it is given. */
 function capture(level: string) {
   const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({ level, destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
+  const logger = createLogger({
+    level,
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
   return { logger, lines };
 }
 
@@ -26,10 +29,24 @@ describe('the Temporal Runtime logger backed by pino', () => {
     });
     log.log('WARN', 'run failed', { workflowId: 'bugfix-shop-api-abc123', runId: 'run-1', stage: 'cloning' });
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatchObject({ level: 'info', msg: 'Activity completed', workflowId: 'bugfix-shop-api-abc123', workflowRunId: 'run-1', activityType: 'proposeFix', attempt: 2, sdkComponent: 'activity' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      msg: 'Activity completed',
+      workflowId: 'bugfix-shop-api-abc123',
+      workflowRunId: 'run-1',
+      activityType: 'proposeFix',
+      attempt: 2,
+      sdkComponent: 'activity',
+    });
     expect(typeof lines[0]!.time).toBe('string');
     expect(lines[0]).not.toHaveProperty('taskToken');
-    expect(lines[1]).toMatchObject({ level: 'warn', msg: 'run failed', workflowId: 'bugfix-shop-api-abc123', runId: 'run-1', stage: 'cloning' });
+    expect(lines[1]).toMatchObject({
+      level: 'warn',
+      msg: 'run failed',
+      workflowId: 'bugfix-shop-api-abc123',
+      runId: 'run-1',
+      stage: 'cloning',
+    });
   });
 
   it('drops what is below the level and serialises errors', () => {
@@ -39,7 +56,12 @@ describe('the Temporal Runtime logger backed by pino', () => {
     log.info('Workflow bundle created');
     log.error('Activity failed', { activityType: 'cloneRepository', error: new Error('clone refused') });
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ level: 'error', msg: 'Activity failed', activityType: 'cloneRepository', error: { type: 'Error', message: 'clone refused' } });
+    expect(lines[0]).toMatchObject({
+      level: 'error',
+      msg: 'Activity failed',
+      activityType: 'cloneRepository',
+      error: { type: 'Error', message: 'clone refused' },
+    });
     expect(String((lines[0]!.error as { stack: string }).stack)).toContain('clone refused');
   });
 });
@@ -50,7 +72,12 @@ describe('the ingress log call shape log({ msg, ...fields })', () => {
     entryLogger(info.logger)({ msg: 'alert accepted', deliveryId: 'evt-1', workflows: ['bugfix-shop-api-abc'] });
     entryLogger(info.logger)({ msg: 'interaction failed', level: 'error', error: 'boom' });
     expect(info.lines).toEqual([
-      expect.objectContaining({ level: 'info', msg: 'alert accepted', deliveryId: 'evt-1', workflows: ['bugfix-shop-api-abc'] }),
+      expect.objectContaining({
+        level: 'info',
+        msg: 'alert accepted',
+        deliveryId: 'evt-1',
+        workflows: ['bugfix-shop-api-abc'],
+      }),
       expect.objectContaining({ level: 'error', msg: 'interaction failed', error: 'boom' }),
     ]);
 

@@ -30,11 +30,30 @@ describe('fingerprintError: what stays the same', () => {
   });
 
   it.each([
-    ['dotnet-async.txt', [['7f3c2a91-4b5e-4d2f-9a8b-1c2d3e4f5a6b', '00c4e1d2-9a8b-4c3d-8e7f-a1b2c3d4e5f6'], ['48213', '7']]],
+    [
+      'dotnet-async.txt',
+      [
+        ['7f3c2a91-4b5e-4d2f-9a8b-1c2d3e4f5a6b', '00c4e1d2-9a8b-4c3d-8e7f-a1b2c3d4e5f6'],
+        ['48213', '7'],
+      ],
+    ],
     ['java-caused-by.txt', [['(91844, 5521, null, 3)', '(91900, 17, null, 12)']]],
     ['python-chained.txt', [['line 1 column 1 (char 0)', 'line 3 column 18 (char 40)']]],
-    ['node-cause.txt', [['ord_82731', 'ord_90412'], ['10.20.0.14', '10.20.3.201'], ['idempotency=ab12', 'idempotency=ffe9']]],
-    ['go-custom-panic.txt', [['4471', '98'], ['-125.50', '-3.00']]],
+    [
+      'node-cause.txt',
+      [
+        ['ord_82731', 'ord_90412'],
+        ['10.20.0.14', '10.20.3.201'],
+        ['idempotency=ab12', 'idempotency=ffe9'],
+      ],
+    ],
+    [
+      'go-custom-panic.txt',
+      [
+        ['4471', '98'],
+        ['-125.50', '-3.00'],
+      ],
+    ],
     ['ruby-rails.txt', [["'id'=90871", "'id'=12"]]],
   ] as const)('%s keeps its fingerprint when the ids and numbers in the message change', (file, replacements) => {
     const stack = readStack(file);
@@ -50,8 +69,16 @@ describe('fingerprintError: what stays the same', () => {
   });
 
   it('gives the same identity whether or not the logger repeats the type in the message', () => {
-    const a = fingerprintError({ service: 'shop-api', errorType: 'TypeError', message: "TypeError: Cannot read properties of undefined (reading 'id')" });
-    const b = fingerprintError({ service: 'shop-api', errorType: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" });
+    const a = fingerprintError({
+      service: 'shop-api',
+      errorType: 'TypeError',
+      message: "TypeError: Cannot read properties of undefined (reading 'id')",
+    });
+    const b = fingerprintError({
+      service: 'shop-api',
+      errorType: 'TypeError',
+      message: "Cannot read properties of undefined (reading 'id')",
+    });
     expect(a).toEqual(b);
   });
 });
@@ -62,15 +89,32 @@ describe('fingerprintError: what tells errors apart', () => {
   it('differs for another service or message; the same message thrown elsewhere or typed otherwise is told apart by compareIdentity', () => {
     expect(fp(stack, 'billing-api')).not.toBe(fp(stack));
     const run = fingerprintError({ service: 'shop-api', message: '', stack });
-    const elsewhere = fingerprintError({ service: 'shop-api', message: '', stack: replaceAll(stack, 'formatRecipient', 'formatSender') });
-    const otherFile = fingerprintError({ service: 'shop-api', message: '', stack: replaceAll(stack, '/app/src/notifications/email.ts:27', '/app/src/notifications/sms.ts:27') });
-    const otherType = fingerprintError({ service: 'shop-api', message: '', stack: replaceAll(stack, 'TypeError:', 'RangeError:') });
+    const elsewhere = fingerprintError({
+      service: 'shop-api',
+      message: '',
+      stack: replaceAll(stack, 'formatRecipient', 'formatSender'),
+    });
+    const otherFile = fingerprintError({
+      service: 'shop-api',
+      message: '',
+      stack: replaceAll(stack, '/app/src/notifications/email.ts:27', '/app/src/notifications/sms.ts:27'),
+    });
+    const otherType = fingerprintError({
+      service: 'shop-api',
+      message: '',
+      stack: replaceAll(stack, 'TypeError:', 'RangeError:'),
+    });
     // One webhook row carries no stack and no type: the fingerprint cannot use them, or one error would get two runs.
     expect(new Set([run, elsewhere, otherFile, otherType].map((i) => i.fingerprint)).size).toBe(1);
     expect(compareIdentity(run, elsewhere)).toBe('other-frames');
     expect(compareIdentity(run, otherFile)).toBe('other-frames');
     expect(compareIdentity(run, otherType)).toBe('other-error-type');
-    expect(compareIdentity(run, fingerprintError({ service: 'shop-api', message: "Cannot read properties of undefined (reading 'email')" }))).toBeUndefined();
+    expect(
+      compareIdentity(
+        run,
+        fingerprintError({ service: 'shop-api', message: "Cannot read properties of undefined (reading 'email')" }),
+      ),
+    ).toBeUndefined();
   });
 
   it('differs for another message in the same place', () => {
@@ -85,31 +129,55 @@ describe('fingerprintError: the identity', () => {
       service: 'billing',
       errorType: 'jakarta.servlet.ServletException',
       language: 'java',
-      topFrames: ['OrderService.java:com.acme.shop.orders.OrderService.addLine', 'OrderController.java:com.acme.shop.orders.OrderController.addLine'],
+      topFrames: [
+        'OrderService.java:com.acme.shop.orders.OrderService.addLine',
+        'OrderController.java:com.acme.shop.orders.OrderController.addLine',
+      ],
     });
-    expect(identity.normalizedMessage).toMatch(/^Request processing failed: org\.springframework\.dao\.DataIntegrityViolationException: could not execute statement/);
+    expect(identity.normalizedMessage).toMatch(
+      /^Request processing failed: org\.springframework\.dao\.DataIntegrityViolationException: could not execute statement/,
+    );
     const parts = ['billing', identity.normalizedMessage];
     expect(identity.fingerprint).toBe(createHash('sha256').update(parts.join('\u001f')).digest('hex').slice(0, 16));
   });
 
   it('takes the error type from the input, else the stack, else a `Type: message` prefix, else Error', () => {
     const stack = readStack('python-django.txt');
-    expect(fingerprintError({ service: 's', errorType: 'builtins.AttributeError', message: 'x', stack }).errorType).toBe('builtins.AttributeError');
+    expect(
+      fingerprintError({ service: 's', errorType: 'builtins.AttributeError', message: 'x', stack }).errorType,
+    ).toBe('builtins.AttributeError');
     expect(fingerprintError({ service: 's', message: 'x', stack }).errorType).toBe('AttributeError');
-    expect(fingerprintError({ service: 's', message: 'ActiveRecord::RecordInvalid: Validation failed' })).toMatchObject({
-      errorType: 'ActiveRecord::RecordInvalid',
-      normalizedMessage: 'Validation failed',
-    });
-    expect(fingerprintError({ service: 's', message: 'StopIteration: generator exhausted' }).errorType).toBe('StopIteration');
+    expect(fingerprintError({ service: 's', message: 'ActiveRecord::RecordInvalid: Validation failed' })).toMatchObject(
+      {
+        errorType: 'ActiveRecord::RecordInvalid',
+        normalizedMessage: 'Validation failed',
+      },
+    );
+    expect(fingerprintError({ service: 's', message: 'StopIteration: generator exhausted' }).errorType).toBe(
+      'StopIteration',
+    );
     expect(fingerprintError({ service: 's', message: 'Connection reset: peer closed' }).errorType).toBe('Error');
   });
 
   it('fingerprints messages without a stack by service, type and normalised message', () => {
-    const a = fingerprintError({ service: 'orders', message: 'PaymentDeclinedException: card 4242 declined for order 991' });
-    const b = fingerprintError({ service: 'orders', message: 'PaymentDeclinedException: card 1881 declined for order 17' });
+    const a = fingerprintError({
+      service: 'orders',
+      message: 'PaymentDeclinedException: card 4242 declined for order 991',
+    });
+    const b = fingerprintError({
+      service: 'orders',
+      message: 'PaymentDeclinedException: card 1881 declined for order 17',
+    });
     expect(a).toEqual(b);
-    expect(a).toMatchObject({ errorType: 'PaymentDeclinedException', normalizedMessage: 'card <num> declined for order <num>', topFrames: [], language: 'unknown' });
-    expect(fingerprintError({ service: 'orders', message: 'card 4242 refunded twice' }).fingerprint).not.toBe(a.fingerprint);
+    expect(a).toMatchObject({
+      errorType: 'PaymentDeclinedException',
+      normalizedMessage: 'card <num> declined for order <num>',
+      topFrames: [],
+      language: 'unknown',
+    });
+    expect(fingerprintError({ service: 'orders', message: 'card 4242 refunded twice' }).fingerprint).not.toBe(
+      a.fingerprint,
+    );
   });
 
   it("takes the stack's message when the input has none", () => {
@@ -118,13 +186,20 @@ describe('fingerprintError: the identity', () => {
   });
 
   it('falls back on library frames when no frame is in-app, and collapses recursion', () => {
-    const libraryOnly = 'Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n    at TLSSocket.socketOnEnd (node:_http_client:525:23)';
+    const libraryOnly =
+      'Error: socket hang up\n    at connResetException (node:internal/errors:720:14)\n    at TLSSocket.socketOnEnd (node:_http_client:525:23)';
     expect(fingerprintError({ service: 's', message: '', stack: libraryOnly }).topFrames).toEqual([
       'node:internal/errors:connResetException',
       'node:_http_client:TLSSocket.socketOnEnd',
     ]);
-    const recursion = 'RangeError: Maximum call stack size exceeded\n' + '    at walk (/app/src/tree.js:4:3)\n'.repeat(5) + '    at main (/app/src/index.js:1:1)';
-    expect(fingerprintError({ service: 's', message: '', stack: recursion }).topFrames).toEqual(['src/tree.js:walk', 'src/index.js:main']);
+    const recursion =
+      'RangeError: Maximum call stack size exceeded\n' +
+      '    at walk (/app/src/tree.js:4:3)\n'.repeat(5) +
+      '    at main (/app/src/index.js:1:1)';
+    expect(fingerprintError({ service: 's', message: '', stack: recursion }).topFrames).toEqual([
+      'src/tree.js:walk',
+      'src/index.js:main',
+    ]);
   });
 });
 

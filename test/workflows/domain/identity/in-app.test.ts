@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { goPackageOf, isDotnetInApp, isGoInApp, isJavaInApp, isNodeInApp, isPythonInApp, isRubyInApp } from '../../../../workflows/domain/identity/in-app';
+import {
+  goPackageOf,
+  isDotnetInApp,
+  isGoInApp,
+  isJavaInApp,
+  isNodeInApp,
+  isPythonInApp,
+  isRubyInApp,
+} from '../../../../workflows/domain/identity/in-app';
 
 describe('in-app rules', () => {
   it('Node: node_modules, node: built-ins and positionless frames are not the app', () => {
@@ -22,7 +30,14 @@ describe('in-app rules', () => {
 
   it('JVM: JDK and framework namespaces and generated proxies are not the app', () => {
     expect(isJavaInApp('com.acme.Foo.bar', 'Foo.java')).toBe(true);
-    for (const fn of ['java.util.ArrayList.forEach', 'javax.servlet.Filter.x', 'sun.nio.ch.Net.poll', 'jdk.internal.misc.Unsafe.park', 'org.springframework.web.X.y', 'org.apache.catalina.X.y']) {
+    for (const fn of [
+      'java.util.ArrayList.forEach',
+      'javax.servlet.Filter.x',
+      'sun.nio.ch.Net.poll',
+      'jdk.internal.misc.Unsafe.park',
+      'org.springframework.web.X.y',
+      'org.apache.catalina.X.y',
+    ]) {
       expect(isJavaInApp(fn, 'X.java')).toBe(false);
     }
     expect(isJavaInApp('com.acme.Foo$$SpringCGLIB$$0.bar', '<generated>')).toBe(false);
@@ -42,7 +57,9 @@ describe('in-app rules', () => {
     expect(isGoInApp('main.main', '/app/main.go')).toBe(true);
     expect(isGoInApp('net/http.(*conn).serve', '/usr/local/go/src/net/http/server.go')).toBe(false);
     expect(isGoInApp('runtime.gopanic', '/usr/local/go/src/runtime/panic.go')).toBe(false);
-    expect(isGoInApp('github.com/go-chi/chi/v5.(*Mux).ServeHTTP', '/go/pkg/mod/github.com/go-chi/chi/v5@v5.0.12/mux.go')).toBe(false);
+    expect(
+      isGoInApp('github.com/go-chi/chi/v5.(*Mux).ServeHTTP', '/go/pkg/mod/github.com/go-chi/chi/v5@v5.0.12/mux.go'),
+    ).toBe(false);
     expect(isGoInApp('github.com/lib/pq.(*conn).query', '/app/vendor/github.com/lib/pq/conn.go')).toBe(false);
   });
 

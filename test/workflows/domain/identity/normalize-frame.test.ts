@@ -23,7 +23,10 @@ describe('normalizeFile', () => {
     ['/usr/lib/python3.11/json/decoder.py', 'json/decoder.py'],
     ['/go/pkg/mod/github.com/go-chi/chi/v5@v5.0.12/mux.go', 'github.com/go-chi/chi/v5/mux.go'],
     ['/usr/local/go/src/net/http/server.go', 'net/http/server.go'],
-    ['/usr/local/bundle/gems/actionpack-7.1.3/lib/action_controller/metal.rb', 'actionpack/lib/action_controller/metal.rb'],
+    [
+      '/usr/local/bundle/gems/actionpack-7.1.3/lib/action_controller/metal.rb',
+      'actionpack/lib/action_controller/metal.rb',
+    ],
     ['/usr/local/lib/ruby/3.2.0/monitor.rb', 'monitor.rb'],
     ['OrderService.java', 'OrderService.java'],
     ['<anonymous>', '<anonymous>'],
@@ -46,6 +49,8 @@ describe('normalizeFunction', () => {
   });
 
   it('builds `file:function` keys without line numbers', () => {
-    expect(frameKey({ function: 'handle', file: '/app/src/x.ts', line: 10, column: 2, inApp: true })).toBe('src/x.ts:handle');
+    expect(frameKey({ function: 'handle', file: '/app/src/x.ts', line: 10, column: 2, inApp: true })).toBe(
+      'src/x.ts:handle',
+    );
   });
 });

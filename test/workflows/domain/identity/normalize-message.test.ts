@@ -4,11 +4,17 @@ import { MAX_MESSAGE_LENGTH, normalizeMessage } from '../../../../workflows/doma
 describe('normalizeMessage', () => {
   it.each([
     ['Order 3f2a9c1e-7b4d-4e8a-9c1d-2b3e4f5a6b7c not found', 'Order <uuid> not found'],
-    ['object 507f1f77bcf86cd799439011 missing (sha DEADBEEF12, ptr 0x7ffe)', 'object <hex> missing (sha <hex>, ptr <hex>)'],
+    [
+      'object 507f1f77bcf86cd799439011 missing (sha DEADBEEF12, ptr 0x7ffe)',
+      'object <hex> missing (sha <hex>, ptr <hex>)',
+    ],
     ['no account for alice.smith+test@example.co.uk', 'no account for <email>'],
     ['connect ECONNREFUSED 10.0.3.17:5432', 'connect ECONNREFUSED <ip>'],
     ['connect ECONNREFUSED ::1:5432 and fe80::1ff:fe23:4567:890a', 'connect ECONNREFUSED <ip> and <ip>'],
-    ['GET https://api.acme.io/v2/orders/991/items?page=3&token=abc#top failed', 'GET https://api.acme.io/v2/orders/<num>/items?<query> failed'],
+    [
+      'GET https://api.acme.io/v2/orders/991/items?page=3&token=abc#top failed',
+      'GET https://api.acme.io/v2/orders/<num>/items?<query> failed',
+    ],
     ['took 1534ms, retry 3 of 5, balance -12.50', 'took <num>ms, retry <num> of <num>, balance <num>'],
     ['lock expired at 2024-05-01T10:11:12.123Z (checked 10:11:13)', 'lock expired at <date> (checked <time>)'],
     ['User "alice smith" not found', 'User "<str>" not found'],
@@ -21,8 +27,12 @@ describe('normalizeMessage', () => {
   });
 
   it('keeps quoted code identifiers: they are what tells one runtime error from another', () => {
-    expect(normalizeMessage("Cannot read properties of undefined (reading 'email')")).toBe("Cannot read properties of undefined (reading 'email')");
-    expect(normalizeMessage("undefined method `upcase' for nil:NilClass")).toBe("undefined method `upcase' for nil:NilClass");
+    expect(normalizeMessage("Cannot read properties of undefined (reading 'email')")).toBe(
+      "Cannot read properties of undefined (reading 'email')",
+    );
+    expect(normalizeMessage("undefined method `upcase' for nil:NilClass")).toBe(
+      "undefined method `upcase' for nil:NilClass",
+    );
     expect(normalizeMessage('Cannot invoke "com.acme.Repo.find(long)" because "user" is null')).toBe(
       'Cannot invoke "com.acme.Repo.find(long)" because "user" is null',
     );
@@ -46,7 +56,9 @@ describe('normalizeMessage', () => {
   it('keeps different bugs apart', () => {
     expect(normalizeMessage('Order 12 not found')).not.toBe(normalizeMessage('Customer 12 not found'));
     expect(normalizeMessage("reading 'id'")).not.toBe(normalizeMessage("reading 'name'"));
-    expect(normalizeMessage('timeout calling https://a.io/x')).not.toBe(normalizeMessage('timeout calling https://b.io/x'));
+    expect(normalizeMessage('timeout calling https://a.io/x')).not.toBe(
+      normalizeMessage('timeout calling https://b.io/x'),
+    );
   });
 
   it('bounds the length', () => {

@@ -20,8 +20,14 @@ describe('parseStack', () => {
   });
 
   it('tells JVM frames from .NET frames, which share the `at Name(...)` shape', () => {
-    expect(detectLanguage('java.lang.IllegalStateException: boom\n\tat com.acme.Foo.bar(Foo.java:12)\n\tat com.acme.Main.main(Main.java:3)')).toBe('java');
-    expect(detectLanguage('System.Exception: boom\n   at Acme.Foo.Bar(String name)\n   at Acme.Program.Main(String[] args)')).toBe('dotnet');
+    expect(
+      detectLanguage(
+        'java.lang.IllegalStateException: boom\n\tat com.acme.Foo.bar(Foo.java:12)\n\tat com.acme.Main.main(Main.java:3)',
+      ),
+    ).toBe('java');
+    expect(
+      detectLanguage('System.Exception: boom\n   at Acme.Foo.Bar(String name)\n   at Acme.Program.Main(String[] args)'),
+    ).toBe('dotnet');
     expect(detectLanguage('Error: boom\n    at bar (/app/foo.js:12:3)\n    at Array.map (<anonymous>)')).toBe('node');
   });
 

@@ -16,7 +16,8 @@ export function parseGoStack(stack: string): ParsedStack {
   const lines = splitLines(stack);
   const goroutine = lines.findIndex((line) => GOROUTINE.test(line));
   // Tracers (dd-trace-go) print the function/file pairs without a goroutine header.
-  const start = goroutine !== -1 ? goroutine + 1 : lines.findIndex((line, i) => !/^\s/.test(line) && FILE.test(lines[i + 1] ?? ''));
+  const start =
+    goroutine !== -1 ? goroutine + 1 : lines.findIndex((line, i) => !/^\s/.test(line) && FILE.test(lines[i + 1] ?? ''));
   const header = goroutine !== -1 ? lines.slice(0, goroutine) : start === -1 ? lines : lines.slice(0, start);
   const frames: StackFrame[] = [];
   let pendingFunction: string | undefined;
@@ -28,7 +29,12 @@ export function parseGoStack(stack: string): ParsedStack {
     const file = FILE.exec(line);
     if (file && pendingFunction !== undefined) {
       const path = file[1] ?? '';
-      frames.push({ function: pendingFunction, file: path, line: toInt(file[2]), inApp: isGoInApp(pendingFunction, path) });
+      frames.push({
+        function: pendingFunction,
+        file: path,
+        line: toInt(file[2]),
+        inApp: isGoInApp(pendingFunction, path),
+      });
       pendingFunction = undefined;
     } else if (!/^\s/.test(line) && !line.startsWith('[') && !line.startsWith('...')) {
       const createdBy = CREATED_BY.exec(line);

@@ -27,7 +27,8 @@ export function parseRubyStack(stack: string): ParsedStack {
     const match = FRAME.exec(line);
     if (match) frames.push(frame(match[1] ?? '', match[2], match[3]));
     // Message lines come before the first frame, or right after the first line's own frame.
-    else if (line.trim() && frames.length === (errorType !== undefined || firstMessage !== undefined ? 1 : 0)) header.push(line);
+    else if (line.trim() && frames.length === (errorType !== undefined || firstMessage !== undefined ? 1 : 0))
+      header.push(line);
   }
   dropHighlight(header);
   if (errorType !== undefined || firstMessage !== undefined) {

@@ -7,14 +7,20 @@ describe('.NET traces', () => {
   it('reads type, message, frames with `in file:line N`, and frames without source info', () => {
     const parsed = parseStack(readStack('dotnet-async.txt'));
     expect(parsed.errorType).toBe('System.InvalidOperationException');
-    expect(parsed.message).toBe('Order 7f3c2a91-4b5e-4d2f-9a8b-1c2d3e4f5a6b has no shipping address for customer 48213');
+    expect(parsed.message).toBe(
+      'Order 7f3c2a91-4b5e-4d2f-9a8b-1c2d3e4f5a6b has no shipping address for customer 48213',
+    );
     expect(parsed.frames[0]).toEqual({
       function: 'Acme.Orders.Domain.ShippingCalculator.Calculate',
       file: '/src/Acme.Orders/Domain/ShippingCalculator.cs',
       line: 58,
       inApp: true,
     });
-    expect(parsed.frames[2]).toEqual({ function: 'System.Linq.Enumerable.SelectListIterator`2.ToList', file: '<unknown>', inApp: false });
+    expect(parsed.frames[2]).toEqual({
+      function: 'System.Linq.Enumerable.SelectListIterator`2.ToList',
+      file: '<unknown>',
+      inApp: false,
+    });
     // `--- End of stack trace from previous location ---` is a marker, not a frame.
     expect(parsed.frames).toHaveLength(11);
   });

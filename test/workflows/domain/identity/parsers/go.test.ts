@@ -33,7 +33,8 @@ describe('Go panics', () => {
   });
 
   it('reads a debug.Stack() dump without a panic line, and fatal errors', () => {
-    const dump = 'goroutine 7 [running]:\nruntime/debug.Stack()\n\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e\nexample.com/svc/jobs.Run()\n\t/src/jobs/run.go:14 +0x1a\n';
+    const dump =
+      'goroutine 7 [running]:\nruntime/debug.Stack()\n\t/usr/local/go/src/runtime/debug/stack.go:26 +0x5e\nexample.com/svc/jobs.Run()\n\t/src/jobs/run.go:14 +0x1a\n';
     const parsed = parseStack(dump);
     expect(parsed).toEqual({
       language: 'go',
@@ -42,14 +43,17 @@ describe('Go panics', () => {
         { function: 'example.com/svc/jobs.Run', file: '/src/jobs/run.go', line: 14, inApp: true },
       ],
     });
-    const fatal = parseStack('fatal error: concurrent map writes\n\ngoroutine 9 [running]:\nexample.com/svc/cache.(*Cache).Put(...)\n\t/src/cache/cache.go:40\n');
+    const fatal = parseStack(
+      'fatal error: concurrent map writes\n\ngoroutine 9 [running]:\nexample.com/svc/cache.(*Cache).Put(...)\n\t/src/cache/cache.go:40\n',
+    );
     expect(fatal.errorType).toBe('fatal error');
     expect(fatal.message).toBe('concurrent map writes');
     expect(fatal.frames[0]).toMatchObject({ function: 'example.com/svc/cache.(*Cache).Put', line: 40, inApp: true });
   });
 
   it("reads a tracer's frame list that has no goroutine header", () => {
-    const stack = 'github.com/acme/svc/orders.(*Repo).Find\n\t/app/orders/repo.go:31\nruntime.goexit\n\t/usr/local/go/src/runtime/asm_amd64.s:1700\n';
+    const stack =
+      'github.com/acme/svc/orders.(*Repo).Find\n\t/app/orders/repo.go:31\nruntime.goexit\n\t/usr/local/go/src/runtime/asm_amd64.s:1700\n';
     expect(parseStack(stack).frames).toEqual([
       { function: 'github.com/acme/svc/orders.(*Repo).Find', file: '/app/orders/repo.go', line: 31, inApp: true },
       { function: 'runtime.goexit', file: '/usr/local/go/src/runtime/asm_amd64.s', line: 1700, inApp: false },

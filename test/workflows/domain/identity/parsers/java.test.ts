@@ -31,7 +31,10 @@ describe('JVM traces', () => {
       'com.acme.shop.orders.OrderService.addLine',
       'com.acme.shop.orders.OrderController.addLine',
     ]);
-    expect(frames.find((f) => f.function?.includes('SpringCGLIB'))).toMatchObject({ file: '<generated>', inApp: false });
+    expect(frames.find((f) => f.function?.includes('SpringCGLIB'))).toMatchObject({
+      file: '<generated>',
+      inApp: false,
+    });
   });
 
   it('reads `Exception in thread`, module prefixes, Kotlin files, unknown sources and native methods', () => {
@@ -68,7 +71,9 @@ describe('JVM traces', () => {
   });
 
   it('takes a bare exception type without a message', () => {
-    const parsed = parseStack('java.lang.StackOverflowError\n\tat com.acme.Tree.depth(Tree.java:9)\n\tat com.acme.Tree.depth(Tree.java:9)');
+    const parsed = parseStack(
+      'java.lang.StackOverflowError\n\tat com.acme.Tree.depth(Tree.java:9)\n\tat com.acme.Tree.depth(Tree.java:9)',
+    );
     expect(parsed.errorType).toBe('java.lang.StackOverflowError');
     expect(parsed.message).toBeUndefined();
     expect(parsed.frames).toHaveLength(2);

@@ -12,10 +12,28 @@ describe('Node / TypeScript traces', () => {
       { file: '/app/src/notifications/email.ts', line: 14, column: 22, inApp: true },
       { function: 'Array.map', file: '<anonymous>', inApp: false },
       { function: 'sendReceipts', file: '/app/src/notifications/email.ts', line: 13, column: 30, inApp: true },
-      { function: 'OrdersController.complete', file: '/app/src/orders/controller.ts', line: 88, column: 5, inApp: true },
-      { function: 'Layer.handle', file: '/app/node_modules/express/lib/router/layer.js', line: 95, column: 5, inApp: false },
+      {
+        function: 'OrdersController.complete',
+        file: '/app/src/orders/controller.ts',
+        line: 88,
+        column: 5,
+        inApp: true,
+      },
+      {
+        function: 'Layer.handle',
+        file: '/app/node_modules/express/lib/router/layer.js',
+        line: 95,
+        column: 5,
+        inApp: false,
+      },
       { function: 'Promise.all', file: 'index 0', inApp: false },
-      { function: 'process.processTicksAndRejections', file: 'node:internal/process/task_queues', line: 95, column: 5, inApp: false },
+      {
+        function: 'process.processTicksAndRejections',
+        file: 'node:internal/process/task_queues',
+        line: 95,
+        column: 5,
+        inApp: false,
+      },
     ]);
   });
 
@@ -39,7 +57,7 @@ describe('Node / TypeScript traces', () => {
       '    res.setHeader("x-id", id);',
       '        ^',
       '',
-      "Error [ERR_HTTP_HEADERS_SENT]: Cannot set headers after they are sent to the client",
+      'Error [ERR_HTTP_HEADERS_SENT]: Cannot set headers after they are sent to the client',
       '    at ServerResponse.setHeader (node:_http_outgoing:655:11)',
       '    at respond (/app/src/server.js:41:9)',
       '    at eval (eval at compile (/app/src/templates.js:12:10), <anonymous>:3:1)',
@@ -55,10 +73,18 @@ describe('Node / TypeScript traces', () => {
   });
 
   it('strips `[as alias]` and reads Windows paths', () => {
-    const parsed = parseStack('Error: nope\n    at Object.handler [as run] (C:\\srv\\api\\src\\job.ts:3:9)\n    at new Queue (C:\\srv\\api\\node_modules\\bull\\lib\\queue.js:1:1)');
+    const parsed = parseStack(
+      'Error: nope\n    at Object.handler [as run] (C:\\srv\\api\\src\\job.ts:3:9)\n    at new Queue (C:\\srv\\api\\node_modules\\bull\\lib\\queue.js:1:1)',
+    );
     expect(parsed.frames).toEqual([
       { function: 'Object.handler', file: 'C:\\srv\\api\\src\\job.ts', line: 3, column: 9, inApp: true },
-      { function: 'new Queue', file: 'C:\\srv\\api\\node_modules\\bull\\lib\\queue.js', line: 1, column: 1, inApp: false },
+      {
+        function: 'new Queue',
+        file: 'C:\\srv\\api\\node_modules\\bull\\lib\\queue.js',
+        line: 1,
+        column: 1,
+        inApp: false,
+      },
     ]);
   });
 });

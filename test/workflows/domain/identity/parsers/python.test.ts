@@ -11,8 +11,18 @@ describe('Python tracebacks', () => {
     expect(parsed.frames).toEqual([
       { function: 'compute_total', file: '/app/shop/pricing.py', line: 17, inApp: true },
       { function: 'order_detail', file: '/app/shop/views/orders.py', line: 42, inApp: true },
-      { function: '_get_response', file: '/usr/local/lib/python3.12/site-packages/django/core/handlers/base.py', line: 197, inApp: false },
-      { function: 'inner', file: '/usr/local/lib/python3.12/site-packages/django/core/handlers/exception.py', line: 55, inApp: false },
+      {
+        function: '_get_response',
+        file: '/usr/local/lib/python3.12/site-packages/django/core/handlers/base.py',
+        line: 197,
+        inApp: false,
+      },
+      {
+        function: 'inner',
+        file: '/usr/local/lib/python3.12/site-packages/django/core/handlers/exception.py',
+        line: 55,
+        inApp: false,
+      },
     ]);
   });
 
@@ -50,7 +60,9 @@ describe('Python tracebacks', () => {
       ['walk', true],
       ['<module>', true],
     ]);
-    const bare = parseStack('Traceback (most recent call last):\n  File "/app/gen.py", line 9, in take\n    next(it)\nStopIteration');
+    const bare = parseStack(
+      'Traceback (most recent call last):\n  File "/app/gen.py", line 9, in take\n    next(it)\nStopIteration',
+    );
     expect(bare.errorType).toBe('StopIteration');
     expect(bare.message).toBeUndefined();
   });

@@ -32,10 +32,14 @@ describe('Ruby backtraces', () => {
   });
 
   it('reads `ErrorClass: message` headers and old-style uncaught first lines', () => {
-    const prefixed = parseStack("Stripe::CardError: Your card was declined.\n/app/lib/billing.rb:9:in `charge!'\n/app/lib/billing.rb:3:in `run'");
+    const prefixed = parseStack(
+      "Stripe::CardError: Your card was declined.\n/app/lib/billing.rb:9:in `charge!'\n/app/lib/billing.rb:3:in `run'",
+    );
     expect(prefixed).toMatchObject({ errorType: 'Stripe::CardError', message: 'Your card was declined.' });
     expect(prefixed.frames).toHaveLength(2);
-    const uncaught = parseStack("script.rb:4:in `divide': divided by 0 (ZeroDivisionError)\n\tfrom script.rb:8:in `<main>'");
+    const uncaught = parseStack(
+      "script.rb:4:in `divide': divided by 0 (ZeroDivisionError)\n\tfrom script.rb:8:in `<main>'",
+    );
     expect(uncaught).toEqual({
       language: 'ruby',
       errorType: 'ZeroDivisionError',
