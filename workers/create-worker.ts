@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
 import { connectionOptions } from '../infra/platform/temporal-connection';
 import { createActivities } from '../activities';
+import { bundlerLogger } from '../infra/platform/observability/temporal-logger';
 
 export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
 
@@ -12,7 +13,7 @@ export interface CreateWorkerOptions {
   config: Config;
   /** Client used by activities that read other runs (earlier rejections). */
   client: Client;
-  /** A prebuilt bundle (tests build one once); otherwise the worker bundles workflows/ at start. */
+  /** A prebuilt bundle (tests build one once); otherwise workflows/ is bundled at start, quietly. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workRoot?: string;
 }
@@ -29,7 +30,7 @@ export async function createWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath }),
+    workflowBundle: workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: bundlerLogger() })),
     activities: createActivities(config, { client, ...(workRoot ? { workRoot } : {}) }),
     // The Claude step can take minutes; keep a few in parallel, not dozens (WORKER_MAX_CONCURRENT_ACTIVITIES).
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,

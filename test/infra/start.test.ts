@@ -40,12 +40,14 @@ describe('npm start', () => {
     const run = start({
       TEMPORAL_CONFIG_FILE: path.join(dir, 'temporal.config.json'),
       PORT: String(apiPort),
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     });
     await expect.poll(run.output, { timeout: 90_000, interval: 500 }).toContain('Press Ctrl-C to stop.');
     expect(run.output()).toContain(`Temporal        127.0.0.1:${temporalPort}`);
     expect(run.output()).toContain(`Temporal Web UI http://127.0.0.1:${uiPort}`);
     expect(run.output()).toContain(`API             http://127.0.0.1:${apiPort}`);
+    // Not a terminal: log lines stay JSON for shippers, and the workflow bundler's report is not among them.
+    expect(run.output()).not.toMatch(/Workflow bundle created|asset workflow-bundle/);
     expect((await fetch(`http://127.0.0.1:${uiPort}/`)).status).toBe(200);
     const selftest = await fetch(`http://127.0.0.1:${apiPort}/selftest`, { method: 'POST' });
     expect(await selftest.json()).toMatchObject({ status: 'ok', echoed: 'ping' });

@@ -64,7 +64,8 @@ export interface Config {
     pollIntervalMs: number;
     maxPollIntervalMs: number;
   };
-  log: { level: LogLevel };
+  /** `pretty` on a terminal by default (LOG_FORMAT=auto); log shippers get JSON. */
+  log: { level: LogLevel; format: LogFormat };
   /** `metricsAddress` undefined: no Prometheus endpoint. */
   worker: { maxConcurrentActivities: number; metricsAddress?: string };
 }
@@ -72,6 +73,17 @@ export interface Config {
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export const DEFAULT_WORKER_METRICS_ADDRESS = '127.0.0.1:9464';
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+/** LOG_FORMAT: `json` (one JSON object a line), `pretty` (readable lines), `auto` (pretty on a terminal, else JSON). */
+export function logFormatFrom(env: Env): LogFormat {
+  const format = (env.LOG_FORMAT ?? '').trim().toLowerCase() || 'auto';
+  if (!(LOG_FORMATS as readonly string[]).includes(format)) {
+    throw new ConfigError([`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')} (got "${env.LOG_FORMAT}")`]);
+  }
+  return format as LogFormat;
+}
 
 /** LOG_LEVEL, checked: a typo must fail at start, not turn logging off. Also used by the logger before the config is loaded. */
 export function logLevelFrom(env: Env): LogLevel {
@@ -317,7 +329,7 @@ export function loadConfig(file: unknown, env: Env): Config {
       pollIntervalMs: duration('POLL_INTERVAL', '30s'),
       maxPollIntervalMs: duration('POLL_MAX_INTERVAL', '10m'),
     },
-    log: { level: fromEnv(logLevelFrom, 'info') },
+    log: { level: fromEnv(logLevelFrom, 'info'), format: fromEnv(logFormatFrom, 'auto') },
     worker: {
       maxConcurrentActivities: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 8, 1, 1000),
       ...(fromEnv(workerMetricsAddressFrom, undefined)

@@ -25,6 +25,13 @@ export function temporalLogger(logger: Logger = rootLogger()): TemporalLogger {
   };
 }
 
+/** For the workflow bundler: its report is noise to a person starting the service; warnings and errors still show. */
+export function bundlerLogger(logger: Logger = rootLogger()): TemporalLogger {
+  const full = temporalLogger(logger);
+  const silent = () => undefined;
+  return { ...full, log: (level, message, meta) => (level === 'WARN' || level === 'ERROR' ? full.log(level, message, meta) : undefined), trace: silent, debug: silent, info: silent };
+}
+
 /**
  * String keys only: the SDK puts its own timestamp under a symbol, as a bigint that JSON cannot hold.
  * The activity task token is left out: a long opaque blob that would let a reader complete the activity.

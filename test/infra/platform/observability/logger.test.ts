@@ -1,13 +1,15 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { LogTimestamp } from '@temporalio/worker';
-import { createLogger, entryLogger } from '../../../../infra/platform/observability/logger';
-import { temporalLogger } from '../../../../infra/platform/observability/temporal-logger';
+import { createLogger, entryLogger, prettyLogs } from '../../../../infra/platform/observability/logger';
+import { bundlerLogger, temporalLogger } from '../../../../infra/platform/observability/temporal-logger';
 
 /** A pino destination that keeps the JSON lines it is given. */
 function capture(level: string) {
   const lines: Record<string, unknown>[] = [];
   const logger = createLogger({
     level,
+    pretty: false,
     destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
   });
   return { logger, lines };
@@ -84,5 +86,37 @@ describe('the ingress log call shape log({ msg, ...fields })', () => {
     const warn = capture('warn');
     entryLogger(warn.logger)({ msg: 'alert accepted', deliveryId: 'evt-1' });
     expect(warn.lines).toEqual([]);
+  });
+});
+
+describe('what a person sees', () => {
+  it('readable lines on a terminal (or when asked), JSON otherwise', () => {
+    expect(prettyLogs('auto', true)).toBe(true);
+    expect(prettyLogs('auto', false)).toBe(false);
+    expect(prettyLogs('json', true)).toBe(false);
+    expect(prettyLogs('pretty', false)).toBe(true);
+    const out: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        out.push(chunk.toString());
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', pretty: true, destination });
+    entryLogger(logger)({ msg: 'alert accepted', deliveryId: 'evt-1' });
+    expect(out.join('')).toMatch(/^\[\d{2}:\d{2}:\d{2}\] INFO: alert accepted \{"deliveryId":"evt-1"\}\n$/);
+  });
+
+  it("the workflow bundler's report stays out; its warnings and errors do not", () => {
+    const { logger, lines } = capture('info');
+    const log = bundlerLogger(logger);
+    log.info('Workflow bundle created', { size: '1.8MB' });
+    log.log('INFO', 'asset workflow-bundle.js 1.8 MiB');
+    log.warn('Module not found, ignored', { module: 'x' });
+    log.error('Bundle failed');
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'Module not found, ignored'],
+      ['error', 'Bundle failed'],
+    ]);
   });
 });
