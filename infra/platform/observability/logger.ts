@@ -18,7 +18,13 @@ export function prettyLogs(format: LogFormat, isTerminal: boolean): boolean {
 
 /** `HH:MM:ss level message key=value...`, synchronous (no worker thread), without pid and host. */
 export function prettyStream(destination?: DestinationStream): DestinationStream {
-  return PinoPretty({ translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', singleLine: true, sync: true, ...(destination ? { destination } : {}) });
+  return PinoPretty({
+    translateTime: 'SYS:HH:MM:ss',
+    ignore: 'pid,hostname',
+    singleLine: true,
+    sync: true,
+    ...(destination ? { destination } : {}),
+  });
 }
 
 export function createLogger(opts: { level?: string; destination?: DestinationStream; pretty?: boolean } = {}): Logger {

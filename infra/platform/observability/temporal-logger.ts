@@ -29,7 +29,13 @@ export function temporalLogger(logger: Logger = rootLogger()): TemporalLogger {
 export function bundlerLogger(logger: Logger = rootLogger()): TemporalLogger {
   const full = temporalLogger(logger);
   const silent = () => undefined;
-  return { ...full, log: (level, message, meta) => (level === 'WARN' || level === 'ERROR' ? full.log(level, message, meta) : undefined), trace: silent, debug: silent, info: silent };
+  return {
+    ...full,
+    log: (level, message, meta) => (level === 'WARN' || level === 'ERROR' ? full.log(level, message, meta) : undefined),
+    trace: silent,
+    debug: silent,
+    info: silent,
+  };
 }
 
 /**
