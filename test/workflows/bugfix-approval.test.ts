@@ -1,3 +1,4 @@
+import { STAGES_TO_VERIFIED } from '../support/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
 import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage } from '../fakes/scripted-fix';
@@ -115,18 +116,7 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     const result = (await e.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
     expect(result.stage).toBe('verified-fixed');
     expect(result.verification).toMatchObject({ recurrences: 0, verdict: 'verified-fixed' });
-    expect(result.timeline.map((t) => t.stage)).toEqual([
-      'collecting',
-      'cloning',
-      'proposing',
-      'awaiting-approval',
-      'approved',
-      'opening-pr',
-      'awaiting-merge',
-      'awaiting-deploy',
-      'verifying',
-      'verified-fixed',
-    ]);
+    expect(result.timeline.map((t) => t.stage)).toEqual(STAGES_TO_VERIFIED);
     const final = e.slack.messages(SLACK_CHANNEL)[0]!;
     expect(JSON.stringify(final.blocks)).toContain('Verified fixed');
     const summary = e.slack.replies(final.ts).at(-1)!.text!;

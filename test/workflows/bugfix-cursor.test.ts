@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mergeDeployVerify } from '../support/release';
 import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../support/e2e';
 import { cursorOpensPullRequest, markerIn } from '../support/cursor-opens-pr';
-import type { RunStatus } from '../../workflows/domain/run-status';
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -17,18 +17,6 @@ async function approve(env: E2E): Promise<string> {
   await env.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
   await env.click('approve', workflowId);
   return workflowId;
-}
-
-async function mergeDeployVerify(env: E2E, workflowId: string): Promise<RunStatus> {
-  const s = await env.waitForStage(workflowId, 'awaiting-merge', 60_000);
-  await env.github.mergePullRequest(s.pullRequest!.number, { by: 'carol' });
-  const merged = await env.waitForStage(workflowId, 'awaiting-deploy');
-  env.github.createDeployment({
-    sha: merged.pullRequest!.mergeCommitSha!,
-    environment: 'production',
-    state: 'success',
-  });
-  return (await env.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
 }
 
 describe('FIX_APPLY_MODE=cursor-api', () => {

@@ -1,3 +1,4 @@
+import { STAGES_TO_VERIFIED } from '../support/release';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../workflows/domain/types';
@@ -36,18 +37,7 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     expect(await decide(handle, alice)).toMatchObject({ approved: true, userName: 'alice' });
     const done = (await handle.result()) as RunStatus;
     expect(done.stage).toBe('verified-fixed');
-    expect(done.timeline.map((t) => t.stage)).toEqual([
-      'collecting',
-      'cloning',
-      'proposing',
-      'awaiting-approval',
-      'approved',
-      'opening-pr',
-      'awaiting-merge',
-      'awaiting-deploy',
-      'verifying',
-      'verified-fixed',
-    ]);
+    expect(done.timeline.map((t) => t.stage)).toEqual(STAGES_TO_VERIFIED);
     expect(done).toMatchObject({
       decision: { approved: true, userName: 'alice' },
       question: { kind: 'approve-fix' },

@@ -1,9 +1,9 @@
 import { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mergeDeployVerify } from '../support/release';
 import { startE2E, alertPayload, SERVICE, type E2E } from '../support/e2e';
 import { errorLogEvent } from '../fakes/datadog-shapes';
 import { FIXED_LINE, sampleError } from '../fakes/scripted-fix';
-import type { RunStatus } from '../../workflows/domain/run-status';
 
 /**
  * What one full run writes to Temporal: events and bytes of its history (a run's history is
@@ -22,16 +22,8 @@ describe('history size of a full run', () => {
     const { workflowId } = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!;
     await e.waitFor(workflowId, (s) => s.slack !== undefined, 90_000);
     await e.click('approve', workflowId);
-    const merging = await e.waitForStage(workflowId, 'awaiting-merge', 60_000);
-    await e.github.mergePullRequest(merging.pullRequest!.number, { by: 'carol' });
-    const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({
-      sha: merged.pullRequest!.mergeCommitSha!,
-      environment: 'production',
-      state: 'success',
-    });
+    expect((await mergeDeployVerify(e, workflowId)).stage).toBe('verified-fixed');
     const handle = e.pipeline.client.workflow.getHandle(workflowId);
-    expect(((await handle.result()) as RunStatus).stage).toBe('verified-fixed');
 
     const history = await handle.fetchHistory();
     const events = history.events?.length ?? 0;

@@ -63,6 +63,12 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
     ],
     ['Verification', s?.verification ? verificationText(s.verification) : undefined],
     ['Revert PR', s?.revertPullRequest?.url],
+    [
+      'Last webhook',
+      s?.lastEvent
+        ? `${s.lastEvent.source} ${s.lastEvent.kind}${s.lastEvent.detail ? ` (${s.lastEvent.detail})` : ''} at ${s.lastEvent.at}`
+        : undefined,
+    ],
     ['Cost', s?.fix ? `${formatCost(s.fix.costUsd)} (Claude Code, ${s.fix.turns} turns)` : undefined],
     ['Slack', s?.slack ? (s.slack.permalink ?? `${s.slack.channel} ${s.slack.ts}`) : undefined],
     ['Failure', s?.failure ?? v.closedBecause],
