@@ -31,8 +31,8 @@ export async function approvedToPullRequest(
   return { workflowId, prNumber: s.pullRequest!.number };
 }
 
-/** Merges the run's pull request, deploys the merge commit to production and returns the run's result. */
-export async function mergeDeployVerify(env: E2E, workflowId: string): Promise<RunStatus> {
+/** Merges the run's pull request and deploys the merge commit to production; returns once the run verifies. */
+export async function mergedAndDeployed(env: E2E, workflowId: string): Promise<RunStatus> {
   const s = await env.waitForStage(workflowId, 'awaiting-merge', 60_000);
   await env.github.mergePullRequest(s.pullRequest!.number, { by: 'carol' });
   const merged = await env.waitForStage(workflowId, 'awaiting-deploy');
@@ -41,5 +41,11 @@ export async function mergeDeployVerify(env: E2E, workflowId: string): Promise<R
     environment: 'production',
     state: 'success',
   });
+  return env.waitForStage(workflowId, 'verifying');
+}
+
+/** Merges the run's pull request, deploys the merge commit to production and returns the run's result. */
+export async function mergeDeployVerify(env: E2E, workflowId: string): Promise<RunStatus> {
+  await mergedAndDeployed(env, workflowId);
   return (await env.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, GITHUB_WEBHOOK_SECRET, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
 import { errorLogEvent } from '../fakes/datadog-shapes';
-import { approvedToPullRequest } from '../support/release';
+import { approvedToPullRequest, mergedAndDeployed } from '../support/release';
 import { pullRequestEvent, sendWebhook } from '../fakes/github-wire';
 import { BUGGY_LINE, BUGGY_FILE, sampleError } from '../fakes/scripted-fix';
 import type { RunStatus } from '../../workflows/domain/run-status';
@@ -105,15 +105,8 @@ describe('second half: tracking the pull request, the deploy and production', ()
 
   it('the error comes back after the deploy: regressed, and after a second approval a revert PR restores the old code', async () => {
     e = await startE2E({ env: { VERIFY_WINDOW: '6s' } });
-    const { workflowId, prNumber } = await approvedToPullRequest(e);
-    await e.github.mergePullRequest(prNumber, { by: 'carol' });
-    const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({
-      sha: merged.pullRequest!.mergeCommitSha!,
-      environment: 'production',
-      state: 'success',
-    });
-    await e.waitForStage(workflowId, 'verifying');
+    const { workflowId } = await approvedToPullRequest(e);
+    await mergedAndDeployed(e, workflowId);
     // Production still throws: Datadog alerts again during the verification window.
     expect((await e.sendAlert(alertPayload({ id: 'evt-after-deploy' }))).status).toBe(202);
 
@@ -148,15 +141,8 @@ describe('second half: tracking the pull request, the deploy and production', ()
 
   it("a regression visible only in Datadog's logs (the monitor did not fire again) is detected", async () => {
     e = await startE2E({ env: { VERIFY_WINDOW: '6s' } });
-    const { workflowId, prNumber } = await approvedToPullRequest(e, 'evt-logs-only');
-    await e.github.mergePullRequest(prNumber, { by: 'carol' });
-    const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({
-      sha: merged.pullRequest!.mergeCommitSha!,
-      environment: 'production',
-      state: 'success',
-    });
-    await e.waitForStage(workflowId, 'verifying');
+    const { workflowId } = await approvedToPullRequest(e, 'evt-logs-only');
+    await mergedAndDeployed(e, workflowId);
     for (const user of ['u-1', 'u-2', 'u-3'])
       e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, userId: user }));
     // Another error of the service in the same window is not a recurrence.
