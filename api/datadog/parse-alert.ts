@@ -49,6 +49,8 @@ export interface ReportedError {
 
 export interface ParsedAlert {
   deliveryId: string;
+  /** Rows in the delivery's sample; only the first `maxRows` become errors. */
+  rowsReceived: number;
   transition: string;
   /** False for recoveries and no-data notices: those are recorded, not turned into fix runs. */
   active: boolean;
@@ -56,7 +58,7 @@ export interface ParsedAlert {
   errors: ReportedError[];
 }
 
-export function parseDatadogAlert(body: unknown, now: Date): ParsedAlert {
+export function parseDatadogAlert(body: unknown, now: Date, opts: { maxRows?: number } = {}): ParsedAlert {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'invalid_payload', 'Body must be a JSON object', '(body)');
   }
@@ -97,7 +99,7 @@ export function parseDatadogAlert(body: unknown, now: Date): ParsedAlert {
   });
   if (sample && sample.rows.length) {
     const serviceColumn = sample.columns.findIndex((c) => c.toLowerCase() === 'service');
-    sample.rows.forEach((row, i) => {
+    sample.rows.slice(0, opts.maxRows ?? sample.rows.length).forEach((row, i) => {
       const raw = row.message?.trim();
       if (!raw) return;
       const item = serviceColumn >= 0 ? row.items[serviceColumn] : undefined;
@@ -108,7 +110,14 @@ export function parseDatadogAlert(body: unknown, now: Date): ParsedAlert {
     const raw = stripDatadogMarkup(p.body ?? '') || p.title.replace(/^\[[^\]]+\]\s*/, '');
     errors.push(split(fallbackService, raw, occurrence(0, raw)));
   }
-  return { deliveryId: p.id, transition, active: ACTIVE_TRANSITIONS.has(transition.toLowerCase()), alert, errors };
+  return {
+    deliveryId: p.id,
+    rowsReceived: sample?.rows.length ?? 0,
+    transition,
+    active: ACTIVE_TRANSITIONS.has(transition.toLowerCase()),
+    alert,
+    errors,
+  };
 }
 
 /** A log message often carries its stack after the first line. */

@@ -74,92 +74,123 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
     return sent;
   }
 
-  router.post('/webhooks/datadog', express.json({ limit: '1mb', type: () => true }), async (req, res, next) => {
-    try {
-      const token = config.datadog.webhookToken;
-      if (!token)
-        throw new HttpError(
-          503,
-          'not_configured',
-          'DATADOG_WEBHOOK_TOKEN is not set: refusing unauthenticated webhooks',
-        );
-      const denied = checkBearer(req.get('authorization'), token);
-      if (denied) throw new HttpError(401, 'unauthorized', `Datadog webhook rejected: ${denied}`);
+  /** Before the body is read: nobody without the token gets the parser's attention, however large the body. */
+  const authenticate: express.RequestHandler = (req, _res, next) => {
+    const token = config.datadog.webhookToken;
+    if (!token) {
+      next(new HttpError(503, 'not_configured', 'DATADOG_WEBHOOK_TOKEN is not set: refusing unauthenticated webhooks'));
+      return;
+    }
+    const denied = checkBearer(req.get('authorization'), token);
+    next(denied ? new HttpError(401, 'unauthorized', `Datadog webhook rejected: ${denied}`) : undefined);
+  };
 
-      const alert = parseDatadogAlert(req.body, new Date());
-      if (!alert.active) {
-        log({
-          msg: 'alert recorded, no fix run',
-          deliveryId: alert.deliveryId,
-          transition: alert.transition,
-          title: alert.alert.title,
-        });
-        res
-          .status(202)
-          .json({ deliveryId: alert.deliveryId, transition: alert.transition, recorded: true, workflows: [] });
-        return;
-      }
+  const { maxRowsPerDelivery, maxErrorsPerDelivery } = config.ingress;
+  router.post(
+    '/webhooks/datadog',
+    authenticate,
+    express.json({ limit: '1mb', type: () => true }),
+    async (req, res, next) => {
+      try {
+        const alert = parseDatadogAlert(req.body, new Date(), { maxRows: maxRowsPerDelivery });
+        if (!alert.active) {
+          log({
+            msg: 'alert recorded, no fix run',
+            deliveryId: alert.deliveryId,
+            transition: alert.transition,
+            title: alert.alert.title,
+          });
+          res
+            .status(202)
+            .json({ deliveryId: alert.deliveryId, transition: alert.transition, recorded: true, workflows: [] });
+          return;
+        }
 
-      const groups = new Map<string, { identity: ErrorIdentity; errors: ReportedError[] }>();
-      for (const e of alert.errors) {
-        const identity = fingerprintError(inputOf(e));
-        const group = groups.get(identity.fingerprint) ?? { identity, errors: [] };
-        group.errors.push(e);
-        groups.set(identity.fingerprint, group);
-      }
+        const groups = new Map<string, { identity: ErrorIdentity; errors: ReportedError[] }>();
+        for (const e of alert.errors) {
+          const identity = fingerprintError(inputOf(e));
+          const group = groups.get(identity.fingerprint) ?? { identity, errors: [] };
+          group.errors.push(e);
+          groups.set(identity.fingerprint, group);
+        }
+        // One delivery starts at most INGRESS_MAX_ERRORS runs, the most frequent errors first; the rest is counted, not lost silently.
+        const ranked = [...groups.values()].sort((a, b) => b.errors.length - a.errors.length);
+        const kept = ranked.slice(0, maxErrorsPerDelivery);
+        const skippedErrors = ranked.slice(maxErrorsPerDelivery);
+        const skipped = {
+          rows: alert.rowsReceived - Math.min(alert.rowsReceived, maxRowsPerDelivery),
+          errors: skippedErrors.length,
+          occurrences: skippedErrors.reduce((n, g) => n + g.errors.length, 0),
+        };
+        const anySkipped = skipped.rows > 0 || skipped.errors > 0;
+        if (anySkipped)
+          log({
+            msg: 'alert over the per-delivery bounds',
+            level: 'warn',
+            deliveryId: alert.deliveryId,
+            skipped,
+            maxRowsPerDelivery,
+            maxErrorsPerDelivery,
+          });
 
-      const settings = runSettings(config);
-      const workflows = (
-        await Promise.all(
-          [...groups.values()].map(async ({ identity, errors }) => {
-            const batch = { deliveryId: alert.deliveryId, alert: alert.alert };
-            const legacy = await toLegacyRuns(identity, errors, batch);
-            const rest = errors.filter((e) => !legacy.some((l) => l.errors.includes(e)));
-            const accepted = legacy.map((l) => ({
-              workflowId: l.workflowId,
-              fingerprint: identity.fingerprint,
-              service: identity.service,
-              errorType: identity.errorType,
-              occurrences: l.errors.length,
-              legacyFingerprint: true,
-            }));
-            if (!rest.length) return accepted;
-            const workflowId = workflowIdFor(identity, prefix);
-            const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>(
-              'bugfixWorkflow',
-              {
-                workflowId,
-                taskQueue: config.temporal.taskQueue,
-                args: [{ identity, settings }],
-                signal: occurrencesSignal,
-                signalArgs: [{ ...batch, occurrences: rest.map((e) => e.occurrence) }],
-                typedSearchAttributes: [
-                  { key: FINGERPRINT, value: identity.fingerprint },
-                  { key: SERVICE, value: identity.service },
-                  { key: ERROR_TYPE, value: identity.errorType },
-                ],
-              },
-            );
-            return [
-              ...accepted,
-              {
-                workflowId,
-                runId: handle.signaledRunId,
+        const settings = runSettings(config);
+        const workflows = (
+          await Promise.all(
+            kept.map(async ({ identity, errors }) => {
+              const batch = { deliveryId: alert.deliveryId, alert: alert.alert };
+              const legacy = await toLegacyRuns(identity, errors, batch);
+              const rest = errors.filter((e) => !legacy.some((l) => l.errors.includes(e)));
+              const accepted = legacy.map((l) => ({
+                workflowId: l.workflowId,
                 fingerprint: identity.fingerprint,
                 service: identity.service,
                 errorType: identity.errorType,
-                occurrences: rest.length,
-              },
-            ];
-          }),
-        )
-      ).flat();
-      log({ msg: 'alert accepted', deliveryId: alert.deliveryId, workflows: workflows.map((w) => w.workflowId) });
-      res.status(202).json({ deliveryId: alert.deliveryId, transition: alert.transition, workflows });
-    } catch (err) {
-      next(err);
-    }
-  });
+                occurrences: l.errors.length,
+                legacyFingerprint: true,
+              }));
+              if (!rest.length) return accepted;
+              const workflowId = workflowIdFor(identity, prefix);
+              const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>(
+                'bugfixWorkflow',
+                {
+                  workflowId,
+                  taskQueue: config.temporal.taskQueue,
+                  args: [{ identity, settings }],
+                  signal: occurrencesSignal,
+                  signalArgs: [{ ...batch, occurrences: rest.map((e) => e.occurrence) }],
+                  typedSearchAttributes: [
+                    { key: FINGERPRINT, value: identity.fingerprint },
+                    { key: SERVICE, value: identity.service },
+                    { key: ERROR_TYPE, value: identity.errorType },
+                  ],
+                },
+              );
+              return [
+                ...accepted,
+                {
+                  workflowId,
+                  runId: handle.signaledRunId,
+                  fingerprint: identity.fingerprint,
+                  service: identity.service,
+                  errorType: identity.errorType,
+                  occurrences: rest.length,
+                },
+              ];
+            }),
+          )
+        ).flat();
+        log({ msg: 'alert accepted', deliveryId: alert.deliveryId, workflows: workflows.map((w) => w.workflowId) });
+        res.status(202).json({
+          deliveryId: alert.deliveryId,
+          transition: alert.transition,
+          workflows,
+          ...(anySkipped ? { skipped } : {}),
+        });
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
   return router;
 }
 

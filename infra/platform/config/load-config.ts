@@ -32,6 +32,8 @@ export interface Config {
     logLevel: 'debug' | 'info' | 'warn' | 'error';
   };
   api: { port: number; host: string; publicUrl: string };
+  /** Bounds on one webhook delivery: rows read from its sample, unique errors it may start or signal. */
+  ingress: { maxRowsPerDelivery: number; maxErrorsPerDelivery: number };
   datadog: { site: string; apiUrl?: string; apiKey?: string; appKey?: string; webhookToken?: string };
   slack: { botToken?: string; channel?: string; apiUrl?: string; signingSecret?: string; approverUserIds: string[] };
   git: { repoUrl?: string; branch: string; token?: string; cacheDir: string };
@@ -265,6 +267,10 @@ export function loadConfig(file: unknown, env: Env): Config {
       port,
       host,
       publicUrl: (check('PUBLIC_URL', httpUrl, undefined) ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+    },
+    ingress: {
+      maxRowsPerDelivery: int('INGRESS_MAX_ROWS', 100, 1, 10_000),
+      maxErrorsPerDelivery: int('INGRESS_MAX_ERRORS', 10, 1, 1_000),
     },
     datadog: {
       site: str('DATADOG_SITE') ?? 'datadoghq.com',

@@ -48,3 +48,16 @@ describe('parseDatadogAlert', () => {
     expect(fieldOf([1, 2])).toBe('(body)');
   });
 });
+
+describe('parseDatadogAlert: bounded rows', () => {
+  it('reads at most maxRows rows of the sample and says how many there were', () => {
+    const rows = Array.from({ length: 7 }, (_, i) => ({ items: ['checkout'], message: `Error: row ${i}` }));
+    const a = parseDatadogAlert(
+      { id: '1', title: '[Triggered] x', logs_sample: { columns: ['service'], rows } },
+      new Date(),
+      { maxRows: 3 },
+    );
+    expect(a.rowsReceived).toBe(7);
+    expect(a.errors.map((e) => e.message)).toEqual(['Error: row 0', 'Error: row 1', 'Error: row 2']);
+  });
+});

@@ -16,6 +16,9 @@ export interface ErrorInput {
 }
 
 export const TOP_FRAMES = 3;
+/** Service and type become search attributes (Temporal caps a value at 2 KB): longer ones are cut. */
+export const MAX_SERVICE_LENGTH = 200;
+export const MAX_ERROR_TYPE_LENGTH = 200;
 const SEPARATOR = '\u001f';
 
 /**
@@ -26,10 +29,13 @@ const SEPARATOR = '\u001f';
  */
 export function fingerprintError(input: ErrorInput): ErrorIdentity {
   const parsed = input.stack?.trim() ? parseStack(input.stack) : { language: 'unknown' as const, frames: [] };
-  const service = input.service.trim();
+  const service = input.service.trim().slice(0, MAX_SERVICE_LENGTH);
   // Without a message, the trace's first line is the headline: its exception, not the root cause.
   const head = headlineOf(input.message?.trim() ? input.message : (input.stack ?? ''), parsed);
-  const errorType = input.errorType?.trim() || head.errorType || parsed.errorType || 'Error';
+  const errorType = (input.errorType?.trim() || head.errorType || parsed.errorType || 'Error').slice(
+    0,
+    MAX_ERROR_TYPE_LENGTH,
+  );
 
   const inApp = parsed.frames.filter((frame) => frame.inApp);
   // An error raised entirely inside libraries is still told apart by where it surfaced.

@@ -146,3 +146,16 @@ describe('loadConfig: logging, the worker and GitHub hosts', () => {
     ).toBe('http://127.0.0.1:9001');
   });
 });
+
+describe('loadConfig: ingress bounds', () => {
+  it('INGRESS_MAX_ROWS and INGRESS_MAX_ERRORS: 100 and 10 by default, positive integers', () => {
+    expect(loadConfig(shipped, {}).ingress).toEqual({ maxRowsPerDelivery: 100, maxErrorsPerDelivery: 10 });
+    expect(loadConfig(shipped, { INGRESS_MAX_ROWS: '5', INGRESS_MAX_ERRORS: '2' }).ingress).toEqual({
+      maxRowsPerDelivery: 5,
+      maxErrorsPerDelivery: 2,
+    });
+    expect(problemsOf(() => loadConfig(shipped, { INGRESS_MAX_ERRORS: '0' }))).toEqual([
+      expect.stringContaining('INGRESS_MAX_ERRORS'),
+    ]);
+  });
+});

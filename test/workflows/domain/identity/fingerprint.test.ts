@@ -218,3 +218,11 @@ describe('workflowIdFor', () => {
     expect(workflowIdFor({ ...identity, service: '___' })).toBe(`bugfix-unknown-${identity.fingerprint}`);
   });
 });
+
+describe('fingerprintError: values that become search attributes are bounded', () => {
+  it('cuts a service or an error type longer than 200 characters', () => {
+    const identity = fingerprintError({ service: 's'.repeat(5000), errorType: 'E'.repeat(5000), message: 'boom' });
+    expect(identity.service).toHaveLength(200);
+    expect(identity.errorType).toHaveLength(200);
+  });
+});
