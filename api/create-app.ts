@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../infra/platform/config/load-config';
 import { errorHandler, HttpError } from './http/http-error';
+import { adminOnly } from './http/admin-access';
 import { healthRoute } from './health-route';
 import { datadogWebhookRoute } from './datadog/webhook-route';
 import { slackInteractionsRoute } from './slack/interactions-route';
@@ -34,6 +35,7 @@ export function createApp({
   const app = express();
   app.disable('x-powered-by');
   app.use(healthRoute({ client, config }));
+  app.use('/metrics', adminOnly(config.api.adminToken));
   app.use(metricsRoute({ metrics, ...(runtimeMetricsUrl ? { runtimeMetricsUrl } : {}) }));
   app.use(observeDatadogWebhook(metrics));
   app.use(datadogWebhookRoute({ client, config, log }));

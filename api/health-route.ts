@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { adminOnly } from './http/admin-access';
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
@@ -31,9 +33,10 @@ export function healthRoute({ client, config }: { client: Client; config: Config
       });
     }
   });
-  router.post('/selftest', async (_req, res, next) => {
+  router.post('/selftest', adminOnly(config.api.adminToken), async (_req, res, next) => {
     try {
-      const workflowId = `selftest-${Date.now()}`;
+      // Concurrent self-tests each get a run of their own.
+      const workflowId = `selftest-${randomUUID()}`;
       const result = await client.workflow.execute<typeof selfTestWorkflow>('selfTestWorkflow', {
         workflowId,
         taskQueue: config.temporal.taskQueue,

@@ -31,7 +31,8 @@ export interface Config {
     uiPort: number;
     logLevel: 'debug' | 'info' | 'warn' | 'error';
   };
-  api: { port: number; host: string; publicUrl: string };
+  /** `adminToken` guards /metrics and /selftest; without it they answer loopback clients only. */
+  api: { port: number; host: string; publicUrl: string; adminToken?: string };
   /** Bounds on one webhook delivery: rows read from its sample, unique errors it may start or signal. */
   ingress: { maxRowsPerDelivery: number; maxErrorsPerDelivery: number };
   datadog: { site: string; apiUrl?: string; apiKey?: string; appKey?: string; webhookToken?: string };
@@ -267,6 +268,7 @@ export function loadConfig(file: unknown, env: Env): Config {
       port,
       host,
       publicUrl: (check('PUBLIC_URL', httpUrl, undefined) ?? `http://${host}:${port}`).replace(/\/+$/, ''),
+      ...(str('ADMIN_TOKEN') ? { adminToken: str('ADMIN_TOKEN') } : {}),
     },
     ingress: {
       maxRowsPerDelivery: int('INGRESS_MAX_ROWS', 100, 1, 10_000),
