@@ -3,6 +3,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
+import { refuseApprover } from './approvers';
 import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
 import {
@@ -76,8 +77,10 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
             .flatMap((block) => Object.values(block))
             .find((v) => v.value)?.value ?? undefined;
         res.status(200).end(); // closes the modal
-        if (meta.workflowId)
-          void decide(meta.workflowId, { approved: false, reason: reason ?? undefined }, user, meta.responseUrl);
+        if (!meta.workflowId) return;
+        const refused = refuseApprover(config.slack, user.id);
+        if (refused) return void refuseDecision(meta.workflowId, user, refused, meta.responseUrl);
+        void decide(meta.workflowId, { approved: false, reason: reason ?? undefined }, user, meta.responseUrl);
         return;
       }
 
@@ -89,14 +92,8 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       if (!action?.value) return; // not ours: acknowledged and ignored
       const workflowId = action.value;
 
-      if (config.slack.approverUserIds.length && !config.slack.approverUserIds.includes(user.id)) {
-        log({ msg: 'decision refused: not an approver', workflowId, userId: user.id });
-        await say(
-          payload.response_url,
-          `Sorry <@${user.id}>, only the configured approvers can approve or reject fixes.`,
-        );
-        return;
-      }
+      const refused = refuseApprover(config.slack, user.id);
+      if (refused) return void (await refuseDecision(workflowId, user, refused, payload.response_url));
       if (action.action_id === REJECT_ACTION && slack && payload.trigger_id) {
         const opened = await openRejectModal(slack, payload.trigger_id, workflowId, payload.response_url).catch(
           (err: Error) => {
@@ -135,6 +132,11 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       log({ msg: 'decision not applied', workflowId, userId: user.id, reason: why });
       await say(responseUrl, `Your decision was not applied: ${why}`);
     }
+  }
+
+  async function refuseDecision(workflowId: string, user: SlackUser, why: string, responseUrl?: string): Promise<void> {
+    log({ msg: 'decision refused', workflowId, userId: user.id, reason: why });
+    await say(responseUrl, `Sorry <@${user.id}>, ${why}.`);
   }
 
   async function say(responseUrl: string | undefined, text: string): Promise<void> {

@@ -32,5 +32,7 @@ export function envForFakes(f: {
     GITHUB_WEB_URL: 'https://github.com',
     GITHUB_TOKEN: f.github.token,
     GITHUB_REPOSITORY: f.repository,
+    // The harness's clicks come from this user; nobody else may decide (approvers fail closed).
+    APPROVER_SLACK_USER_IDS: 'U0APPROVER',
   };
 }

@@ -68,6 +68,11 @@ describe('POST /slack/interactions', () => {
       response_type: 'ephemeral',
       text: expect.stringContaining('only the configured approvers'),
     });
+    // The reject dialog goes through the same check: a submission by someone else decides nothing.
+    expect(
+      (await e.submitRejectReason(workflowId, 'not from an approver', { id: 'U0INTRUDER', name: 'mallory' })).status,
+    ).toBe(200);
+    await new Promise((r) => setTimeout(r, 1000));
     expect((await e.status(workflowId)).decision).toBeUndefined();
 
     const [a, b] = await Promise.all([
