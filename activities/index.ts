@@ -9,6 +9,7 @@ import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
 import { createGitActivities } from './git';
+import { withoutCredentials } from './git/remote-auth';
 import { createGitHubActivities } from './github';
 import { createCursorActivities, type AgentInstructions } from './cursor';
 import { selfTestActivities } from './self-test';
@@ -59,7 +60,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
             request: {
               ...input.request,
               repo: {
-                ...(config.git.repoUrl ? { url: config.git.repoUrl } : {}),
+                ...(config.git.repoUrl ? { url: withoutCredentials(config.git.repoUrl) } : {}),
                 branch: config.git.branch,
                 commit: checkout.commit,
               },

@@ -22,6 +22,7 @@ import type { BugfixInput, QuestionKind, RunStatus } from './domain/run-status';
 import type { PullRequestRef, RecordedDecision, Stage } from './domain/types';
 import { DatadogFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
 import { recurrenceSources } from './domain/log-report';
+import { escapeText } from './domain/slack-text';
 import { Run } from './run-state';
 import { logsQueryFor } from './logs-query';
 import { claudeStub, datadog, git, slack, temporal } from './activity-stubs';
@@ -201,7 +202,7 @@ async function openPullRequestWithRetries(
       const { workflowId } = workflowInfo();
       await slack.replyInThread({
         ref: run.record.slack!,
-        text: `${err.message}. Retry it with the Retry button above (or \`npm run bugfix -- approve ${workflowId}\`), or give up.`,
+        text: `${escapeText(err.message)}. Retry it with the Retry button above (or \`npm run bugfix -- approve ${workflowId}\`), or give up.`,
         dedupeKey: `agent-failed-${attempt}`,
       });
       if (!(await answerTo(run, 'retry-pull-request'))?.approved) throw err;
@@ -244,7 +245,12 @@ function reminderText(remainingMs: number): string {
 
 function regressionText(run: Run): string {
   const v = run.record.verification!;
-  const samples = v.samples.map((o) => `• ${o.at} ${o.message.slice(0, 200)}${o.url ? ` (${o.url})` : ''}`).join('\n');
+  // Production text, quoted inert.
+  const samples = v.samples
+    .map(
+      (o) => `• ${o.at} ${escapeText(o.message.slice(0, 200))}${o.url ? ` (${escapeText(o.url.slice(0, 300))})` : ''}`,
+    )
+    .join('\n');
   const sources = recurrenceSources(v);
   return [
     `The error came back after the deploy: ${v.recurrences} occurrence(s) between ${v.from} and ${v.to} (${v.ratePerHourAfter}/h after, ${v.ratePerHourBefore}/h before)${sources ? `; ${sources}` : ''}.`,

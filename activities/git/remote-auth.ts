@@ -1,5 +1,18 @@
 import type { AuthCallback, ProgressCallback } from 'isomorphic-git';
 
+/** A repository URL without the user and password it may embed: what a prompt, a log or a history may show. */
+export function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
 export interface RemoteAuth {
   headers: Record<string, string>;
   onAuth?: AuthCallback;

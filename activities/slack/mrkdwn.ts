@@ -4,20 +4,10 @@
  * break out of a code block in the approval message.
  */
 
-const ZWSP = '\u200B';
-const MAX_URL = 600;
+import { escapeText, ZWSP } from '../../workflows/domain/slack-text';
 
-/**
- * Escapes `&`, `<`, `>` (what Slack parses as mentions, links and dates) and breaks the
- * plain-text broadcasts `@channel` / `@here` / `@everyone`.
- */
-export function escapeText(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/@(channel|here|everyone)\b/gi, `@${ZWSP}$1`);
-}
+export { escapeText };
+const MAX_URL = 600;
 
 /** Escaped text for inside a ``` block: a backtick can no longer start a closing fence. */
 export function escapeCode(s: string): string {

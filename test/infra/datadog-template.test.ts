@@ -184,6 +184,12 @@ describe('infra/github/claude-review.yml', () => {
     }
   });
 
+  it('checks out the pull request without leaving the token in .git/config', () => {
+    expect(workflowYaml).toMatch(
+      /- uses: actions\/checkout@v4\n\s+with:\n(?:\s+#.*\n|\s+[\w-]+: .*\n)*\s+persist-credentials: false\n/,
+    );
+  });
+
   it.skipIf(!yaml)('parses as YAML with a per-PR concurrency group and minimal permissions', () => {
     const doc = yaml!.parse(workflowYaml) as {
       on: { pull_request: { types: string[] } };

@@ -103,7 +103,14 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     const run = await start({
       fetchOccurrenceLogs: async (input) => {
         const after = input.window
-          ? [{ id: 'log-9', at: new Date().toISOString(), message: 'Cannot read properties of undefined' }]
+          ? [
+              {
+                id: 'log-9',
+                at: new Date().toISOString(),
+                message: '<!channel> Cannot read properties of undefined',
+                url: 'https://shop.example/<@U0ADMIN>',
+              },
+            ]
           : [];
         return {
           occurrences: after,
@@ -140,6 +147,12 @@ describe('bugfixWorkflow rules (stub activities)', () => {
       decision: { userName: 'alice' },
     });
     expect(names(run)).toContain('pushRevertBranch');
+    // Production text quoted in the thread is inert: no ping, no mention.
+    const regression = run.calls.find((c) => (c.input as { dedupeKey?: string }).dedupeKey === 'regressed')!.input as {
+      text: string;
+    };
+    expect(regression.text).toContain('&lt;!channel&gt; Cannot read');
+    expect(regression.text).not.toMatch(/<!channel>|<@U0ADMIN>/);
   });
 });
 

@@ -3,6 +3,7 @@ import type { Run } from '../run-state';
 import type { DeploymentRef, PullRequestRef, ReviewRef } from '../domain/types';
 import { github, slack } from '../activity-stubs';
 import { pollUntil } from '../poll';
+import { escapeText } from '../domain/slack-text';
 
 export interface MergeOutcome {
   outcome: 'merged' | 'closed' | 'stalled';
@@ -32,7 +33,7 @@ export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => vo
     onReview(review);
     await slack.replyInThread({
       ref: run.record.slack!,
-      text: `Review by ${found.user ?? 'someone'} (${found.state.toLowerCase()}): ${found.body.slice(0, 1500)}`,
+      text: `Review by ${escapeText(found.user ?? 'someone')} (${found.state.toLowerCase()}): ${escapeText(found.body.slice(0, 1500))}`,
       dedupeKey: `review-${pr.number}`,
     });
   };

@@ -85,3 +85,16 @@ describe('throttle', () => {
     expect(seen).toEqual([0, 2000, 4000]);
   });
 });
+
+describe('withoutCredentials', () => {
+  it('drops a user and password from a repository URL, and leaves one without them as it is', async () => {
+    const { withoutCredentials } = await import('../../../activities/git/remote-auth');
+    expect(withoutCredentials('https://x-access-token:ghp_secret@github.com/acme/shop.git')).toBe(
+      'https://github.com/acme/shop.git',
+    );
+    expect(withoutCredentials('https://deploy@ghe.acme.example/acme/shop.git')).toBe(
+      'https://ghe.acme.example/acme/shop.git',
+    );
+    expect(withoutCredentials('http://127.0.0.1:9418/shop.git')).toBe('http://127.0.0.1:9418/shop.git');
+  });
+});
