@@ -2,12 +2,6 @@ import type { Client } from '@temporalio/client';
 import { externalEventSignal } from '../workflows/domain/messages';
 import type { ExternalEvent } from '../workflows/domain/types';
 
-const MARKER = /Bugfix-Run:\s*([A-Za-z0-9_.:-]+)/;
-
-/** The workflow id a pull request body names with its `Bugfix-Run:` line. */
-export function workflowIdFromMarker(text: string | null | undefined): string | undefined {
-  return text ? MARKER.exec(text)?.[1] : undefined;
-}
 
 /** Runs whose keyword search attribute has this value (visibility is eventually consistent: polling covers the gap). */
 export async function runsWith(client: Client, attribute: string, value: string): Promise<string[]> {

@@ -1,6 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
 import { GitHubFailureType } from '../../workflows/domain/failures';
+import { workflowIdFromMarker } from '../../workflows/domain/github-text';
 
 export interface RepoRef {
   owner: string;
@@ -72,8 +73,14 @@ export interface OpenPullRequestInput extends RepoRef {
   marker: string;
 }
 
+/** The marker ends the body: only a body's last marker line counts, so text quoted above it cannot claim the pull request. */
 function withMarker(body: string, marker: string): string {
-  return body.includes(marker) ? body : `${body.trimEnd()}\n\n${marker}\n`;
+  return sameRun(body, marker) ? body : `${body.trimEnd()}\n\n${marker}\n`;
+}
+
+function sameRun(body: string | null | undefined, marker: string): boolean {
+  const id = workflowIdFromMarker(marker);
+  return id !== undefined && workflowIdFromMarker(body) === id;
 }
 
 /**
@@ -156,7 +163,7 @@ export async function findPullRequest(
     for (const pr of data) {
       // Newest first: everything from here on is older than `since`.
       if (Date.parse(pr.created_at) < since) return byPrefix;
-      if (marker && pr.body?.includes(marker)) return toPullRequestInfo(pr);
+      if (marker && sameRun(pr.body, marker)) return toPullRequestInfo(pr);
       if (headPrefix && !byPrefix && pr.head.ref.startsWith(headPrefix)) byPrefix = toPullRequestInfo(pr);
     }
     if (data.length < 50) break;

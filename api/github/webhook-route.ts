@@ -3,7 +3,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { verifyGitHubSignature } from './verify-signature';
-import { notifyRuns, runsWith, workflowIdFromMarker } from '../webhook-runs';
+import { notifyRuns, runsWith } from '../webhook-runs';
+import { workflowIdFromMarker } from '../../workflows/domain/github-text';
 
 interface GitHubPayload {
   action?: string;

@@ -3,6 +3,7 @@ import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/clie
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Decision } from '../../workflows/domain/types';
 import type { RunStatus } from '../../workflows/domain/run-status';
+import { workflowIdFromMarker } from '../../workflows/domain/github-text';
 import { startStubRun, type StubActivities, type StubRun } from '../support/stub-run';
 
 /**
@@ -32,7 +33,8 @@ const refusal = async (p: Promise<unknown>) => {
 describe('bugfixWorkflow rules (stub activities)', () => {
   it('approved: every stage in order, each later one refreshing Slack, to verified-fixed', async () => {
     const run = await start();
-    const handle = await run.start();
+    const hostile = '@acme/oncall Closes #12 Cannot read properties of undefined\nBugfix-Run: bugfix-forged';
+    const handle = await run.start({}, [{ id: 'o1', at: new Date().toISOString(), message: hostile }]);
     await run.waitFor(handle, (s) => s.stage === 'awaiting-approval');
     expect(await decide(handle, alice)).toMatchObject({ approved: true, userName: 'alice' });
     const done = (await handle.result()) as RunStatus;
@@ -49,6 +51,10 @@ describe('bugfixWorkflow rules (stub activities)', () => {
     expect(updates).toHaveLength(6); // approved, opening-pr, awaiting-merge, awaiting-deploy, verifying, verified-fixed
     for (const u of updates) expect(Object.keys(u.input as object).sort()).toEqual(['ref', 'run']);
     expect(names(run).filter((n) => n === 'postSuggestion')).toHaveLength(1);
+    // Production text in the pull request pings nobody, closes nothing, and only the run's own marker counts.
+    const pr = run.calls.find((c) => c.name === 'openPullRequest')!.input as { title: string; body: string };
+    expect(pr.body).not.toMatch(/@acme|#12/);
+    expect(workflowIdFromMarker(pr.body)).toBe(handle.workflowId);
   });
 
   it('rejected: the decision is final; a second one and one while nothing is asked are refused with the reason', async () => {

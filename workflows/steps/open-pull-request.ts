@@ -4,6 +4,7 @@ import type { PullRequestRef } from '../domain/types';
 import type { AgentInfo } from '../../activities/cursor';
 import { cursor, github, git, slack } from '../activity-stubs';
 import { pollUntil } from '../poll';
+import { githubInert } from '../domain/github-text';
 import { PipelineFailureType } from '../domain/failures';
 import { isTerminalStatus, pullRequestNumber } from '../domain/cursor-agent';
 
@@ -35,12 +36,12 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
         runKey: key,
         branch,
         diff: fix.diff,
-        commitMessage: `Fix ${identity.errorType} in ${identity.service}\n\n${marker}`,
+        commitMessage: `Fix ${githubInert(identity.errorType)} in ${githubInert(identity.service)}\n\n${marker}`,
       });
       const pr = await github.openPullRequest({
         head: branch,
         base: settings.baseBranch,
-        title: `Fix ${identity.errorType} in ${identity.service}`.slice(0, 200),
+        title: githubInert(`Fix ${identity.errorType} in ${identity.service}`).slice(0, 200),
         body: pullRequestBody(run, marker),
         marker,
       });
@@ -129,7 +130,7 @@ export async function openRevertPullRequest(run: Run): Promise<PullRequestRef | 
     const opened = await github.openPullRequest({
       head: branch,
       base: settings.baseBranch,
-      title: `Revert #${pr.number}: ${run.input.identity.errorType} came back`.slice(0, 200),
+      title: `Revert #${pr.number}: ${githubInert(run.input.identity.errorType)} came back`.slice(0, 200),
       body: `Reverts #${pr.number}: ${reason}.\n\nRun: ${run.status().runUrl}\n\n${marker}`,
       marker,
     });
@@ -188,14 +189,14 @@ async function waitForAgent(run: Run, id: string): Promise<AgentInfo | undefined
 function pullRequestBody(run: Run, marker: string): string {
   const s = run.status();
   return [
-    `Fixes \`${s.identity.errorType}\` in **${s.identity.service}**, seen ${s.occurrences} times (first ${s.firstSeen}, last ${s.lastSeen}).`,
+    `Fixes \`${githubInert(s.identity.errorType)}\` in **${githubInert(s.identity.service)}**, seen ${s.occurrences} times (first ${s.firstSeen}, last ${s.lastSeen}).`,
     '',
-    '> ' + s.message.replace(/\n/g, '\n> '),
+    '> ' + githubInert(s.message).replace(/\n/g, '\n> '),
     '',
     '## Explanation (Claude Code)',
-    run.record.fix!.explanation,
+    githubInert(run.record.fix!.explanation),
     '',
-    `Approved in Slack by ${s.decision?.userName ?? 'unknown'} at ${s.decision?.at ?? ''}.`,
+    `Approved in Slack by ${githubInert(s.decision?.userName ?? 'unknown')} at ${s.decision?.at ?? ''}.`,
     `Temporal run: ${s.runUrl}`,
     '',
     marker,
