@@ -2,7 +2,6 @@ import type { Client } from '@temporalio/client';
 import { externalEventSignal } from '../workflows/domain/messages';
 import type { ExternalEvent } from '../workflows/domain/types';
 
-
 /** Runs whose keyword search attribute has this value (visibility is eventually consistent: polling covers the gap). */
 export async function runsWith(client: Client, attribute: string, value: string): Promise<string[]> {
   const ids: string[] = [];
