@@ -83,6 +83,16 @@ export function stepsSeen(history: History): string[] {
   return [...seen];
 }
 
+/** The activities a reset to `point` makes run again (those scheduled after it), in order. */
+export function stepsAfter(history: History, point: ResetPoint): string[] {
+  const again = new Set<string>();
+  for (const event of history.events ?? []) {
+    const activity = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (activity && num(event.eventId) > point.eventId) again.add(activity);
+  }
+  return [...again];
+}
+
 /**
  * Where to reset so that `step` runs again: the WorkflowTaskCompleted event of the
  * workflow task that first scheduled the activity (or entered the stage). Resetting

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import { operatorName, uiLink, withContext, type CommonOptions } from '../context';
-import { describeRun, fetchRunHistory, resetPointFor, stepsSeen } from '../history';
+import { describeRun, fetchRunHistory, resetPointFor, stepsAfter, stepsSeen } from '../history';
 import { CliError, EXIT, refused } from '../errors';
 import { isStage, isStepActivity, STAGES, STEP_ACTIVITIES } from '../steps';
 
@@ -10,6 +11,7 @@ interface ResetOptions extends CommonOptions {
   run?: string;
   reason?: string;
   as?: string;
+  yes?: boolean;
 }
 
 export function resetCommand(): Command {
@@ -25,6 +27,7 @@ export function resetCommand(): Command {
     .option('--run <runId>', 'reset this run of the id (default: the latest)')
     .option('--reason <text>', 'recorded in the history with the reset')
     .option('--as <name>', 'the operator named in the reason (default: your OS user name)')
+    .option('--yes', 'reset without asking (for scripts): the steps after the point run again, side effects included')
     .option('--json', 'print JSON: { workflowId, previousRunId, runId, resetToEventId, step, runUrl }')
     .addHelpText(
       'after',
@@ -59,6 +62,11 @@ export function resetCommand(): Command {
             { runId: run.runId, stepsSeen: seen },
           );
         }
+        const again = stepsAfter(history, point);
+        const consequence = `Resetting ${workflowId} to before ${step} runs again: ${again.join(', ') || 'nothing recorded yet'}${run.status.name === 'RUNNING' ? `; the running run ${run.runId} is terminated` : ''}.`;
+        if (!opts.yes && !(await confirmed(consequence))) {
+          throw new CliError(`${consequence} Not reset: confirm at the prompt, or pass --yes.`, EXIT.usage);
+        }
         const reason = opts.reason ?? `reset to before ${step} by ${operatorName(opts.as)} (bugfix CLI)`;
         const { namespace } = ctx.config.temporal;
         const response = await client.workflowService.resetWorkflowExecution({
@@ -71,9 +79,29 @@ export function resetCommand(): Command {
         const runId = response.runId ?? '';
         const runUrl = uiLink(ctx.config, workflowId, runId);
         await ctx.print(
-          `Reset ${workflowId} to event ${point.eventId} (before ${step}, first scheduled at event ${point.scheduledEventId}).\nPrevious run ${run.runId} (${run.status.name}); new run ${runId}.\n${runUrl}`,
-          { workflowId, previousRunId: run.runId, runId, resetToEventId: point.eventId, step, reason, runUrl },
+          `${consequence}\nReset ${workflowId} to event ${point.eventId} (before ${step}, first scheduled at event ${point.scheduledEventId}).\nPrevious run ${run.runId} (${run.status.name}); new run ${runId}.\n${runUrl}`,
+          {
+            workflowId,
+            previousRunId: run.runId,
+            runId,
+            resetToEventId: point.eventId,
+            step,
+            reason,
+            runUrl,
+            runsAgain: again,
+          },
         );
       }),
     );
+}
+
+/** Asks on a terminal; without one (a script, CI) there is nobody to ask, so the answer is no. */
+async function confirmed(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} Reset? [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }

@@ -47,9 +47,18 @@ describe('bugfix CLI: reset a run to before a step', () => {
   it('reset --to proposeFix runs Claude again in a new run that waits for approval again', async () => {
     const before = await e.status(workflowId);
     expect(sessions(e.anthropic)).toBe(1);
-    const r = await cli('reset', workflowId, '--to', 'proposeFix', '--reason', 'prompt fixed', '--json');
+    // Without a terminal to ask on, nothing happens unless --yes says so; the refusal says what would run again.
+    const unconfirmed = await cli('reset', workflowId, '--to', 'proposeFix');
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toMatch(
+      /runs again: proposeFix, postSuggestion.*the running run .* is terminated\. Not reset: .*--yes/,
+    );
+    expect((await e.status(workflowId)).runId).toBe(before.runId);
+
+    const r = await cli('reset', workflowId, '--to', 'proposeFix', '--reason', 'prompt fixed', '--yes', '--json');
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const out = r.json<{ runId: string; previousRunId: string; resetToEventId: number }>();
+    const out = r.json<{ runId: string; previousRunId: string; resetToEventId: number; runsAgain: string[] }>();
+    expect(out.runsAgain).toEqual(['proposeFix', 'postSuggestion']);
     expect(out.previousRunId).toBe(before.runId);
     expect(out.runId).not.toBe(before.runId);
 
