@@ -10,6 +10,7 @@ import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
 import { createGitActivities } from './git';
 import { withoutCredentials } from './git/remote-auth';
+import { webhookTargetSignature } from '../workflows/domain/webhook-target';
 import { createGitHubActivities } from './github';
 import { createCursorActivities, type AgentInstructions } from './cursor';
 import { selfTestActivities } from './self-test';
@@ -116,7 +117,9 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           ...input,
           repository: `${config.github.webUrl}/${config.github.repository ?? ''}`,
           ...(config.cursor.webhookSecret
-            ? { webhookUrl: `${config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}` }
+            ? {
+                webhookUrl: `${config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}&sig=${webhookTargetSignature(config.cursor.webhookSecret, workflowId)}`,
+              }
             : {}),
         }),
       getAgent: cursor.getAgent,

@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
+import { constantTimeEqual } from '../http/constant-time-equal';
+import { webhookTargetSignature } from '../../workflows/domain/webhook-target';
 import { verifyCursorSignature } from './verify-signature';
 import { notifyRuns } from '../webhook-runs';
 import { parseStatusChange } from '../../activities/cursor/types';
@@ -39,7 +41,8 @@ export function cursorWebhookRoute({
         res.status(202).json({ delivered: [], ignored: true, reason: 'not a statusChange event' });
         return;
       }
-      const workflowId = typeof req.query.workflowId === 'string' ? req.query.workflowId : undefined;
+      // The body signature checked above needs the secret: it is set here.
+      const workflowId = signedTarget(config.cursor.webhookSecret!, req.query.workflowId, req.query.sig);
       const delivered = workflowId
         ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: agent.status, detail: agent.id })
         : [];
@@ -50,4 +53,17 @@ export function cursorWebhookRoute({
     }
   });
   return router;
+}
+
+/** The run named in the URL, when the URL's own signature of it checks out (the body's signature does not cover the query). */
+function signedTarget(secret: string, workflowId: unknown, sig: unknown): string | undefined {
+  if (typeof workflowId !== 'string') return undefined;
+  if (typeof sig !== 'string' || !constantTimeEqual(sig.toLowerCase(), webhookTargetSignature(secret, workflowId))) {
+    throw new HttpError(
+      401,
+      'invalid_target',
+      'Cursor webhook rejected: the run in the URL is not signed for this pipeline',
+    );
+  }
+  return workflowId;
 }

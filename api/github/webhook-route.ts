@@ -28,12 +28,19 @@ export function githubWebhookRoute({
   log: (e: Record<string, unknown>) => void;
 }): Router {
   const router = Router();
+  // GitHub's redelivery (or a replayed request) carries the same X-GitHub-Delivery: acknowledged once, acted on once.
+  const deliveries = new RecentIds(10_000);
   router.post('/webhooks/github', express.raw({ type: () => true, limit: '2mb' }), async (req, res, next) => {
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const check = await verifyGitHubSignature(config.github.webhookSecret, raw, req.get('x-hub-signature-256'));
       if (!check.ok) throw new HttpError(401, 'invalid_signature', `GitHub webhook rejected: ${check.reason}`);
       const event = req.get('x-github-event') ?? '';
+      const deliveryId = req.get('x-github-delivery');
+      if (deliveryId && !deliveries.add(deliveryId)) {
+        res.status(202).json({ event, delivered: [], ignored: true, duplicate: true });
+        return;
+      }
       let payload: GitHubPayload;
       try {
         payload = JSON.parse(raw.toString('utf8')) as GitHubPayload;
@@ -63,4 +70,17 @@ export function githubWebhookRoute({
     }
   });
   return router;
+}
+
+/** The latest `max` ids seen; `add` is false for one already among them. */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
+    return true;
+  }
 }

@@ -1,3 +1,4 @@
+import { webhookTargetSignature } from '../../workflows/domain/webhook-target';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeDeployVerify } from '../support/release';
 import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../support/e2e';
@@ -43,8 +44,9 @@ describe('FIX_APPLY_MODE=cursor-api', () => {
     expect(e.cursor.agents()).toHaveLength(1);
     expect(agent!.prompt.text).toContain(`Bugfix-Run: ${workflowId}`);
     expect(agent!.prompt.text).toContain('optional');
+    // The run to wake is in the URL, signed: Cursor's body signature does not cover the query.
     expect(agent!.webhook?.url).toBe(
-      `${e.pipeline.config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}`,
+      `${e.pipeline.config.api.publicUrl}/webhooks/cursor?workflowId=${encodeURIComponent(workflowId)}&sig=${webhookTargetSignature(e.pipeline.config.cursor.webhookSecret!, workflowId)}`,
     );
     await expect.poll(() => e!.cursor.webhookDeliveries.map((d) => d.status)).toContain(202);
   }, 180_000);
