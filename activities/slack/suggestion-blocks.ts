@@ -154,12 +154,10 @@ function fixBlocks(fix: FixSuggestion | undefined): KnownBlock[] {
   if (!fix) return [section('*Suggested fix*\n_Claude Code produced no suggestion._')];
   const blocks: KnownBlock[] = [section(`*Suggested fix*\n${escapeText(fix.explanation)}`)];
   if (fix.diff.trim()) {
-    const files = fix.filesTouched.length
-      ? ` — ${fix.filesTouched
-          .slice(0, 10)
-          .map((f) => `\`${escapeInlineCode(clip(f, 150))}\``)
-          .join(', ')}`
-      : '';
+    // The approver always learns how many files change, even when not all names fit.
+    const shown = fix.filesTouched.slice(0, 10).map((f) => `\`${escapeInlineCode(clip(f, 150))}\``);
+    const more = fix.filesTouched.length - shown.length;
+    const files = shown.length ? ` — ${shown.join(', ')}${more > 0 ? ` and ${more} more file(s)` : ''}` : '';
     blocks.push(section(diffSection(`*Proposed diff*${files}`, fix.diff)));
   } else {
     blocks.push(section('_Claude Code changed no files._'));

@@ -55,6 +55,15 @@ describe('suggestionBlocks', () => {
     );
   });
 
+  it('names up to ten changed files and counts the rest', () => {
+    const view = sampleView();
+    const files = Array.from({ length: 13 }, (_, i) => `src/module${i}.ts`);
+    view.fix = { ...view.fix!, filesTouched: files };
+    const diff = sectionTexts(blocksOf(view)).find((t) => t.startsWith('*Proposed diff*'))!;
+    expect(diff).toContain('`src/module9.ts` and 3 more file(s)');
+    expect(diff).not.toContain('src/module10.ts');
+  });
+
   it('truncates a long diff by whole lines and says how many are hidden', () => {
     const lines = Array.from({ length: 400 }, (_, i) => `+ const value${i} = compute(${i}); // padding padding`);
     const view = sampleView();
