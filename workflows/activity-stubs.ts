@@ -70,32 +70,30 @@ export function claudeStub(claudeTimeoutMs: number) {
   });
 }
 
-export const github = proxyActivities<ActivityGroups['github']>({
+/** GitHub and Cursor: REST APIs with rate limits, retried for minutes on a doubling backoff. */
+const restApi = (nonRetryableErrorTypes: string[]) => ({
   startToCloseTimeout: '1m',
   retry: {
     initialInterval: '2s',
     backoffCoefficient: 2,
     maximumInterval: '5m',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: [
-      GitHubFailureType.Auth,
-      GitHubFailureType.NotFound,
-      GitHubFailureType.Validation,
-      GitHubFailureType.ConfigError,
-    ],
+    nonRetryableErrorTypes,
   },
 });
 
-export const cursor = proxyActivities<ActivityGroups['cursor']>({
-  startToCloseTimeout: '1m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [CursorFailureType.Auth, CursorFailureType.BadRequest, CursorFailureType.Config],
-  },
-});
+export const github = proxyActivities<ActivityGroups['github']>(
+  restApi([
+    GitHubFailureType.Auth,
+    GitHubFailureType.NotFound,
+    GitHubFailureType.Validation,
+    GitHubFailureType.ConfigError,
+  ]),
+);
+
+export const cursor = proxyActivities<ActivityGroups['cursor']>(
+  restApi([CursorFailureType.Auth, CursorFailureType.BadRequest, CursorFailureType.Config]),
+);
 
 export const temporal = proxyActivities<ActivityGroups['temporal']>({
   startToCloseTimeout: '30s',

@@ -32,10 +32,11 @@ export class Run {
   /** Moves to `stage`; a waiting stage opens its question. Mirrored into search attributes, memo and metrics. */
   enter(stage: Stage): void {
     const r = this.record;
+    const at = new Date().toISOString();
     r.stage = stage;
-    r.timeline.push({ stage, at: new Date().toISOString() });
+    r.timeline.push({ stage, at });
     const kind = QUESTIONS[stage];
-    if (kind) r.question = { kind, askedAt: new Date().toISOString() };
+    if (kind) r.question = { kind, askedAt: at };
     upsertSearchAttributes([
       { key: STAGE, value: stage },
       { key: OCCURRENCES, value: this.ledger.count },

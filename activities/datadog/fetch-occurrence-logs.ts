@@ -4,7 +4,7 @@ import {
   type IdentityKey,
   type IdentityMismatch,
 } from '../../workflows/domain/identity/compare-identity';
-import { fingerprintError } from '../../workflows/domain/identity/fingerprint';
+import { fingerprintError, parseErrorStack } from '../../workflows/domain/identity/fingerprint';
 import type { AlertContext, ErrorIdentity, LogEvent, LogMatchReport, Occurrence } from '../../workflows/domain/types';
 import type { SearchErrorLogsParams, SearchErrorLogsResult } from './search-error-logs';
 
@@ -98,11 +98,13 @@ function identitiesOf(e: LogEvent, defaultService: string): IdentityKey[] {
   const service = e.service ?? defaultService;
   const stack = e.stack ?? (e.message.includes('\n') ? e.message : undefined);
   const common = { service, ...(stack ? { stack } : {}), ...(e.errorKind ? { errorType: e.errorKind } : {}) };
+  // One trace, read once, whichever message it is matched under.
+  const parsed = parseErrorStack(stack);
   const out: IdentityKey[] = [];
-  if (e.message.trim()) out.push(fingerprintError({ ...common, message: e.message }));
+  if (e.message.trim()) out.push(fingerprintError({ ...common, message: e.message }, parsed));
   if (e.errorMessage?.trim() && e.errorMessage !== e.message)
-    out.push(fingerprintError({ ...common, message: e.errorMessage }));
-  if (!out.length) out.push(fingerprintError({ ...common, message: '' }));
+    out.push(fingerprintError({ ...common, message: e.errorMessage }, parsed));
+  if (!out.length) out.push(fingerprintError({ ...common, message: '' }, parsed));
   return out;
 }
 

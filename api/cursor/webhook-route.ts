@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
+import { jsonOf } from '../http/json-body';
 import { constantTimeEqual } from '../http/constant-time-equal';
 import { webhookTargetSignature } from '../../workflows/domain/webhook-target';
 import { verifyCursorSignature } from './verify-signature';
@@ -28,13 +29,7 @@ export function cursorWebhookRoute({
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const check = verifyCursorSignature(config.cursor.webhookSecret, raw, req.get('x-webhook-signature'));
       if (!check.ok) throw new HttpError(401, 'invalid_signature', `Cursor webhook rejected: ${check.reason}`);
-      let json: unknown;
-      try {
-        json = JSON.parse(raw.toString('utf8'));
-      } catch {
-        throw new HttpError(400, 'malformed_json', 'Body is not valid JSON');
-      }
-      const agent = parseStatusChange(json);
+      const agent = parseStatusChange(jsonOf(raw));
       if (!agent) {
         // Another event Cursor may add later: acknowledged, so it is not redelivered, and ignored.
         log({ msg: 'cursor webhook ignored: not a statusChange event' });

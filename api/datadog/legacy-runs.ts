@@ -1,6 +1,5 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-
-const MAX_REMEMBERED = 20_000;
+import { RecentMap } from '../http/recent-map';
 
 /**
  * Runs started before error identities were made source-independent carry the old fingerprint in
@@ -9,7 +8,7 @@ const MAX_REMEMBERED = 20_000;
  * is final) and remembers the answer, so the cost is one describe per unique error per process.
  */
 export class LegacyRuns {
-  private readonly running = new Map<string, boolean>();
+  private readonly running = new RecentMap<boolean>(20_000);
 
   constructor(private readonly client: Client) {}
 
@@ -22,18 +21,12 @@ export class LegacyRuns {
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
-    this.remember(workflowId, running);
+    this.running.set(workflowId, running);
     return running;
   }
 
   /** The run ended between the look-up and the signal. */
   ended(workflowId: string): void {
-    this.remember(workflowId, false);
-  }
-
-  private remember(workflowId: string, running: boolean): void {
-    this.running.delete(workflowId);
-    this.running.set(workflowId, running);
-    if (this.running.size > MAX_REMEMBERED) this.running.delete(this.running.keys().next().value!);
+    this.running.set(workflowId, false);
   }
 }

@@ -2,6 +2,8 @@ import express, { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
+import { jsonOf } from '../http/json-body';
+import { RecentMap } from '../http/recent-map';
 import { verifyGitHubSignature } from './verify-signature';
 import { notifyRuns, runsWith } from '../webhook-runs';
 import { workflowIdFromMarker } from '../../workflows/domain/github-text';
@@ -29,7 +31,7 @@ export function githubWebhookRoute({
 }): Router {
   const router = Router();
   // GitHub's redelivery (or a replayed request) carries the same X-GitHub-Delivery: acknowledged once, acted on once.
-  const deliveries = new RecentIds(10_000);
+  const deliveries = new RecentMap<true>(10_000);
   router.post('/webhooks/github', express.raw({ type: () => true, limit: '2mb' }), async (req, res, next) => {
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -37,16 +39,12 @@ export function githubWebhookRoute({
       if (!check.ok) throw new HttpError(401, 'invalid_signature', `GitHub webhook rejected: ${check.reason}`);
       const event = req.get('x-github-event') ?? '';
       const deliveryId = req.get('x-github-delivery');
-      if (deliveryId && !deliveries.add(deliveryId)) {
+      if (deliveryId && deliveries.has(deliveryId)) {
         res.status(202).json({ event, delivered: [], ignored: true, duplicate: true });
         return;
       }
-      let payload: GitHubPayload;
-      try {
-        payload = JSON.parse(raw.toString('utf8')) as GitHubPayload;
-      } catch {
-        throw new HttpError(400, 'malformed_json', 'Body is not valid JSON');
-      }
+      if (deliveryId) deliveries.set(deliveryId, true);
+      const payload = jsonOf(raw) as GitHubPayload;
 
       let runs: string[] = [];
       if ((event === 'pull_request' || event === 'pull_request_review') && payload.pull_request) {
@@ -70,17 +68,4 @@ export function githubWebhookRoute({
     }
   });
   return router;
-}
-
-/** The latest `max` ids seen; `add` is false for one already among them. */
-class RecentIds {
-  private readonly ids = new Set<string>();
-  constructor(private readonly max: number) {}
-
-  add(id: string): boolean {
-    if (this.ids.has(id)) return false;
-    this.ids.add(id);
-    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value!);
-    return true;
-  }
 }

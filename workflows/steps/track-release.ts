@@ -45,14 +45,12 @@ export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => vo
     const info = await github.getPullRequest({ number: pr.number });
     if (reviewsAfterState) await recordReview();
     if (info.merged) {
-      pr = {
-        ...pr,
-        ...defined({ mergedAt: info.mergedAt, mergedBy: info.mergedBy, mergeCommitSha: info.mergeCommitSha }),
-      };
+      // The activity leaves out what GitHub does not know, so these are values or absent.
+      pr = { ...pr, mergedAt: info.mergedAt, mergedBy: info.mergedBy, mergeCommitSha: info.mergeCommitSha };
       return 'merged' as const;
     }
     if (info.state === 'closed') {
-      pr = { ...pr, ...defined({ closedAt: info.closedAt, closedBy: info.closedBy }) };
+      pr = { ...pr, closedAt: info.closedAt, closedBy: info.closedBy };
       return 'closed' as const;
     }
     return undefined;
@@ -79,11 +77,4 @@ export async function waitForDeployment(run: Run): Promise<DeploymentRef | undef
       ? { id: d.id, environment, sha, at: d.at ?? new Date().toISOString(), ...(d.url ? { url: d.url } : {}) }
       : undefined;
   });
-}
-
-/** The fields that have a value (GitHub answers null for what it does not know). */
-function defined<T extends object>(o: T): Partial<{ [K in keyof T]: NonNullable<T[K]> }> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<{
-    [K in keyof T]: NonNullable<T[K]>;
-  }>;
 }

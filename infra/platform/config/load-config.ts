@@ -236,6 +236,8 @@ export function loadConfig(file: unknown, env: Env): Config {
     }
   };
 
+  const metricsAddress = fromEnv(workerMetricsAddressFrom, undefined);
+
   const config: Config = {
     temporal: {
       address,
@@ -340,9 +342,7 @@ export function loadConfig(file: unknown, env: Env): Config {
     log: { level: fromEnv(logLevelFrom, 'info'), format: fromEnv(logFormatFrom, 'auto') },
     worker: {
       maxConcurrentActivities: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 8, 1, 1000),
-      ...(fromEnv(workerMetricsAddressFrom, undefined)
-        ? { metricsAddress: fromEnv(workerMetricsAddressFrom, undefined) }
-        : {}),
+      ...(metricsAddress ? { metricsAddress } : {}),
     },
   };
   if (problems.length) throw new ConfigError(problems);

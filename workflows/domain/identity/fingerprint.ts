@@ -4,7 +4,7 @@ import type { ErrorIdentity } from '../types';
 import { headlineOf } from './headline';
 import { frameKey } from './normalize-frame';
 import { normalizeMessage } from './normalize-message';
-import { parseStack } from './parse-stack';
+import { parseStack, type ParsedStack } from './parse-stack';
 
 export interface ErrorInput {
   service: string;
@@ -27,8 +27,7 @@ const SEPARATOR = '\u001f';
  * has; the error type and the top in-app frames are refinements, compared by `compareIdentity`
  * only when both sides know them.
  */
-export function fingerprintError(input: ErrorInput): ErrorIdentity {
-  const parsed = input.stack?.trim() ? parseStack(input.stack) : { language: 'unknown' as const, frames: [] };
+export function fingerprintError(input: ErrorInput, parsed: ParsedStack = parseErrorStack(input.stack)): ErrorIdentity {
   const service = input.service.trim().slice(0, MAX_SERVICE_LENGTH);
   // Without a message, the trace's first line is the headline: its exception, not the root cause.
   const head = headlineOf(input.message?.trim() ? input.message : (input.stack ?? ''), parsed);
@@ -37,18 +36,27 @@ export function fingerprintError(input: ErrorInput): ErrorIdentity {
     MAX_ERROR_TYPE_LENGTH,
   );
 
-  const inApp = parsed.frames.filter((frame) => frame.inApp);
-  // An error raised entirely inside libraries is still told apart by where it surfaced.
-  const candidates = (inApp.length > 0 ? inApp : parsed.frames).map(frameKey);
-  // Recursion, and inner/outer traces sharing a method, repeat keys.
-  const topFrames = candidates.filter((key, i) => key !== candidates[i - 1]).slice(0, TOP_FRAMES);
-
+  const topFrames = topFrameKeys(parsed);
   const normalizedMessage = normalizeMessage(head.message);
   const fingerprint = bytesToHex(sha256(utf8ToBytes([service.toLowerCase(), normalizedMessage].join(SEPARATOR)))).slice(
     0,
     16,
   );
   return { fingerprint, service, errorType, normalizedMessage, topFrames, language: parsed.language };
+}
+
+/** The parsed trace of `stack`; callers that fingerprint one trace several ways parse it once. */
+export function parseErrorStack(stack: string | undefined): ParsedStack {
+  return stack?.trim() ? parseStack(stack) : { language: 'unknown', frames: [] };
+}
+
+/** The top in-app frames as `file:function`, innermost first. */
+export function topFrameKeys(parsed: ParsedStack): string[] {
+  const inApp = parsed.frames.filter((frame) => frame.inApp);
+  // An error raised entirely inside libraries is still told apart by where it surfaced.
+  const candidates = (inApp.length > 0 ? inApp : parsed.frames).map(frameKey);
+  // Recursion, and inner/outer traces sharing a method, repeat keys.
+  return candidates.filter((key, i) => key !== candidates[i - 1]).slice(0, TOP_FRAMES);
 }
 
 export const SERVICE_SLUG_MAX = 40;

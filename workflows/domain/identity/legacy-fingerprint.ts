@@ -1,12 +1,11 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import type { ErrorInput } from './fingerprint';
-import { TOP_FRAMES } from './fingerprint';
-import { frameKey } from './normalize-frame';
+import { parseErrorStack, topFrameKeys, type ErrorInput } from './fingerprint';
 import { normalizeMessage } from './normalize-message';
-import { parseStack } from './parse-stack';
+import type { ParsedStack } from './parse-stack';
 
-// The rule before identities were made source-independent, kept only to find runs started under it.
+// The rule before identities were made source-independent, kept only to find runs started under it:
+// a frozen copy of the type prefix it used (headline.ts's may change; this one must not).
 const TYPE_PREFIX =
   /^((?:[A-Za-z_$][\w$]*(?:\.|::))+[A-Za-z_$][\w$]*|[A-Za-z_$]*(?:Error|Exception)|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+):\s+([\s\S]*)$/;
 
@@ -15,8 +14,7 @@ const TYPE_PREFIX =
  * message and top frames. Runs started then carry it in their workflow id; the ingress still
  * signals them (see legacy-runs.ts) until they end. Remove once no such run is open.
  */
-export function legacyFingerprint(input: ErrorInput): string {
-  const parsed = input.stack?.trim() ? parseStack(input.stack) : { language: 'unknown' as const, frames: [] };
+export function legacyFingerprint(input: ErrorInput, parsed: ParsedStack = parseErrorStack(input.stack)): string {
   let message = input.message?.trim() || parsed.message || '';
   let errorType = input.errorType?.trim() || parsed.errorType;
   if (!errorType) {
@@ -25,9 +23,11 @@ export function legacyFingerprint(input: ErrorInput): string {
   } else if (message.startsWith(`${errorType}: `)) {
     message = message.slice(errorType.length + 2);
   }
-  const inApp = parsed.frames.filter((frame) => frame.inApp);
-  const candidates = (inApp.length > 0 ? inApp : parsed.frames).map(frameKey);
-  const topFrames = candidates.filter((key, i) => key !== candidates[i - 1]).slice(0, TOP_FRAMES);
-  const parts = [input.service.trim().toLowerCase(), errorType || 'Error', normalizeMessage(message), ...topFrames];
+  const parts = [
+    input.service.trim().toLowerCase(),
+    errorType || 'Error',
+    normalizeMessage(message),
+    ...topFrameKeys(parsed),
+  ];
   return bytesToHex(sha256(utf8ToBytes(parts.join('\u001f')))).slice(0, 16);
 }
