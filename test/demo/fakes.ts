@@ -8,7 +8,7 @@ import { SlackFake } from '../fakes/slack-fake';
 import { startGitServer, type GitServer } from '../fakes/git-server';
 import { startAnthropicFake, type AnthropicFake } from '../fakes/anthropic-fake';
 import { startGitHubFake, type GitHubFake } from '../fakes/github-fake';
-import { sampleError, scriptedFixTurns } from '../fakes/scripted-fix';
+import { sampleError, scriptedFixTurns, unrelatedError } from '../fakes/scripted-fix';
 import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
 import { repoRoot } from '../../infra/platform/config/read-config';
 import { envForFakes } from '../fakes/fakes-env';
@@ -107,10 +107,7 @@ function seedLogs(datadog: DatadogFake): void {
   datadog.addLog(
     errorLogEvent({
       service: SERVICE,
-      kind: 'Error',
-      message: 'connect ECONNREFUSED 10.0.3.7:6379',
-      stack:
-        'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+      ...unrelatedError,
       timestamp: now - 70_000,
       host: 'shop-api-7d9f8-x2k4p',
       tags: ['env:prod', 'version:1.4.2'],

@@ -49,6 +49,14 @@ export const sampleError = {
   stack: sampleStackTrace,
 } as const;
 
+/** Another error of the same service in the same logs, which a run of the sample bug must leave out. */
+export const unrelatedError = {
+  kind: 'Error',
+  message: 'connect ECONNREFUSED 10.0.3.7:6379',
+  stack:
+    'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
+} as const;
+
 export function scriptedFixTurns(): FakeTurn[] {
   const file = (req: RecordedRequest) => join(primaryWorkingDirectory(req), BUGGY_FILE);
   return [

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
-import type { E2E } from './e2e';
+import { expect } from 'vitest';
+import { SLACK_CHANNEL, type E2E } from './e2e';
 import { BUGGY_FILE, BUGGY_LINE, FIXED_LINE } from '../fakes/scripted-fix';
 
 const exec = promisify(execFile);
@@ -21,3 +22,20 @@ export async function cursorOpensPullRequest(e: E2E, branch: string, body: strin
 }
 
 export const markerIn = (text: string) => /Bugfix-Run: \S+/.exec(text)?.[0] ?? '';
+
+/** The approver, invited in the thread, asks @Cursor there to open the pull request (cursor-slack mode). */
+export async function askCursorInThread(e: E2E, workflowId: string): Promise<void> {
+  const message = e.slack.messages(SLACK_CHANNEL)[0]!;
+  const thread = () =>
+    e.slack
+      .replies(message.ts)
+      .map((r) => r.text ?? '')
+      .join('\n');
+  await expect.poll(thread, { timeout: 30_000 }).toContain('mentioning @Cursor');
+  e.slack.postAsUser(
+    SLACK_CHANNEL,
+    message.ts,
+    'U0APPROVER',
+    `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${workflowId}`,
+  );
+}

@@ -1,7 +1,7 @@
 import { STAGES_TO_VERIFIED } from '../support/release';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../support/e2e';
-import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage } from '../fakes/scripted-fix';
+import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage, unrelatedError } from '../fakes/scripted-fix';
 import { errorLogEvent } from '../fakes/datadog-shapes';
 import type { RunStatus } from '../../workflows/domain/run-status';
 
@@ -43,15 +43,7 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
         traceId: '9912003341',
       }),
     );
-    e.datadog.addLog(
-      errorLogEvent({
-        service: SERVICE,
-        kind: 'Error',
-        message: 'connect ECONNREFUSED 10.0.3.7:6379',
-        stack:
-          'Error: connect ECONNREFUSED 10.0.3.7:6379\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1595:16)',
-      }),
-    );
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...unrelatedError }));
     const res = await e.sendAlert(alertPayload({ id: 'evt-happy-1' }));
     expect(res.status).toBe(202);
     const accepted = (await res.json()) as Accepted;

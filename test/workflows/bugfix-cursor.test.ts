@@ -2,7 +2,7 @@ import { webhookTargetSignature } from '../../workflows/domain/webhook-target';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mergeDeployVerify } from '../support/release';
 import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../support/e2e';
-import { cursorOpensPullRequest, markerIn } from '../support/cursor-opens-pr';
+import { askCursorInThread, cursorOpensPullRequest, markerIn } from '../support/cursor-opens-pr';
 
 let e: E2E | undefined;
 afterEach(async () => {
@@ -94,23 +94,7 @@ describe('FIX_APPLY_MODE=cursor-slack', () => {
   it('invites the approver to ask @Cursor in the thread, finds the PR Cursor opens, and records who asked', async () => {
     e = await startE2E({ env: { FIX_APPLY_MODE: 'cursor-slack' } });
     const workflowId = await approve(e);
-    const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-    await expect
-      .poll(
-        () =>
-          e!.slack
-            .replies(message.ts)
-            .map((r) => r.text ?? '')
-            .join('\n'),
-        { timeout: 30_000 },
-      )
-      .toContain('mentioning @Cursor');
-    e.slack.postAsUser(
-      SLACK_CHANNEL,
-      message.ts,
-      'U0APPROVER',
-      `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${workflowId}`,
-    );
+    await askCursorInThread(e, workflowId);
     await cursorOpensPullRequest(
       e,
       'cursor/fix-guest-checkout-7f3a',

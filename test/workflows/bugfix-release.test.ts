@@ -3,7 +3,7 @@ import { startE2E, alertPayload, GITHUB_WEBHOOK_SECRET, SERVICE, SLACK_CHANNEL, 
 import { errorLogEvent } from '../fakes/datadog-shapes';
 import { approvedToPullRequest, mergedAndDeployed } from '../support/release';
 import { pullRequestEvent, sendWebhook } from '../fakes/github-wire';
-import { BUGGY_LINE, BUGGY_FILE, sampleError } from '../fakes/scripted-fix';
+import { BUGGY_LINE, BUGGY_FILE, sampleError, unrelatedError } from '../fakes/scripted-fix';
 import type { RunStatus } from '../../workflows/domain/run-status';
 
 let e: E2E | undefined;
@@ -146,7 +146,7 @@ describe('second half: tracking the pull request, the deploy and production', ()
     for (const user of ['u-1', 'u-2', 'u-3'])
       e.datadog.addLog(errorLogEvent({ service: SERVICE, ...sampleError, userId: user }));
     // Another error of the service in the same window is not a recurrence.
-    e.datadog.addLog(errorLogEvent({ service: SERVICE, kind: 'Error', message: 'connect ECONNREFUSED 10.0.3.7:6379' }));
+    e.datadog.addLog(errorLogEvent({ service: SERVICE, ...unrelatedError }));
 
     const regressed = await e.waitForStage(workflowId, 'awaiting-revert-approval', 30_000);
     expect(regressed.verification).toMatchObject({

@@ -6,7 +6,7 @@ import { unaccountedSightings } from '../../../workflows/steps/verify-fix';
 import type { Occurrence } from '../../../workflows/domain/types';
 import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
 import { errorLogEvent } from '../../fakes/datadog-shapes';
-import { sampleError, sampleErrorMessage, sampleStackTrace } from '../../fakes/scripted-fix';
+import { sampleError, sampleErrorMessage, sampleStackTrace, unrelatedError } from '../../fakes/scripted-fix';
 
 const SERVICE = 'shop-api';
 const elsewhere = sampleStackTrace.replace('at shippingLabel (/app/src/cart.ts', 'at giftWrap (/app/src/gifts.ts');
@@ -16,6 +16,17 @@ describe('fetchOccurrenceLogs: the logs of one error, through the real Datadog c
   let search: ReturnType<typeof createDatadogActivities>['fetchErrorLogs'];
   const now = Date.now();
   const window = { from: new Date(now - 600_000).toISOString(), to: new Date(now + 60_000).toISOString() };
+
+  /** The run's logs as the activity fetches them, for a run whose alert row said `message`. */
+  const logsOf = (message: string, topFrames?: string[]) =>
+    fetchOccurrenceLogs(search, {
+      identity: fingerprintError({ service: SERVICE, message }),
+      query: `service:${SERVICE}`,
+      firstSeen: '',
+      lastSeen: '',
+      window,
+      ...(topFrames ? { topFrames } : {}),
+    });
 
   beforeAll(async () => {
     fake = await startDatadogFake();
@@ -40,28 +51,14 @@ describe('fetchOccurrenceLogs: the logs of one error, through the real Datadog c
     fake.addLog(
       errorLogEvent({ service: SERVICE, ...sampleError, timestamp: at(30), userId: 'u-3', stack: elsewhere }),
     );
-    fake.addLog(
-      errorLogEvent({
-        service: SERVICE,
-        kind: 'Error',
-        message: 'connect ECONNREFUSED 10.0.3.7:6379',
-        timestamp: at(20),
-      }),
-    );
+    fake.addLog(errorLogEvent({ service: SERVICE, ...unrelatedError, timestamp: at(20) }));
     fake.addLog(errorLogEvent({ service: SERVICE, ...sampleError, kind: 'RangeError', timestamp: at(10) }));
   });
   afterAll(() => fake?.close());
 
   it('a run started from a stackless webhook row gets the stacks; the rest is counted with its reason', async () => {
-    const identity = fingerprintError({ service: SERVICE, message: sampleErrorMessage });
-    expect(identity.topFrames).toEqual([]);
-    const { occurrences, report } = await fetchOccurrenceLogs(search, {
-      identity,
-      query: `service:${SERVICE}`,
-      firstSeen: '',
-      lastSeen: '',
-      window,
-    });
+    expect(fingerprintError({ service: SERVICE, message: sampleErrorMessage }).topFrames).toEqual([]);
+    const { occurrences, report } = await logsOf(sampleErrorMessage);
     expect(occurrences.map((o) => o.userId)).toEqual(['u-1', 'u-2']);
     expect(occurrences[0]).toMatchObject({ stack: sampleStackTrace, url: 'https://shop.example/a', traceId: '111' });
     expect(report).toMatchObject({
@@ -74,28 +71,13 @@ describe('fetchOccurrenceLogs: the logs of one error, through the real Datadog c
   });
 
   it('the throw site a run settled on holds for later searches, such as verification', async () => {
-    const identity = fingerprintError({ service: SERVICE, message: sampleErrorMessage });
-    const { occurrences, report } = await fetchOccurrenceLogs(search, {
-      identity,
-      query: `service:${SERVICE}`,
-      firstSeen: '',
-      lastSeen: '',
-      window,
-      topFrames: ['src/gifts.ts:giftWrap'],
-    });
+    const { occurrences, report } = await logsOf(sampleErrorMessage, ['src/gifts.ts:giftWrap']);
     expect(occurrences.map((o) => o.userId)).toEqual(['u-3']);
     expect(report!.discarded).toMatchObject({ 'other-frames': 2 });
   });
 
   it('says so when nothing matched', async () => {
-    const identity = fingerprintError({ service: SERVICE, message: 'Unknown coupon code SPRING' });
-    const { occurrences, report } = await fetchOccurrenceLogs(search, {
-      identity,
-      query: `service:${SERVICE}`,
-      firstSeen: '',
-      lastSeen: '',
-      window,
-    });
+    const { occurrences, report } = await logsOf('Unknown coupon code SPRING');
     expect(occurrences).toEqual([]);
     expect(report).toMatchObject({ scanned: 5, matched: 0, discarded: { 'other-message': 5 } });
   });

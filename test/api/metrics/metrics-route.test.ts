@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, SERVICE, type E2E } from '../../support/e2e';
 import { sampleError } from '../../fakes/scripted-fix';
 import { errorLogEvent } from '../../fakes/datadog-shapes';
-import type { RunStatus } from '../../../workflows/domain/run-status';
 import { promSample, promSamples } from './prom-text';
+import { mergeDeployVerify } from '../../support/release';
 
 interface Accepted {
   workflows: { workflowId: string }[];
@@ -58,15 +58,7 @@ describe('GET /metrics after a run to verified-fixed', () => {
     await e.pipeline.stopWorker();
     await e.pipeline.startWorker();
     expect((await e.click('approve', workflowId)).status).toBe(200);
-    const merging = await e.waitForStage(workflowId, 'awaiting-merge');
-    await e.github.mergePullRequest(merging.pullRequest!.number, { by: 'carol' });
-    const merged = await e.waitForStage(workflowId, 'awaiting-deploy');
-    e.github.createDeployment({
-      sha: merged.pullRequest!.mergeCommitSha!,
-      environment: 'production',
-      state: 'success',
-    });
-    const result = (await e.pipeline.client.workflow.getHandle(workflowId).result()) as RunStatus;
+    const result = await mergeDeployVerify(e, workflowId);
     expect(result.stage).toBe('verified-fixed');
     text = await scrapeUntil('bugfix_runs_finished_total', ofThisRun);
 

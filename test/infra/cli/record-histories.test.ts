@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../../support/e2e';
-import { cursorOpensPullRequest, markerIn } from '../../support/cursor-opens-pr';
+import { startE2E, alertPayload, type E2E } from '../../support/e2e';
+import { askCursorInThread, cursorOpensPullRequest, markerIn } from '../../support/cursor-opens-pr';
 import { repoRoot } from '../../../infra/platform/config/read-config';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { cliEnv, runCli } from './run-cli';
@@ -129,23 +129,7 @@ describe.skipIf(!process.env.RECORD_HISTORIES)('record replay histories', () => 
       scenario({ FIX_APPLY_MODE: 'cursor-slack' }, async (e) => {
         const id = await startRun(e, 'evt-rec-cursor-slack');
         await e.click('approve', id);
-        const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-        await expect
-          .poll(
-            () =>
-              e.slack
-                .replies(message.ts)
-                .map((r) => r.text ?? '')
-                .join('\n'),
-            { timeout: 30_000 },
-          )
-          .toContain('mentioning @Cursor');
-        e.slack.postAsUser(
-          SLACK_CHANNEL,
-          message.ts,
-          'U0APPROVER',
-          `<@U0CURSOR> apply the diff above and open a pull request with the line Bugfix-Run: ${id}`,
-        );
+        await askCursorInThread(e, id);
         await cursorOpensPullRequest(e, 'cursor/fix-guest-checkout', `Guests have no profile.\n\nBugfix-Run: ${id}`);
         await mergeAndDeploy(e, id);
         await record(e, id, 'cursor-slack-verified', 'verified-fixed');
