@@ -1,6 +1,14 @@
 import type { Client } from '@temporalio/client';
+import type { Config } from '../infra/platform/config/load-config';
 import { externalEventSignal } from '../workflows/domain/messages';
 import type { ExternalEvent } from '../workflows/domain/types';
+
+/** What every webhook route is built with. */
+export interface WebhookDeps {
+  client: Client;
+  config: Config;
+  log: (entry: Record<string, unknown>) => void;
+}
 
 /** Runs whose keyword search attribute has this value (visibility is eventually consistent: polling covers the gap). */
 export async function runsWith(client: Client, attribute: string, value: string): Promise<string[]> {

@@ -1,12 +1,10 @@
 import express, { Router } from 'express';
-import type { Client } from '@temporalio/client';
-import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { jsonOf } from '../http/json-body';
 import { constantTimeEqual } from '../http/constant-time-equal';
 import { webhookTargetSignature } from '../../workflows/domain/webhook-target';
 import { verifyCursorSignature } from './verify-signature';
-import { notifyRuns } from '../webhook-runs';
+import { notifyRuns, type WebhookDeps } from '../webhook-runs';
 import { parseStatusChange } from '../../activities/cursor/types';
 
 /**
@@ -14,15 +12,7 @@ import { parseStatusChange } from '../../activities/cursor/types';
  * pipeline launched (the launch put the run's id in the URL). It wakes the run, which
  * then reads the agent's status itself.
  */
-export function cursorWebhookRoute({
-  client,
-  config,
-  log,
-}: {
-  client: Client;
-  config: Config;
-  log: (e: Record<string, unknown>) => void;
-}): Router {
+export function cursorWebhookRoute({ client, config, log }: WebhookDeps): Router {
   const router = Router();
   router.post('/webhooks/cursor', express.raw({ type: () => true, limit: '1mb' }), async (req, res, next) => {
     try {

@@ -1,23 +1,18 @@
 import express, { Router } from 'express';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
 import { fingerprintError, workflowIdFor } from '../../workflows/domain/identity/fingerprint';
 import { checkBearer } from '../http/constant-time-equal';
 import { HttpError } from '../http/http-error';
 import { legacyFingerprint } from '../../workflows/domain/identity/legacy-fingerprint';
 import { LegacyRuns } from './legacy-runs';
+import type { WebhookDeps } from '../webhook-runs';
 import { parseDatadogAlert, type ReportedError } from './parse-alert';
 import type { bugfixWorkflow } from '../../workflows/bugfix';
 import { occurrencesSignal } from '../../workflows/domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../workflows/domain/search-attributes';
 import type { RunSettings } from '../../workflows/domain/run-status';
 import type { ErrorIdentity, OccurrenceBatch } from '../../workflows/domain/types';
-
-export interface WebhookDeps {
-  client: Client;
-  config: Config;
-  log: (entry: Record<string, unknown>) => void;
-}
 
 export function runSettings(config: Config): RunSettings {
   return {

@@ -1,11 +1,9 @@
 import express, { Router } from 'express';
-import type { Client } from '@temporalio/client';
-import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { jsonOf } from '../http/json-body';
 import { RecentMap } from '../http/recent-map';
 import { verifyGitHubSignature } from './verify-signature';
-import { notifyRuns, runsWith } from '../webhook-runs';
+import { notifyRuns, runsWith, type WebhookDeps } from '../webhook-runs';
 import { workflowIdFromMarker } from '../../workflows/domain/github-text';
 
 interface GitHubPayload {
@@ -20,15 +18,7 @@ interface GitHubPayload {
  * the run they belong to (by the PR's `Bugfix-Run:` marker, its URL, or the deployed merge
  * commit). The run re-reads GitHub itself, so a webhook is a hint, never the source of truth.
  */
-export function githubWebhookRoute({
-  client,
-  config,
-  log,
-}: {
-  client: Client;
-  config: Config;
-  log: (e: Record<string, unknown>) => void;
-}): Router {
+export function githubWebhookRoute({ client, config, log }: WebhookDeps): Router {
   const router = Router();
   // GitHub's redelivery (or a replayed request) carries the same X-GitHub-Delivery: acknowledged once, acted on once.
   const deliveries = new RecentMap<true>(10_000);
