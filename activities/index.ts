@@ -8,7 +8,7 @@ import type { FixSuggestion, SlackMessageRef } from '../workflows/domain/types';
 import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
-import { createGitActivities } from './git';
+import { createGitActivities, type ClonedRepository } from './git';
 import { withoutCredentials } from './git/remote-auth';
 import { webhookTargetSignature } from '../workflows/domain/webhook-target';
 import { createGitHubActivities } from './github';
@@ -18,6 +18,7 @@ import { createSlackActivities } from './slack';
 import { toSuggestionView } from './slack/suggestion-view';
 import { pastRejections } from './temporal/past-rejections';
 import { currentActivity } from './activity-context';
+import { protectedPathMatcher } from './git/protected-paths';
 
 /**
  * The pipeline's activities, one group per outside system, bound to the configuration. Each
@@ -26,8 +27,13 @@ import { currentActivity } from './activity-context';
  */
 export function createActivityGroups(config: Config, deps: { client: Client; workRoot?: string }) {
   const datadog = createDatadogActivities(config.datadog);
-  const git = createGitActivities(config.git, deps.workRoot ?? path.join(path.dirname(config.git.cacheDir), 'work'));
-  const claude = createClaudeActivities(config.claude);
+  const isProtected = protectedPathMatcher(config.fix.extraProtectedPaths);
+  const git = createGitActivities(
+    config.git,
+    deps.workRoot ?? path.join(path.dirname(config.git.cacheDir), 'work'),
+    isProtected,
+  );
+  const claude = createClaudeActivities(config.claude, { isProtected, maxDiffBytes: config.fix.maxDiffBytes });
   const slack = createSlackActivities(config.slack);
   const github = createGitHubActivities(config.github);
   const cursor = createCursorActivities(config.cursor);
@@ -37,7 +43,12 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       fetchOccurrenceLogs: (input: FetchOccurrenceLogsInput) => fetchOccurrenceLogs(datadog.fetchErrorLogs, input),
     },
     git: {
-      cloneRepository: git.cloneRepository,
+      /** The run needs the deployed commit; every Claude attempt and push makes its own checkout, so this one goes. */
+      async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
+        const checkout = await git.cloneRepository(input);
+        await rm(checkout.dir, { recursive: true, force: true });
+        return checkout;
+      },
       pushFixBranch: git.pushFixBranch,
       pushRevertBranch: git.pushRevertBranch,
     },

@@ -48,6 +48,7 @@ export const git = proxyActivities<ActivityGroups['git']>({
       GitFailureType.Config,
       GitFailureType.PatchDoesNotApply,
       GitFailureType.EmptyPatch,
+      GitFailureType.ProtectedPaths,
     ],
   },
 });

@@ -23,6 +23,7 @@ import type { PullRequestRef, RecordedDecision, Stage } from './domain/types';
 import { DatadogFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
 import { recurrenceSources } from './domain/log-report';
 import { escapeText } from './domain/slack-text';
+import { refusalOf } from './domain/fix-policy';
 import { Run } from './run-state';
 import { logsQueryFor } from './logs-query';
 import { claudeStub, datadog, git, slack, temporal } from './activity-stubs';
@@ -68,7 +69,14 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   };
   const finish = async (stage: Stage) => {
     await advance(stage);
-    if (r.slack) await slack.replyInThread({ ref: r.slack, text: runSummary(run), dedupeKey: `summary-${runId}` });
+    // A run that ends before asking anyone (a refused fix) still reports in Slack.
+    r.slack ??= await slack.postSuggestion({ status: run.status() });
+    if (r.slack)
+      await slack.replyInThread({
+        ref: r.slack,
+        text: runSummary(run),
+        dedupeKey: `summary-${workflowInfo().firstExecutionRunId}`,
+      });
     return run.status();
   };
 
@@ -112,6 +120,13 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
         previousRejections: r.previousRejections,
       },
     });
+
+    // A fix nobody may approve here (protected files, too large) is reported, never offered.
+    const refusal = refusalOf(r.fix, settings);
+    if (refusal) {
+      r.notes.push(refusal);
+      return await finish('refused');
+    }
 
     // 4. One Slack message per unique error; a human decides.
     await advance('awaiting-approval');

@@ -62,6 +62,10 @@ export class Run {
       return `Already ${q.answer.approved ? 'approved' : 'rejected'} by ${q.answer.userName} at ${q.answer.at}`;
     if (!q || !QUESTIONS[this.record.stage])
       return `This run is not waiting for a decision (stage: ${this.record.stage})`;
+    // Approving a fix, its retry or its revert carries its protected changes to the repository.
+    const guarded = this.record.fix?.protectedFiles ?? [];
+    if (d.approved && guarded.length && !d.mayApproveProtected)
+      return `This fix changes protected files (${guarded.map((g) => g.path).join(', ')}): only a protected-path approver (PROTECTED_PATH_APPROVER_SLACK_USER_IDS) can approve it`;
     return undefined;
   }
 
@@ -97,12 +101,13 @@ export class Run {
   }
 
   status(): RunStatus {
-    const { workflowId, runId } = workflowInfo();
+    const { workflowId, runId, firstExecutionRunId } = workflowInfo();
     const { ledger } = this;
     return {
       ...this.record,
       workflowId,
       runId,
+      firstRunId: firstExecutionRunId,
       runUrl: runUrl(this.settings, workflowId, runId),
       identity: this.input.identity,
       message: this.message(),

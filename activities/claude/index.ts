@@ -1,6 +1,6 @@
 import type { Config } from '../../infra/platform/config/load-config';
 import type { FixSuggestion } from '../../workflows/domain/types';
-import { proposeFix, type ProposeFixInput } from './propose-fix';
+import { proposeFix, type FixGuard, type ProposeFixInput } from './propose-fix';
 import { currentActivity } from '../activity-context';
 
 export type { FixRequest } from './prompt';
@@ -10,11 +10,15 @@ export type { FixRequest } from './prompt';
  * heartbeatTimeout above 5 s so a dead worker is noticed) and stops the CLI when the
  * activity is cancelled.
  */
-export function createClaudeActivities(config: Config['claude'], opts: { heartbeatIntervalMs?: number } = {}) {
+export function createClaudeActivities(
+  config: Config['claude'],
+  guard: FixGuard,
+  opts: { heartbeatIntervalMs?: number } = {},
+) {
   return {
     async proposeFix(input: ProposeFixInput): Promise<FixSuggestion> {
       const ctx = currentActivity();
-      return proposeFix(config, input, {
+      return proposeFix(config, guard, input, {
         heartbeatIntervalMs: opts.heartbeatIntervalMs,
         ...(ctx ? { signal: ctx.cancellationSignal, heartbeat: (info) => ctx.heartbeat(info) } : {}),
       });

@@ -92,6 +92,8 @@ export function buildFixPrompt(input: FixRequest, nonce: string = randomBytes(12
     '   e.g. `/app/src/x.ts` is `src/x.ts` here), read it and what it depends on, and work out why it fails.',
     '2. Make the smallest correct fix with the Edit tool. Change only what the fix needs: no refactoring, no unrelated',
     '   files, no new dependencies, no commits. If no safe fix is possible from the code alone, change nothing.',
+    '   Never touch CI, build, dependency, lock, container or infrastructure files, git settings, symlinks or file',
+    '   modes: such a fix is refused whatever it does. If the bug lies there, explain it and change nothing.',
     '3. Finish with a short final message in Markdown for the reviewers, with the sections **Root cause** (file:line and',
     '   why it fails), **Fix** (what you changed and why it is enough) and **Risk** (what could still go wrong).',
     '',

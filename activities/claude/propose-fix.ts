@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../infra/platform/config/load-config';
 import type { FixSuggestion } from '../../workflows/domain/types';
 import { workingTreeDiff } from '../git/working-tree-diff';
+import { protectedChanges, type ProtectedPathMatcher } from '../git/protected-paths';
 import { buildFixPrompt, type FixRequest } from './prompt';
 import { runClaude } from './run-claude';
 import { claudeArgs, claudeEnvironment } from './sandbox';
@@ -17,6 +18,13 @@ export interface ProposeFixInput {
   dir: string;
   baseCommit: string;
   request: FixRequest;
+}
+
+/** What a fix may carry: checked here, on the diff the approver sees and the pipeline applies. */
+export interface FixGuard {
+  isProtected: ProtectedPathMatcher;
+  /** A larger diff is not kept (history stays small) and the run refuses it. */
+  maxDiffBytes: number;
 }
 
 export interface ProposeFixHooks {
@@ -35,6 +43,7 @@ export interface ProposeFixHooks {
  */
 export async function proposeFix(
   config: Config['claude'],
+  guard: FixGuard,
   input: ProposeFixInput,
   hooks: ProposeFixHooks = {},
 ): Promise<FixSuggestion> {
@@ -62,10 +71,14 @@ export async function proposeFix(
       onSpawn: hooks.onSpawn,
     });
     const { diff, files } = await workingTreeDiff(input.dir);
+    const bytes = Buffer.byteLength(diff);
+    const oversized = bytes > guard.maxDiffBytes;
     return {
       explanation: run.result,
-      diff,
+      diff: oversized ? '' : diff,
       filesTouched: files,
+      protectedFiles: protectedChanges(diff, guard.isProtected),
+      ...(oversized ? { oversized: { bytes } } : {}),
       turns: run.numTurns,
       costUsd: run.costUsd,
       sessionId: run.sessionId,

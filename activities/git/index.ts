@@ -7,6 +7,7 @@ import { pushFixBranch, type PushBranchOptions, type PushedBranch } from './push
 import { pushRevertBranch } from './revert-fix';
 import { currentActivity } from '../activity-context';
 import { GitFailureType } from '../../workflows/domain/failures';
+import { protectedChanges, protectedPathMatcher, type ProtectedPathMatcher } from './protected-paths';
 
 export type { ClonedRepository } from './clone-repository';
 export type { PushedBranch } from './push-fix';
@@ -21,12 +22,28 @@ export interface PushBranchInput {
   branch: string;
   diff: string;
   commitMessage: string;
+  /** The decision allowed protected files (a protected-path approver, PROTECTED_PATHS_POLICY=separate-approval). */
+  allowProtected?: boolean;
 }
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
 
 /** The Git activities, bound to the configured repository and this worker's work directory. */
-export function createGitActivities(config: Config['git'], workRoot: string) {
+export function createGitActivities(
+  config: Config['git'],
+  workRoot: string,
+  isProtected: ProtectedPathMatcher = protectedPathMatcher(),
+) {
+  /** The last gate before the repository: whatever the workflow asks, protected files need their approval. */
+  const guard = (input: PushBranchInput) => {
+    const found = input.allowProtected ? [] : protectedChanges(input.diff, isProtected);
+    if (found.length)
+      throw ApplicationFailure.create({
+        type: GitFailureType.ProtectedPaths,
+        message: `Refusing to push ${input.branch}: the diff changes protected files (${found.map((f) => `${f.path}: ${f.reason}`).join(', ')}) without a protected-path approval`,
+        nonRetryable: true,
+      });
+  };
   return {
     /** Clones (or refreshes from the cache) the configured branch into a directory of its own for this run. */
     async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
@@ -50,11 +67,13 @@ export function createGitActivities(config: Config['git'], workRoot: string) {
 
     /** Pushes `branch` = the configured branch plus one commit with the fix's diff; returns the existing branch if an earlier attempt pushed it. */
     async pushFixBranch(input: PushBranchInput): Promise<PushedBranch> {
+      guard(input);
       return pushFixBranch(pushOptions(config, workRoot, input, 'fix'));
     },
 
     /** Pushes `branch` = the configured branch plus one commit undoing the fix's diff; idempotent like pushFixBranch. */
     async pushRevertBranch(input: PushBranchInput): Promise<PushedBranch> {
+      guard(input);
       return pushRevertBranch(pushOptions(config, workRoot, input, 'revert'));
     },
   };

@@ -123,6 +123,9 @@ export async function pushPatchBranch(
       branch: `${opts.baseBranch} -> ${branch}`,
       ...(opts.token ? { token: opts.token } : {}),
     });
+  } finally {
+    // The branch is on the server now (or not at all): the clone is not needed again.
+    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -7,7 +7,8 @@ import { replyInThread } from './reply-in-thread';
 import { resolveChannelId } from './resolve-channel';
 import { updateSuggestion } from './update-suggestion';
 import { threadReplies, type ThreadReply } from './thread-replies';
-import type { SuggestionView } from './suggestion-blocks';
+import { diffFits, type SuggestionView } from './suggestion-blocks';
+import { attachFullDiff } from './attach-full-diff';
 
 export type { SuggestionView } from './suggestion-blocks';
 
@@ -29,8 +30,13 @@ export function createSlackActivities(config: Config['slack']) {
   };
 
   return {
+    /** Posts the approval message; a diff too long for it goes to the thread whole, as a file. */
     async postSuggestion(input: { view: SuggestionView }): Promise<SlackMessageRef> {
-      return postSuggestion(slack(), { channel: await channel(), view: input.view });
+      const ref = await postSuggestion(slack(), { channel: await channel(), view: input.view });
+      const diff = input.view.fix?.diff;
+      if (diff && !diffFits(diff))
+        await attachFullDiff(slack(), ref, { diff, filename: `fix-${input.view.identity.fingerprint}.diff` });
+      return ref;
     },
     async updateSuggestion(input: { ref: SlackMessageRef; view: SuggestionView }): Promise<void> {
       await updateSuggestion(slack(), input.ref, input.view);

@@ -8,6 +8,8 @@ export type SuggestionState =
   | { kind: 'approved'; by: string; at: string }
   | { kind: 'rejected'; by: string; at: string; reason?: string }
   | { kind: 'expired'; at: string }
+  /** Nobody may approve this fix here (protected files or too large); the notes say why. */
+  | { kind: 'refused' }
   | { kind: 'failed'; reason: string }
   /** The fix shipped but the error came back: the same buttons now decide on a revert. */
   | { kind: 'revert-awaiting'; recurrences: number }
@@ -105,6 +107,7 @@ function fallbackText(view: SuggestionView): string {
     approved: 'approved',
     rejected: 'rejected',
     expired: 'expired',
+    refused: 'refused',
     failed: 'failed',
     'revert-awaiting': 'regressed, revert awaiting approval',
     'retry-awaiting': 'pull request step failed, retry?',
@@ -153,18 +156,51 @@ function samplesText(view: SuggestionView): string {
 function fixBlocks(fix: FixSuggestion | undefined): KnownBlock[] {
   if (!fix) return [section('*Suggested fix*\n_Claude Code produced no suggestion._')];
   const blocks: KnownBlock[] = [section(`*Suggested fix*\n${escapeText(fix.explanation)}`)];
+  const guarded = fix.protectedFiles ?? [];
+  if (guarded.length)
+    blocks.push(
+      section(
+        `:rotating_light: *Protected files changed* — only a protected-path approver can approve this fix:\n${guarded
+          .map((g) => `• \`${escapeInlineCode(clip(g.path, 200))}\` (${escapeText(g.reason)})`)
+          .join('\n')}`,
+      ),
+    );
+  if (fix.filesTouched.length) blocks.push(section(filesText(fix.filesTouched)));
   if (fix.diff.trim()) {
-    // The approver always learns how many files change, even when not all names fit.
-    const shown = fix.filesTouched.slice(0, 10).map((f) => `\`${escapeInlineCode(clip(f, 150))}\``);
-    const more = fix.filesTouched.length - shown.length;
-    const files = shown.length ? ` — ${shown.join(', ')}${more > 0 ? ` and ${more} more file(s)` : ''}` : '';
-    blocks.push(section(diffSection(`*Proposed diff*${files}`, fix.diff)));
+    blocks.push(section(diffSection('*Proposed diff*', fix.diff)));
+  } else if (fix.oversized) {
+    blocks.push(section(`_The diff (${Math.ceil(fix.oversized.bytes / 1024)} KB) is over FIX_MAX_DIFF_BYTES._`));
   } else {
     blocks.push(section('_Claude Code changed no files._'));
   }
   const base = fix.baseCommit ? ` · base \`${escapeInlineCode(fix.baseCommit.slice(0, 12))}\`` : '';
   blocks.push(context([`Claude Code · ${fix.turns} turns · $${fix.costUsd.toFixed(2)} USD${base}`]));
   return blocks;
+}
+
+/**
+ * Every changed file by name. Names that do not fit in one section are counted; the full diff,
+ * attached in the thread whenever the message cannot show it all, names them all.
+ */
+export function filesText(files: string[]): string {
+  const title = `*Files changed (${files.length})*\n`;
+  const budget = SLACK_LIMITS.sectionText - title.length - 60;
+  const shown: string[] = [];
+  let used = 0;
+  for (const f of files) {
+    const name = `\`${escapeInlineCode(clip(f, 300))}\``;
+    if (used + name.length + 2 > budget) break;
+    shown.push(name);
+    used += name.length + 2;
+  }
+  const more = files.length - shown.length;
+  return title + shown.join(', ') + (more ? ` and ${more} more (all in the attached diff)` : '');
+}
+
+/** True when the message cannot show the whole diff, so the full diff goes to the thread as a file. */
+export function diffFits(diff: string): boolean {
+  const clipped = diff.split('\n').some((line) => escapeCode(line).length > MAX_LINE);
+  return !clipped && !/\n… \d+ more lines not shown$/.test(diffSection('*Proposed diff*', diff));
 }
 
 /** The diff in a code block, whole lines only, with a count of what did not fit. */
@@ -201,6 +237,8 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
       ]);
     case 'expired':
       return context([`:hourglass: Expired at ${slackDate(s.at)} without a decision`]);
+    case 'refused':
+      return context([':no_entry: Refused: this fix cannot be approved here (see the note above)']);
     case 'failed':
       return context([`:warning: Failed: ${escapeText(s.reason)}`]);
     case 'revert-awaiting':

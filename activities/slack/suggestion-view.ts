@@ -6,27 +6,30 @@ import type { SuggestionView } from './suggestion-blocks';
 export function toSuggestionView(s: RunStatus): SuggestionView {
   const at = s.timeline.at(-1)?.at ?? s.lastSeen;
   const state: SuggestionView['state'] =
-    s.stage === 'expired'
-      ? { kind: 'expired', at }
-      : s.stage === 'failed'
-        ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
-        : s.stage === 'awaiting-revert-approval'
-          ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
-          : s.stage === 'awaiting-retry'
-            ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
-            : s.decision?.approved
-              ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
-              : s.decision
-                ? {
-                    kind: 'rejected',
-                    by: s.decision.userName,
-                    at: s.decision.at,
-                    ...(s.decision.reason ? { reason: s.decision.reason } : {}),
-                  }
-                : { kind: 'awaiting' };
+    s.stage === 'refused'
+      ? { kind: 'refused' }
+      : s.stage === 'expired'
+        ? { kind: 'expired', at }
+        : s.stage === 'failed'
+          ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
+          : s.stage === 'awaiting-revert-approval'
+            ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
+            : s.stage === 'awaiting-retry'
+              ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
+              : s.decision?.approved
+                ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
+                : s.decision
+                  ? {
+                      kind: 'rejected',
+                      by: s.decision.userName,
+                      at: s.decision.at,
+                      ...(s.decision.reason ? { reason: s.decision.reason } : {}),
+                    }
+                  : { kind: 'awaiting' };
   return {
     workflowId: s.workflowId,
-    runId: s.runId,
+    // One message per attempt: a reset or continue-as-new (same first run) finds the message it posted.
+    runId: s.firstRunId ?? s.runId,
     runUrl: s.runUrl,
     identity: s.identity,
     message: s.message,

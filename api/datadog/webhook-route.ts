@@ -29,6 +29,7 @@ export function runSettings(config: Config): RunSettings {
     verifyWindowMs: config.tracking.verifyWindowMs,
     pollIntervalMs: config.tracking.pollIntervalMs,
     maxPollIntervalMs: config.tracking.maxPollIntervalMs,
+    protectedPaths: config.fix.protectedPaths,
   };
 }
 

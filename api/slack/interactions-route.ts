@@ -3,7 +3,7 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { WebClient } from '@slack/web-api';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
-import { refuseApprover } from './approvers';
+import { checkApprover } from '../../workflows/domain/approvers';
 import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
 import {
@@ -78,9 +78,14 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
             .find((v) => v.value)?.value ?? undefined;
         res.status(200).end(); // closes the modal
         if (!meta.workflowId) return;
-        const refused = refuseApprover(config.slack, user.id);
-        if (refused) return void refuseDecision(meta.workflowId, user, refused, meta.responseUrl);
-        void decide(meta.workflowId, { approved: false, reason: reason ?? undefined }, user, meta.responseUrl);
+        const who = checkApprover(config.slack, user.id);
+        if (who.refused) return void refuseDecision(meta.workflowId, user, who.refused, meta.responseUrl);
+        void decide(
+          meta.workflowId,
+          { approved: false, reason: reason ?? undefined, mayApproveProtected: who.mayApproveProtected },
+          user,
+          meta.responseUrl,
+        );
         return;
       }
 
@@ -92,8 +97,8 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       if (!action?.value) return; // not ours: acknowledged and ignored
       const workflowId = action.value;
 
-      const refused = refuseApprover(config.slack, user.id);
-      if (refused) return void (await refuseDecision(workflowId, user, refused, payload.response_url));
+      const who = checkApprover(config.slack, user.id);
+      if (who.refused) return void (await refuseDecision(workflowId, user, who.refused, payload.response_url));
       if (action.action_id === REJECT_ACTION && slack && payload.trigger_id) {
         const opened = await openRejectModal(slack, payload.trigger_id, workflowId, payload.response_url).catch(
           (err: Error) => {
@@ -103,7 +108,8 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
         );
         if (opened) return;
       }
-      await decide(workflowId, { approved: action.action_id === APPROVE_ACTION }, user, payload.response_url);
+      const approved = action.action_id === APPROVE_ACTION;
+      await decide(workflowId, { approved, mayApproveProtected: who.mayApproveProtected }, user, payload.response_url);
     } catch (err) {
       if (res.headersSent) log({ msg: 'interaction failed after acknowledgement', error: String(err) });
       else next(err);
@@ -112,7 +118,7 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
 
   async function decide(
     workflowId: string,
-    d: { approved: boolean; reason?: string | undefined },
+    d: { approved: boolean; reason?: string | undefined; mayApproveProtected: boolean },
     user: SlackUser,
     responseUrl?: string,
   ): Promise<void> {
@@ -121,6 +127,7 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       userId: user.id,
       userName: user.name ?? user.username ?? user.id,
       via: 'slack',
+      mayApproveProtected: d.mayApproveProtected,
       ...(d.reason ? { reason: d.reason } : {}),
     };
     try {

@@ -3,10 +3,12 @@ import type { Decision, RecordedDecision } from '../../workflows/domain/types';
 import { operatorName, type CliContext } from './context';
 import { describeRun } from './history';
 import { refused } from './errors';
+import { checkApprover } from '../../workflows/domain/approvers';
 
 /**
  * The same path as the Slack buttons: the `decide` update, whose validator refuses a second
- * decision or a run that waits for none. Recorded with the operator's name and `via: 'cli'`.
+ * decision or a run that waits for none, after the same approver check. Recorded with the
+ * operator's Slack user id (--as, else BUGFIX_SLACK_USER_ID, else the OS user) and `via: 'cli'`.
  */
 export async function decide(
   ctx: CliContext,
@@ -19,8 +21,15 @@ export async function decide(
     throw refused(
       `Run ${workflowId} has ended (${run.status.name}): there is nothing to decide. Use \`bugfix rerun ${workflowId}\` to try again.`,
     );
-  const name = operatorName(d.as);
+  // The same approver check as the Slack buttons, for the Slack user id the operator decides as.
+  const name = operatorName(d.as ?? process.env.BUGFIX_SLACK_USER_ID);
+  const who = checkApprover(ctx.config.slack, name);
+  if (who.refused)
+    throw refused(
+      `${name} may not decide: ${who.refused}. Decide as your Slack user id with --as <id> (or BUGFIX_SLACK_USER_ID).`,
+    );
   const decision: Decision = {
+    mayApproveProtected: who.mayApproveProtected,
     approved: d.approved,
     userId: name,
     userName: name,

@@ -18,6 +18,8 @@ export interface FakeMessage {
   edits: number;
   /** Set for messages people wrote (`postAsUser`); the bot's own have none. */
   user?: string;
+  /** Files shared with the message (files.completeUploadExternal), with what was uploaded. */
+  files?: { id: string; name: string; title: string; content: string }[];
 }
 export interface FakeEphemeral {
   channel: string;
@@ -53,6 +55,8 @@ export class SlackFake {
   private readonly ephemeralLog: FakeEphemeral[] = [];
   private readonly responseLog: FakeResponse[] = [];
   private readonly viewLog: FakeView[] = [];
+  /** files.getUploadURLExternal reservations and the bytes later sent to their upload URL. */
+  private readonly uploads = new Map<string, { filename: string; length: number; content?: string }>();
   private readonly failures = new Map<string, FakeFailure[]>();
   private readonly channels: FakeChannel[];
   private seq = 0;
@@ -133,6 +137,21 @@ export class SlackFake {
     };
     if (req.method !== 'POST') return send(405, { ok: false, error: 'method_not_allowed' });
 
+    // The upload URL files.getUploadURLExternal hands out: Slack answers 200 with "OK - <bytes>".
+    const upload = /^\/upload\/([^/]+)$/.exec(path);
+    if (upload) {
+      const reserved = this.uploads.get(upload[1]!);
+      if (!reserved) return send(404, { ok: false, error: 'file_not_found' });
+      // The bytes come raw or as the one file of a multipart form (what @slack/web-api sends).
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('multipart/form-data')) {
+        const form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
+        const file = [...form.values()].find((v) => typeof v !== 'string');
+        reserved.content = file && typeof file !== 'string' ? await file.text() : '';
+      } else reserved.content = raw;
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      return void res.end(`OK - ${Buffer.byteLength(reserved.content ?? '')}`);
+    }
     const respond = /^\/respond\/([^/]+)$/.exec(path);
     const api = /^\/api\/([\w.]+)$/.exec(path);
     const method = respond ? 'respond' : api?.[1];
@@ -235,6 +254,16 @@ export class SlackFake {
       case 'conversations.history':
       case 'conversations.replies':
         return this.read(method, p);
+      case 'files.getUploadURLExternal': {
+        const length = Number(p.length);
+        if (typeof p.filename !== 'string' || !p.filename || !(length > 0))
+          return { ok: false, error: 'invalid_arguments' };
+        const fileId = `F${this.nextTs().replace('.', '')}`;
+        this.uploads.set(fileId, { filename: p.filename, length });
+        return { ok: true, upload_url: `${this.apiUrl.replace(/\/api\/?$/, '')}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return this.completeUpload(p);
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -253,6 +282,33 @@ export class SlackFake {
     if (isMetadata(p.metadata)) m.metadata = p.metadata;
     this.all.push(m);
     return { ok: true, channel: m.channel, ts: m.ts, message: this.wire(m, true) };
+  }
+
+  /** Shares uploaded files in a channel or thread as one message, as Slack does. */
+  private completeUpload(p: Params): Answer {
+    let files: { id: string; title?: string }[];
+    try {
+      files = JSON.parse(String(p.files)) as { id: string; title?: string }[];
+    } catch {
+      return { ok: false, error: 'invalid_arguments' };
+    }
+    const shared: NonNullable<FakeMessage['files']> = [];
+    for (const f of files) {
+      const u = this.uploads.get(f.id);
+      if (!u) return { ok: false, error: 'file_not_found' };
+      if (u.content === undefined || Buffer.byteLength(u.content) !== u.length)
+        return { ok: false, error: 'file_upload_size_mismatch' };
+      shared.push({ id: f.id, name: u.filename, title: f.title ?? u.filename, content: u.content });
+    }
+    if (p.channel_id !== undefined) {
+      const ch = this.channel(p.channel_id, true);
+      if (!ch) return { ok: false, error: 'channel_not_found' };
+      const m: FakeMessage = { channel: ch.id, ts: this.nextTs(), text: String(p.initial_comment ?? ''), edits: 0 };
+      if (typeof p.thread_ts === 'string') m.thread_ts = p.thread_ts;
+      m.files = shared;
+      this.all.push(m);
+    }
+    return { ok: true, files: shared.map(({ id, title }) => ({ id, title })) };
   }
 
   private read(method: string, p: Params): Answer {
@@ -287,6 +343,9 @@ export class SlackFake {
       ...(m.thread_ts ? { thread_ts: m.thread_ts } : replies ? { thread_ts: m.ts, reply_count: replies } : {}),
       ...(m.edits ? { edited: { user: BOT.user_id, ts: m.ts } } : {}),
       ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+      ...(m.files
+        ? { files: m.files.map(({ id, name, title }) => ({ id, name, title, mimetype: 'text/plain' })) }
+        : {}),
     };
   }
 

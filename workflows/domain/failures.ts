@@ -70,6 +70,8 @@ export const GitFailureType = {
   Network: 'GitNetworkError',
   /** The push was refused (e.g. a ref moved): retryable. */
   PushRejected: 'GitPushRejected',
+  /** The diff changes protected files and its approval did not allow that. Not retryable. */
+  ProtectedPaths: 'ProtectedPathsRefused',
   /** The approved diff does not apply to the branch any more. Not retryable. */
   PatchDoesNotApply: 'PatchDoesNotApply',
   /** The diff changes nothing on the branch. Not retryable. */

@@ -30,6 +30,8 @@ export interface RunSettings {
   verifyWindowMs: number;
   pollIntervalMs: number;
   maxPollIntervalMs: number;
+  /** PROTECTED_PATHS_POLICY; runs started before it existed refuse such fixes. */
+  protectedPaths?: 'refuse' | 'separate-approval';
 }
 
 export interface BugfixInput {
@@ -78,6 +80,8 @@ export interface RunRecord {
 export interface RunStatus extends RunRecord {
   workflowId: string;
   runId: string;
+  /** The attempt's first run: the same across a reset or continue-as-new, new for a rerun. Absent in older runs. */
+  firstRunId?: string;
   runUrl: string;
   identity: ErrorIdentity;
   message: string;

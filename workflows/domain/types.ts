@@ -98,6 +98,16 @@ export interface FixSuggestion {
   sessionId: string;
   /** The commit the diff applies to. */
   baseCommit: string;
+  /** Changes to files that need more than the usual approval (CI, dependencies, symlinks, ...). */
+  protectedFiles?: ProtectedChange[];
+  /** Set when the diff was over FIX_MAX_DIFF_BYTES: `diff` is then empty, and the fix is refused. */
+  oversized?: { bytes: number };
+}
+
+/** A changed file a fix may not carry without a protected-path approver, and why. */
+export interface ProtectedChange {
+  path: string;
+  reason: string;
 }
 
 export interface Decision {
@@ -107,6 +117,8 @@ export interface Decision {
   reason?: string;
   /** Where the decision came from: a Slack button or the operator CLI. */
   via: 'slack' | 'cli';
+  /** The decider is a protected-path approver (PROTECTED_PATH_APPROVER_SLACK_USER_IDS). */
+  mayApproveProtected?: boolean;
 }
 
 export interface RecordedDecision extends Decision {
@@ -117,6 +129,8 @@ export interface RecordedDecision extends Decision {
 export type Stage =
   | 'collecting'
   | 'cloning'
+  /** The daily or per-service Claude Code budget is spent: the run waits for the next day (or an operator). */
+  | 'awaiting-budget'
   | 'proposing'
   | 'awaiting-approval'
   | 'approved'
@@ -128,6 +142,8 @@ export type Stage =
   /** The PR step failed (a Cursor agent errored or expired): retry or give up, from Slack or the CLI. */
   | 'awaiting-retry'
   // Final stages:
+  /** The fix changes protected files (or is too large) and the policy refuses such fixes. */
+  | 'refused'
   | 'rejected'
   | 'expired'
   | 'failed'
@@ -138,6 +154,7 @@ export type Stage =
   | 'reverted';
 
 export const FINAL_STAGES: readonly Stage[] = [
+  'refused',
   'rejected',
   'expired',
   'failed',

@@ -1,4 +1,4 @@
-import { ApplicationFailure, CancellationScope, isCancellation, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { Run } from '../run-state';
 import type { PullRequestRef } from '../domain/types';
 import type { AgentInfo } from '../../activities/cursor';
@@ -11,11 +11,20 @@ import { isTerminalStatus, pullRequestNumber } from '../domain/cursor-agent';
 /** The line every pull request of this run carries, so webhooks and look-ups find the run. */
 export const markerFor = (workflowId: string) => `Bugfix-Run: ${workflowId}`;
 
-/** Branches and agents are per run: a rerun of the same error never reuses an earlier run's. */
+/**
+ * Branches and agents are per attempt: a rerun of the same error (a new execution) never reuses an
+ * earlier one's, while a reset or a continue-as-new (same first run) finds what it already made.
+ */
 function runKey(): { workflowId: string; key: string } {
-  const { workflowId, runId } = workflowInfo();
-  return { workflowId, key: `${workflowId}-${runId.slice(0, 8)}` };
+  const { workflowId, runId, firstExecutionRunId } = workflowInfo();
+  // Runs started before keys survived a reset keep their run-id keys.
+  const attempt = patched('keys-survive-reset') ? firstExecutionRunId : runId;
+  return { workflowId, key: `${workflowId}-${attempt.slice(0, 8)}` };
 }
+
+/** What the decision allowed: protected files only with a protected-path approver's approval. */
+const allowsProtected = (run: Run, decision = run.record.decision) =>
+  run.settings.protectedPaths === 'separate-approval' && Boolean(decision?.mayApproveProtected);
 
 /**
  * Turns the approved fix into a pull request, the way FIX_APPLY_MODE says. Returns undefined
@@ -37,6 +46,7 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
         branch,
         diff: fix.diff,
         commitMessage: `Fix ${githubInert(identity.errorType)} in ${githubInert(identity.service)}\n\n${marker}`,
+        allowProtected: allowsProtected(run),
       });
       const pr = await github.openPullRequest({
         head: branch,
@@ -126,6 +136,7 @@ export async function openRevertPullRequest(run: Run): Promise<PullRequestRef | 
       branch,
       diff: record.fix!.diff,
       commitMessage: `Revert fix from #${pr.number}: ${reason}\n\n${marker}`,
+      allowProtected: allowsProtected(run, record.revertDecision),
     });
     const opened = await github.openPullRequest({
       head: branch,

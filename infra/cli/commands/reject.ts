@@ -9,7 +9,10 @@ export function rejectCommand(): Command {
     )
     .argument('<workflowId>', "the run's workflow id")
     .requiredOption('--reason <text>', 'why: the next run of the same error is told, so Claude does not repeat it')
-    .option('--as <name>', 'the operator recorded as deciding (default: your OS user name)')
+    .option(
+      '--as <slackUserId>',
+      'decide as this Slack user id, checked against APPROVER_SLACK_USER_IDS (default: BUGFIX_SLACK_USER_ID, else your OS user name)',
+    )
     .option('--json', 'print JSON: { workflowId, runId, decision }')
     .addHelpText('after', '\nExit code 3 when the run refuses: already decided, not waiting for a decision, or ended.')
     .action((workflowId: string, opts: CommonOptions & { as?: string; reason: string }) =>

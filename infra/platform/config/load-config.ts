@@ -36,7 +36,15 @@ export interface Config {
   /** Bounds on one webhook delivery: rows read from its sample, unique errors it may start or signal. */
   ingress: { maxRowsPerDelivery: number; maxErrorsPerDelivery: number };
   datadog: { site: string; apiUrl?: string; apiKey?: string; appKey?: string; webhookToken?: string };
-  slack: { botToken?: string; channel?: string; apiUrl?: string; signingSecret?: string; approverUserIds: string[] };
+  /** Who may decide: `approverUserIds` (`*` for anyone in the channel); protected-path fixes need `protectedPathApproverUserIds`. */
+  slack: {
+    botToken?: string;
+    channel?: string;
+    apiUrl?: string;
+    signingSecret?: string;
+    approverUserIds: string[];
+    protectedPathApproverUserIds: string[];
+  };
   git: { repoUrl?: string; branch: string; token?: string; cacheDir: string };
   claude: {
     path?: string;
@@ -47,8 +55,16 @@ export interface Config {
     timeoutMs: number;
   };
   approval: { timeoutMs: number; reminderIntervalMs: number };
-  /** How an approved fix becomes a pull request. */
-  fix: { applyMode: 'direct' | 'cursor-api' | 'cursor-slack' };
+  /**
+   * How an approved fix becomes a pull request, and which fixes may be approved at all: one that
+   * touches protected paths is refused, or (`separate-approval`) needs a protected-path approver.
+   */
+  fix: {
+    applyMode: 'direct' | 'cursor-api' | 'cursor-slack';
+    protectedPaths: ProtectedPathsPolicy;
+    extraProtectedPaths: string[];
+    maxDiffBytes: number;
+  };
   /** `webUrl` is where repositories live for people and Cursor (github.com, or the GitHub Enterprise host). */
   github: {
     token?: string;
@@ -72,6 +88,8 @@ export interface Config {
   /** `metricsAddress` undefined: no Prometheus endpoint. */
   worker: { maxConcurrentActivities: number; metricsAddress?: string };
 }
+
+export type ProtectedPathsPolicy = 'refuse' | 'separate-approval';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -221,10 +239,11 @@ export function loadConfig(file: unknown, env: Env): Config {
 
   const port = int('PORT', 3000, 0, 65535);
   const host = str('HOST') ?? '127.0.0.1';
-  const approverUserIds = (str('APPROVER_SLACK_USER_IDS') ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const list = (name: string) =>
+    (str(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
 
   const githubApiUrl = check('GITHUB_API_URL', httpUrl, undefined);
   const fromEnv = <T>(read: (e: Env) => T, fallback: T): T => {
@@ -288,7 +307,8 @@ export function loadConfig(file: unknown, env: Env): Config {
       channel: str('SLACK_CHANNEL'),
       apiUrl: check('SLACK_API_URL', httpUrl, undefined),
       signingSecret: str('SLACK_SIGNING_SECRET'),
-      approverUserIds,
+      approverUserIds: list('APPROVER_SLACK_USER_IDS'),
+      protectedPathApproverUserIds: list('PROTECTED_PATH_APPROVER_SLACK_USER_IDS'),
     },
     git: {
       repoUrl: str('GIT_REPO_URL'),
@@ -314,6 +334,13 @@ export function loadConfig(file: unknown, env: Env): Config {
         z.enum(['direct', 'cursor-api', 'cursor-slack'], { error: 'expected direct, cursor-api or cursor-slack' }),
         'direct',
       ),
+      protectedPaths: check(
+        'PROTECTED_PATHS_POLICY',
+        z.enum(['refuse', 'separate-approval'], { error: 'expected refuse or separate-approval' }),
+        'refuse',
+      ),
+      extraProtectedPaths: list('PROTECTED_PATHS'),
+      maxDiffBytes: int('FIX_MAX_DIFF_BYTES', 200_000, 1_000, 5_000_000),
     },
     github: {
       token: str('GITHUB_TOKEN'),

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createClaudeActivities } from '../../../activities/claude';
+import { protectedPathMatcher } from '../../../activities/git/protected-paths';
 import { startAnthropicFake, type AnthropicFake } from '../../fakes/anthropic-fake';
 import {
   BUGGY_FILE,
@@ -12,6 +13,7 @@ import {
   type SampleCheckout,
 } from '../../fakes/scripted-fix';
 
+const guard = { isProtected: protectedPathMatcher(), maxDiffBytes: 200_000 };
 const request = {
   identity: {
     fingerprint: 'fp',
@@ -58,6 +60,7 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
     checkout = await createSampleCheckout();
     const { proposeFix } = createClaudeActivities(
       { anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 },
+      guard,
       { heartbeatIntervalMs: 100 },
     );
     env = new MockActivityEnvironment();
@@ -75,12 +78,10 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
   it('stops the CLI when the activity is cancelled', async () => {
     fake = await startAnthropicFake(['hang']);
     checkout = await createSampleCheckout();
-    const { proposeFix } = createClaudeActivities({
-      anthropicBaseUrl: fake.url,
-      anthropicApiKey: 'k',
-      maxTurns: 10,
-      timeoutMs: 60_000,
-    });
+    const { proposeFix } = createClaudeActivities(
+      { anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 },
+      guard,
+    );
     env = new MockActivityEnvironment();
 
     running = env

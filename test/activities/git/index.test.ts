@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
@@ -47,6 +47,22 @@ describe('createGitActivities', () => {
     const activities = createGitActivities(config(), path.join(tmp, 'runs'));
     const result = await activities.cloneRepository({ runKey: 'svc/second' });
     expect(result.fromCache).toBe(true);
+  });
+
+  it('refuses to push protected files without a protected-path approval, and deletes its clone either way', async () => {
+    const activities = createGitActivities(config(), path.join(tmp, 'runs'));
+    const diff =
+      'diff --git a/.github/workflows/ci.yml b/.github/workflows/ci.yml\nnew file mode 100644\nindex 0000000..1111111\n--- /dev/null\n+++ b/.github/workflows/ci.yml\n@@ -0,0 +1 @@\n+on: push\n';
+    const input = { runKey: 'svc/guard', branch: 'bugfix/guard', diff, commitMessage: 'Fix' };
+    const err = await activities.pushFixBranch(input).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: 'ProtectedPathsRefused', nonRetryable: true });
+    expect((err as Error).message).toContain('.github/workflows/ci.yml: CI configuration');
+    await expect(activities.pushRevertBranch(input)).rejects.toMatchObject({ type: 'ProtectedPathsRefused' });
+
+    const pushed = await activities.pushFixBranch({ ...input, allowProtected: true });
+    expect(pushed.alreadyPushed).toBe(false);
+    expect(await server.headOf('svc', 'bugfix/guard')).toBe(pushed.commit);
+    expect(await readdir(path.join(tmp, 'runs'))).not.toContainEqual(expect.stringMatching(/^svc_guard-.*-fix$/));
   });
 
   it('refuses to run without a repository URL', async () => {

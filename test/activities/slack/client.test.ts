@@ -70,6 +70,7 @@ describe('createSlackActivities', () => {
       apiUrl: fake.apiUrl,
       channel: '#bugs',
       approverUserIds: [],
+      protectedPathApproverUserIds: [],
     });
     const ref = await activities.postSuggestion({ view: sampleView() });
     expect(ref.channel).toBe('C0BUGS0001');
@@ -79,10 +80,44 @@ describe('createSlackActivities', () => {
     expect(fake.callCount('conversations.list')).toBe(1); // resolved once, then cached
   });
 
+  it('a diff the message cannot show whole goes to the thread as a file, once', async () => {
+    const activities = createSlackActivities({
+      botToken: fake.token,
+      apiUrl: fake.apiUrl,
+      channel: 'C0BUGS0001',
+      approverUserIds: [],
+      protectedPathApproverUserIds: [],
+    });
+    const short = await activities.postSuggestion({ view: sampleView() });
+    expect(fake.replies(short.ts)).toEqual([]);
+
+    const view = sampleView();
+    const diff = Array.from({ length: 300 }, (_, i) => `+ const value${i} = compute(${i});`).join('\n') + '\n';
+    view.workflowId = 'bugfix-long-diff';
+    view.fix = { ...view.fix!, diff };
+    const ref = await activities.postSuggestion({ view });
+    await activities.postSuggestion({ view }); // a retried attempt
+    const withFiles = fake.replies(ref.ts).filter((m) => m.files);
+    expect(withFiles).toHaveLength(1);
+    expect(withFiles[0]!.files).toEqual([
+      expect.objectContaining({ name: `fix-${view.identity.fingerprint}.diff`, content: diff }),
+    ]);
+    expect(withFiles[0]!.text).toMatch(/full proposed diff/);
+  });
+
   it('missing token or channel fails the activity as a non-retryable config error', async () => {
-    const noToken = createSlackActivities({ channel: 'C0BUGS0001', approverUserIds: [] });
+    const noToken = createSlackActivities({
+      channel: 'C0BUGS0001',
+      approverUserIds: [],
+      protectedPathApproverUserIds: [],
+    });
     expect((await failureOf(noToken.postSuggestion({ view: sampleView() }))).type).toBe('SlackConfigError');
-    const noChannel = createSlackActivities({ botToken: fake.token, apiUrl: fake.apiUrl, approverUserIds: [] });
+    const noChannel = createSlackActivities({
+      botToken: fake.token,
+      apiUrl: fake.apiUrl,
+      approverUserIds: [],
+      protectedPathApproverUserIds: [],
+    });
     const failure = await failureOf(noChannel.postSuggestion({ view: sampleView() }));
     expect([failure.type, failure.nonRetryable, failure.message]).toEqual([
       'SlackConfigError',
@@ -94,6 +129,7 @@ describe('createSlackActivities', () => {
       apiUrl: fake.apiUrl,
       channel: '#nope',
       approverUserIds: [],
+      protectedPathApproverUserIds: [],
     });
     expect((await failureOf(unknown.postSuggestion({ view: sampleView() }))).type).toBe('SlackConfigError');
   });

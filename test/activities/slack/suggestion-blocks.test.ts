@@ -55,13 +55,29 @@ describe('suggestionBlocks', () => {
     );
   });
 
-  it('names up to ten changed files and counts the rest', () => {
+  it('names every changed file; names that cannot fit are counted and left to the attached diff', () => {
     const view = sampleView();
     const files = Array.from({ length: 13 }, (_, i) => `src/module${i}.ts`);
     view.fix = { ...view.fix!, filesTouched: files };
-    const diff = sectionTexts(blocksOf(view)).find((t) => t.startsWith('*Proposed diff*'))!;
-    expect(diff).toContain('`src/module9.ts` and 3 more file(s)');
-    expect(diff).not.toContain('src/module10.ts');
+    const list = sectionTexts(blocksOf(view)).find((t) => t.startsWith('*Files changed (13)*'))!;
+    expect(list).toContain('`src/module0.ts`, `src/module1.ts`');
+    expect(list).toContain('`src/module12.ts`');
+    expect(list).not.toContain('more');
+
+    const many = Array.from({ length: 400 }, (_, i) => `src/deeply/nested/directory/module${i}.ts`);
+    view.fix = { ...view.fix!, filesTouched: many };
+    const long = sectionTexts(blocksOf(view)).find((t) => t.startsWith('*Files changed (400)*'))!;
+    expect(long.length).toBeLessThanOrEqual(3000);
+    const shown = long.match(/`[^`]+`/g)!.length;
+    expect(long).toContain(` and ${400 - shown} more (all in the attached diff)`);
+  });
+
+  it('marks protected files apart, with the reason, whatever the state', () => {
+    const view = sampleView();
+    view.fix = { ...view.fix!, protectedFiles: [{ path: '.github/workflows/ci.yml', reason: 'CI configuration' }] };
+    const warning = sectionTexts(blocksOf(view)).find((t) => t.includes('Protected files changed'))!;
+    expect(warning).toContain('• `.github/workflows/ci.yml` (CI configuration)');
+    expect(warning).toContain('only a protected-path approver can approve this fix');
   });
 
   it('truncates a long diff by whole lines and says how many are hidden', () => {

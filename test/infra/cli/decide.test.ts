@@ -109,6 +109,14 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
   }, 90_000);
 
   it('approve records via cli and the operator; a second approve is refused with exit 3', async () => {
+    // The CLI goes through the same approver check as the Slack buttons.
+    const stranger = await cli('approve', shop, '--as', 'mallory', '--json');
+    expect(stranger.code).toBe(3);
+    expect(stranger.json<{ error: string }>().error).toMatch(
+      /^mallory may not decide: only the configured approvers can approve or reject fixes\. Decide as your Slack user id with --as/,
+    );
+    expect((await e.status(shop)).decision).toBeUndefined();
+
     const approved = await cli('approve', shop, '--as', 'carol', '--json');
     expect(approved.code).toBe(0);
     expect(approved.json()).toMatchObject({

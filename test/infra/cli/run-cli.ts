@@ -19,6 +19,9 @@ export function cliEnv(e: E2E): Record<string, string> {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: TEMPORAL_TASK_QUEUE!,
     WORKFLOW_ID_PREFIX: WORKFLOW_ID_PREFIX!,
+    // The operators these tests decide as; the CLI checks them as the Slack buttons do.
+    APPROVER_SLACK_USER_IDS: 'carol,dave,oncall',
+    BUGFIX_SLACK_USER_ID: 'oncall',
   };
 }
 
