@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startE2E, alertPayload, type E2E } from '../../support/e2e';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../../support/e2e';
 import type { AnthropicFake } from '../../fakes/anthropic-fake';
 import { cliEnv, runCli } from './run-cli';
+
+const run = promisify(execFile);
 
 /** Claude Code sessions the model fake has seen: each starts with a turn that has no assistant message yet. */
 const sessions = (a: AnthropicFake) =>
@@ -72,5 +76,27 @@ describe('bugfix CLI: reset a run to before a step', () => {
 
     const old = await e.pipeline.client.workflow.getHandle(workflowId, before.runId, { followRuns: false }).describe();
     expect(old.status.name).toBe('TERMINATED');
+    // The same attempt: the reset run found and updated the message the first one posted.
+    expect(after.firstRunId).toBe(before.firstRunId);
+    expect(after.slack?.ts).toBe(before.slack?.ts);
+    expect(e.slack.messages(SLACK_CHANNEL)).toHaveLength(1);
   }, 120_000);
+
+  it('a reset after the pull request opened makes no second branch, pull request or message', async () => {
+    expect((await cli('approve', workflowId)).code).toBe(0);
+    const opened = await e.waitFor(workflowId, (s) => s.pullRequest !== undefined, 90_000);
+    const r = await cli('reset', workflowId, '--to', 'pushFixBranch', '--yes', '--json');
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const { runId } = r.json<{ runId: string }>();
+    const again = await e.waitFor(workflowId, (s) => s.runId === runId && s.pullRequest !== undefined, 90_000);
+    expect(again.pullRequest).toMatchObject({ number: opened.pullRequest!.number, branch: opened.pullRequest!.branch });
+    expect(e.github.pulls()).toHaveLength(1);
+    const { stdout } = await run('git', ['for-each-ref', '--format=%(refname:short)', 'refs/heads'], {
+      cwd: e.git.repoPath('shop-api'),
+    });
+    expect(stdout.split('\n').filter(Boolean)).toEqual([opened.pullRequest!.branch, 'main'].sort());
+    expect(e.slack.messages(SLACK_CHANNEL)).toHaveLength(1);
+    const replies = e.slack.replies(again.slack!.ts).map((m) => m.text ?? '');
+    expect(replies.filter((t) => t.startsWith('Pull request opened'))).toHaveLength(1);
+  }, 150_000);
 });
