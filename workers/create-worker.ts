@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type State, type WorkerOptions } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
 import { connectionOptions } from '../infra/platform/temporal-connection';
 import { createActivities } from '../activities';
+import { claudeTaskQueue } from '../workflows/domain/task-queues';
 import { bundlerLogger } from '../infra/platform/observability/temporal-logger';
 
 export const workflowsPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../workflows/index.ts');
@@ -18,22 +19,61 @@ export interface CreateWorkerOptions {
   workRoot?: string;
 }
 
+/** The pipeline's worker: workflows and activities on the task queue, Claude Code sessions on their own. */
+export interface PipelineWorker {
+  /** Runs until shut down; if either part fails, both stop and the failure is thrown. */
+  run(): Promise<void>;
+  shutdown(): void;
+  getState(): State;
+}
+
 /** A worker on the configured task queue with every pipeline activity. The caller runs and shuts it down. */
 export async function createWorker({
   config,
   client,
   workflowBundle,
   workRoot,
-}: CreateWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+}: CreateWorkerOptions): Promise<{ worker: PipelineWorker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect(await connectionOptions(config.temporal));
-  const worker = await Worker.create({
+  const activities = createActivities(config, { client, ...(workRoot ? { workRoot } : {}) });
+  const { namespace, taskQueue } = config.temporal;
+  const main = await Worker.create({
     connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
+    namespace,
+    taskQueue,
     workflowBundle: workflowBundle ?? (await bundleWorkflowCode({ workflowsPath, logger: bundlerLogger() })),
-    activities: createActivities(config, { client, ...(workRoot ? { workRoot } : {}) }),
-    // The Claude step can take minutes; keep a few in parallel, not dozens (WORKER_MAX_CONCURRENT_ACTIVITIES).
+    // Claude sessions scheduled here by runs older than their own queue still find a worker.
+    activities,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
   });
-  return { worker, connection };
+  const claude = await Worker.create({
+    connection,
+    namespace,
+    taskQueue: claudeTaskQueue(taskQueue),
+    activities: { proposeFix: activities.proposeFix },
+    // What bounds the bill and the machine: CLAUDE_MAX_CONCURRENT sessions per worker, the rest queued.
+    maxConcurrentActivityTaskExecutions: config.claude.maxConcurrent,
+  });
+  return { worker: both(main, claude), connection };
+}
+
+function both(main: Worker, claude: Worker): PipelineWorker {
+  const shutdown = () => {
+    for (const w of [main, claude]) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    async run() {
+      const runs = [main, claude].map((w) =>
+        w.run().catch((err: unknown) => {
+          shutdown();
+          throw err;
+        }),
+      );
+      const results = await Promise.allSettled(runs);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    },
+    shutdown,
+    getState: () => main.getState(),
+  };
 }

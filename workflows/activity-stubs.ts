@@ -1,4 +1,5 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { claudeTaskQueue } from './domain/task-queues';
 import type { ActivityGroups } from '../activities';
 import {
   ClaudeFailureType,
@@ -53,9 +54,10 @@ export const git = proxyActivities<ActivityGroups['git']>({
   },
 });
 
-/** Claude Code edits a fresh clone: a bounded run (CLAUDE_TIMEOUT), heartbeating while the CLI works. */
+/** Claude Code edits a fresh clone: a bounded run (CLAUDE_TIMEOUT), heartbeating while the CLI works, on its own queue. */
 export function claudeStub(claudeTimeoutMs: number) {
   return proxyActivities<ActivityGroups['claude']>({
+    taskQueue: claudeTaskQueue(workflowInfo().taskQueue),
     startToCloseTimeout: claudeTimeoutMs + 120_000,
     heartbeatTimeout: '30s',
     retry: {
@@ -66,6 +68,7 @@ export function claudeStub(claudeTimeoutMs: number) {
         GitFailureType.NotFound,
         GitFailureType.Config,
         ClaudeFailureType.WorkingTreeMismatch,
+        ClaudeFailureType.OverBudget,
       ],
     },
   });

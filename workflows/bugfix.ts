@@ -30,6 +30,7 @@ import { claudeStub, datadog, git, slack, temporal } from './activity-stubs';
 import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
 import { verifyInProduction } from './steps/verify-fix';
+import { withinCostBounds } from './steps/cost-bounds';
 import { logSearchNotes, runSummary } from './run-summary';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
@@ -107,6 +108,12 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     // 2. The repository at the deployed branch.
     await advance('cloning');
     const checkout = await git.cloneRepository({ runKey: workflowInfo().workflowId });
+
+    // Cost bounds: no new proposal right after a no for this error, none over the day's budget.
+    if (settings.budget && patched('cost-bounds') && !(await withinCostBounds(run, advance))) {
+      r.notes.push('Stopped by an operator before Claude Code ran.');
+      return await finish('rejected');
+    }
 
     // 3. Claude Code explains the error and edits a clone; the diff is the suggestion.
     await advance('proposing');

@@ -10,6 +10,8 @@ const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
   'awaiting-approval': 'approve-fix',
   'awaiting-revert-approval': 'approve-revert',
   'awaiting-retry': 'retry-pull-request',
+  'cooling-down': 'skip-cooldown',
+  'awaiting-budget': 'exceed-budget',
 };
 
 /**

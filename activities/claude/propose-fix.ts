@@ -63,7 +63,7 @@ export async function proposeFix(
         },
         hooks.parentEnv,
       ),
-      args: claudeArgs({ maxTurns: config.maxTurns, model: config.model }),
+      args: claudeArgs({ maxTurns: config.maxTurns, maxBudgetUsd: config.maxBudgetUsd, model: config.model }),
       timeoutMs: config.timeoutMs,
       signal: hooks.signal,
       onHeartbeat: hooks.heartbeat,

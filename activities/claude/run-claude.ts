@@ -170,8 +170,10 @@ function interpret(stdout: string, code: number | null, signal: NodeJS.Signals |
   }
   if (parsed.is_error || (parsed.subtype && parsed.subtype !== 'success') || code !== 0) {
     const why = parsed.errors?.join('; ') || parsed.result || parsed.subtype || exit;
+    const overBudget = parsed.subtype === 'error_max_budget_usd';
     throw ApplicationFailure.create({
-      type: ClaudeFailureType.Failed,
+      type: overBudget ? ClaudeFailureType.OverBudget : ClaudeFailureType.Failed,
+      nonRetryable: overBudget,
       message: `Claude Code ended with ${parsed.subtype ?? 'an error'}: ${why}`.slice(0, 1_000),
       details: [
         {

@@ -116,13 +116,14 @@ export const CLAUDE_SETTINGS = {
 } as const;
 
 /** Arguments for a headless run: prompt on stdin, one JSON result on stdout. */
-export function claudeArgs(opts: { maxTurns: number; model?: string }): string[] {
+export function claudeArgs(opts: { maxTurns: number; maxBudgetUsd?: number; model?: string }): string[] {
   return [
     '-p',
     '--output-format',
     'json',
     '--max-turns',
     String(opts.maxTurns),
+    ...(opts.maxBudgetUsd ? ['--max-budget-usd', String(opts.maxBudgetUsd)] : []),
     '--permission-mode',
     'acceptEdits',
     '--permission-prompts',

@@ -30,6 +30,7 @@ export function runSettings(config: Config): RunSettings {
     pollIntervalMs: config.tracking.pollIntervalMs,
     maxPollIntervalMs: config.tracking.maxPollIntervalMs,
     protectedPaths: config.fix.protectedPaths,
+    budget: config.budget,
   };
 }
 

@@ -3,12 +3,12 @@
  * (unless a server already answers), a worker and the API.
  */
 import { Connection, type Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+
 import type { Config } from '../../infra/platform/config/load-config';
 import { connectionOptions, createClient } from '../../infra/platform/temporal-connection';
 import { ensureTemporalCli } from '../../infra/temporal/ensure-cli';
 import { startDevServer, type DevServer } from '../../infra/temporal/dev-server';
-import { createWorker } from '../../workers/create-worker';
+import { createWorker, type PipelineWorker } from '../../workers/create-worker';
 import { startApi } from '../../api/main';
 import { addMissingSearchAttributes } from '../../infra/temporal/register-search-attributes';
 
@@ -56,13 +56,13 @@ export async function ensureTemporal(config: Config): Promise<TemporalSetup> {
 }
 
 export interface RunningWorker {
-  worker: Worker;
+  worker: PipelineWorker;
   done: Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startWorker(config: Config, client: Client, workRoot: string): Promise<RunningWorker> {
-  const { worker, connection }: { worker: Worker; connection: NativeConnection } = await createWorker({
+  const { worker, connection } = await createWorker({
     config,
     client,
     workRoot,

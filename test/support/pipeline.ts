@@ -4,12 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import type { Worker } from '@temporalio/worker';
+
 import type { Client } from '@temporalio/client';
 import { loadConfig, type Config } from '../../infra/platform/config/load-config';
 import { repoRoot } from '../../infra/platform/config/read-config';
 import { createClient } from '../../infra/platform/temporal-connection';
-import { createWorker } from '../../workers/create-worker';
+import { createWorker, type PipelineWorker } from '../../workers/create-worker';
 import { startApi } from '../../api/main';
 import { installObservedRuntime } from '../../infra/platform/observability/runtime';
 import { quietLogger } from './quiet-logger';
@@ -68,7 +68,7 @@ export async function startPipeline(
   );
   const config = loadConfig(file, fullEnv);
   const client = await createClient(config.temporal);
-  let worker: { worker: Worker; done: Promise<void>; close(): Promise<void> } | undefined;
+  let worker: { worker: PipelineWorker; done: Promise<void>; close(): Promise<void> } | undefined;
 
   const startWorker = async () => {
     const created = await createWorker({

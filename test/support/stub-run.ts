@@ -5,6 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { PipelineActivities } from '../../activities';
 import type { BugfixInput, RunSettings, RunStatus } from '../../workflows/domain/run-status';
 import type { ErrorIdentity, Occurrence } from '../../workflows/domain/types';
+import { claudeTaskQueue } from '../../workflows/domain/task-queues';
 import { testRuntime } from './pipeline';
 
 /** Every activity of the pipeline, replaced by a plain function of the test. */
@@ -44,6 +45,8 @@ export function stubSettings(over: Partial<RunSettings> = {}): RunSettings {
     verifyWindowMs: 200,
     pollIntervalMs: 50,
     maxPollIntervalMs: 200,
+    protectedPaths: 'refuse',
+    budget: { dailyUsd: 100, serviceDailyUsd: 25, cooldownMs: 60_000 },
     ...over,
   };
 }
@@ -61,6 +64,8 @@ export function happyPath(): StubActivities {
       report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false },
     }),
     pastRejections: async () => [],
+    previousAttempt: async () => undefined,
+    claudeSpend: async () => ({ totalUsd: 0, serviceUsd: 0, runs: 0 }),
     cloneRepository: async () => ({
       dir: '/nonexistent',
       commit: 'c0ffee0000000000000000000000000000000000',
@@ -168,7 +173,13 @@ export async function startStubRun(stubs: Partial<StubActivities> = {}): Promise
     workflowBundle: { code: inject('workflowBundleCode') },
     activities,
   });
-  const running = worker.run();
+  // Claude Code sessions have a queue of their own, as in the real worker.
+  const claudeWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: claudeTaskQueue(taskQueue),
+    activities,
+  });
+  const running = Promise.all([worker.run(), claudeWorker.run()]);
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   return {
@@ -196,6 +207,7 @@ export async function startStubRun(stubs: Partial<StubActivities> = {}): Promise
     },
     async close() {
       worker.shutdown();
+      claudeWorker.shutdown();
       await running;
       await nativeConnection.close();
       await connection.close();

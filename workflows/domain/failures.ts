@@ -86,6 +86,8 @@ export const ClaudeFailureType = {
   Timeout: 'ClaudeTimeout',
   /** The CLI exited with an error or printed no result. */
   Failed: 'ClaudeFailed',
+  /** The session reached CLAUDE_MAX_BUDGET_USD. Not retryable: another attempt would spend as much again. */
+  OverBudget: 'ClaudeOverBudget',
   /** The checkout is not at the commit the fix is for. Not retryable. */
   WorkingTreeMismatch: 'WorkingTreeMismatch',
 } as const;

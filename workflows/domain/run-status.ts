@@ -32,15 +32,26 @@ export interface RunSettings {
   maxPollIntervalMs: number;
   /** PROTECTED_PATHS_POLICY; runs started before it existed refuse such fixes. */
   protectedPaths?: 'refuse' | 'separate-approval';
+  /** Cost bounds (absent in runs started before them): daily Claude Code budgets, and FIX_COOLDOWN. */
+  budget?: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
 }
 
 export interface BugfixInput {
   identity: ErrorIdentity;
   settings: RunSettings;
+  /** An operator asked for this run (`bugfix rerun`): no FIX_COOLDOWN wait. */
+  skipCooldown?: boolean;
 }
 
 /** The questions a run asks a human, one at a time, with the Slack buttons or the CLI. */
-export type QuestionKind = 'approve-fix' | 'approve-revert' | 'retry-pull-request';
+export type QuestionKind =
+  | 'approve-fix'
+  | 'approve-revert'
+  | 'retry-pull-request'
+  /** Go ahead before FIX_COOLDOWN ends (approve), or stop this run (reject). */
+  | 'skip-cooldown'
+  /** Spend over the day's budget now (approve), or stop this run (reject). */
+  | 'exceed-budget';
 
 /** The open question and, once given, its answer. */
 export interface Question {

@@ -129,6 +129,8 @@ export interface RecordedDecision extends Decision {
 export type Stage =
   | 'collecting'
   | 'cloning'
+  /** An earlier run of this error was rejected, expired or refused lately: no new proposal until FIX_COOLDOWN ends (or an operator says go). */
+  | 'cooling-down'
   /** The daily or per-service Claude Code budget is spent: the run waits for the next day (or an operator). */
   | 'awaiting-budget'
   | 'proposing'

@@ -32,6 +32,7 @@ export function rerunCommand(): Command {
         'the fingerprint identifies the error, so every run of the same error shares one workflow id and a',
         "rerun is a new run (new run id) of that same id. It gets the first run's input, and the",
         'occurrences recorded by the last run in one batch. Rejection reasons of earlier runs reach Claude.',
+        'A rerun does not wait out FIX_COOLDOWN: asking for it is the go-ahead. Budgets still apply.',
         'Refused (exit 3) while the last run is still running: decide it, or wait for it to end.',
       ].join('\n'),
     )
@@ -51,7 +52,8 @@ export function rerunCommand(): Command {
           {
             workflowId,
             taskQueue: ctx.config.temporal.taskQueue,
-            args: [input],
+            // Asked for by an operator: no cooldown after the last run's rejection.
+            args: [{ ...input, skipCooldown: true }],
             signal: occurrencesSignal,
             signalArgs: [batch],
             typedSearchAttributes: [

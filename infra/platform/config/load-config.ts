@@ -53,7 +53,13 @@ export interface Config {
     model?: string;
     maxTurns: number;
     timeoutMs: number;
+    /** Claude Code's own stop for one session (--max-budget-usd). */
+    maxBudgetUsd: number;
+    /** Claude Code sessions one worker runs at once; the rest wait in the task queue. */
+    maxConcurrent: number;
   };
+  /** What all runs may spend on Claude Code in a UTC day, in all and per service; and the pause after a no. */
+  budget: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
   approval: { timeoutMs: number; reminderIntervalMs: number };
   /**
    * How an approved fix becomes a pull request, and which fixes may be approved at all: one that
@@ -214,6 +220,14 @@ export function loadConfig(file: unknown, env: Env): Config {
     problems.push(`${name}=${JSON.stringify(raw)}: expected an integer from ${min} to ${max}`);
     return fallback;
   };
+  const usd = (name: string, fallback: number): number => {
+    const raw = str(name);
+    if (raw === undefined) return fallback;
+    const n = Number(raw.replace(/^\$/, ''));
+    if (Number.isFinite(n) && n > 0) return n;
+    problems.push(`${name}=${JSON.stringify(raw)}: expected an amount of US dollars above 0, such as 5 or 2.50`);
+    return fallback;
+  };
   const duration = (name: string, fallback: string): number => {
     const raw = str(name) ?? fallback;
     const ms = parseDuration(raw);
@@ -323,6 +337,13 @@ export function loadConfig(file: unknown, env: Env): Config {
       model: str('CLAUDE_MODEL'),
       maxTurns: int('CLAUDE_MAX_TURNS', 30, 1, 500),
       timeoutMs: duration('CLAUDE_TIMEOUT', '15m'),
+      maxBudgetUsd: usd('CLAUDE_MAX_BUDGET_USD', 5),
+      maxConcurrent: int('CLAUDE_MAX_CONCURRENT', 2, 1, 100),
+    },
+    budget: {
+      dailyUsd: usd('CLAUDE_DAILY_BUDGET_USD', 100),
+      serviceDailyUsd: usd('CLAUDE_SERVICE_DAILY_BUDGET_USD', 25),
+      cooldownMs: duration('FIX_COOLDOWN', '24h'),
     },
     approval: {
       timeoutMs: duration('APPROVAL_TIMEOUT', '24h'),

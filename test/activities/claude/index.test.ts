@@ -59,7 +59,14 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
     fake = await startAnthropicFake(scriptedFixTurns());
     checkout = await createSampleCheckout();
     const { proposeFix } = createClaudeActivities(
-      { anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 },
+      {
+        anthropicBaseUrl: fake.url,
+        anthropicApiKey: 'k',
+        maxTurns: 10,
+        timeoutMs: 60_000,
+        maxBudgetUsd: 5,
+        maxConcurrent: 1,
+      },
       guard,
       { heartbeatIntervalMs: 100 },
     );
@@ -79,7 +86,14 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
     fake = await startAnthropicFake(['hang']);
     checkout = await createSampleCheckout();
     const { proposeFix } = createClaudeActivities(
-      { anthropicBaseUrl: fake.url, anthropicApiKey: 'k', maxTurns: 10, timeoutMs: 60_000 },
+      {
+        anthropicBaseUrl: fake.url,
+        anthropicApiKey: 'k',
+        maxTurns: 10,
+        timeoutMs: 60_000,
+        maxBudgetUsd: 5,
+        maxConcurrent: 1,
+      },
       guard,
     );
     env = new MockActivityEnvironment();

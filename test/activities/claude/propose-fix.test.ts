@@ -48,7 +48,15 @@ function request(message = sampleErrorMessage): FixRequest {
 }
 
 function config(fake: AnthropicFake, over: Partial<Config['claude']> = {}): Config['claude'] {
-  return { anthropicBaseUrl: fake.url, anthropicApiKey: 'sk-ant-fake', maxTurns: 10, timeoutMs: 60_000, ...over };
+  return {
+    anthropicBaseUrl: fake.url,
+    anthropicApiKey: 'sk-ant-fake',
+    maxTurns: 10,
+    timeoutMs: 60_000,
+    maxBudgetUsd: 5,
+    maxConcurrent: 1,
+    ...over,
+  };
 }
 
 let fake: AnthropicFake | undefined;

@@ -115,6 +115,22 @@ describe('runClaude', () => {
     expect((err as ApplicationFailure).details?.[0]).toMatchObject({ subtype: 'error_max_turns' });
   });
 
+  it('stops a session at --max-budget-usd, as a non-retryable ClaudeOverBudget', async () => {
+    const read = (req: RecordedRequest) => ({
+      type: 'tool_use' as const,
+      name: 'Read',
+      input: { file_path: join(primaryWorkingDirectory(req), 'notes.txt') },
+    });
+    fake = await startAnthropicFake([read, read, read, read, () => 'done']);
+    const err = await runClaude(realCli({ args: claudeArgs({ maxTurns: 5, maxBudgetUsd: 0.000001 }) })).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'ClaudeOverBudget', nonRetryable: true });
+    expect((err as ApplicationFailure).details?.[0]).toMatchObject({ subtype: 'error_max_budget_usd' });
+    expect(fake.turnRequests().length).toBeLessThan(5);
+  });
+
   it('parses the JSON result and heartbeats while the CLI runs', async () => {
     const result = {
       type: 'result',

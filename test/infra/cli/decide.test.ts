@@ -4,6 +4,7 @@ import { FIXED_LINE } from '../../fakes/scripted-fix';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import type { ListedRun } from '../../../infra/cli/commands/list';
 import { cliEnv, eventually, runCli } from './run-cli';
+import { claudeSpend } from '../../../activities/temporal/claude-spend';
 
 const OTHER_SERVICE = 'billing-api';
 
@@ -146,4 +147,25 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
     expect(noReason.stderr).toMatch(/required option '--reason <text>'/);
     expect(badStage.code).toBe(2);
   }, 60_000);
+
+  it('a new alert for a rejected error waits out FIX_COOLDOWN, counted by the budget check; the CLI can go ahead', async () => {
+    const res = await e.sendAlert(alertPayload({ id: 'evt-cli-billing-again', service: OTHER_SERVICE }));
+    expect(((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId).toBe(billing);
+    const cooling = await e.waitFor(billing, (s) => s.stage === 'cooling-down', 60_000);
+    expect(cooling.notes.at(-1)).toMatch(/^The previous run of this error ended rejected at .*bugfix approve/);
+    expect(cooling.fix).toBeUndefined();
+
+    const go = await cli('approve', billing, '--json');
+    expect(go.code, go.stdout + go.stderr).toBe(0);
+    const proposed = await e.waitFor(billing, (s) => s.stage === 'awaiting-approval', 90_000);
+    expect(proposed.fix?.diff).toContain(FIXED_LINE);
+    await e.pipeline.client.workflow.getHandle(billing).terminate('test over');
+
+    // What the budget check reads: the day's spend of this deployment's runs, from their search attributes.
+    const since = new Date().toISOString().slice(0, 10) + 'T00:00:00.000Z';
+    const spent = await claudeSpend(e.pipeline.client, env.WORKFLOW_ID_PREFIX!, { service: OTHER_SERVICE, since });
+    expect(spent.runs).toBeGreaterThanOrEqual(2);
+    expect(spent.serviceUsd).toBeGreaterThan(0);
+    expect(spent.totalUsd).toBeGreaterThan(spent.serviceUsd);
+  }, 150_000);
 });
