@@ -18,8 +18,11 @@ const budget = (cooldownMs: number) => ({ budget: { dailyUsd: 10, serviceDailyUs
 
 describe('cost bounds (stub activities)', () => {
   it('after a rejection, a new run of the same error waits out FIX_COOLDOWN before Claude runs', async () => {
-    const closedAt = new Date().toISOString();
-    const run = await start({ previousAttempt: async () => ({ stage: 'rejected', closedAt }) });
+    let closedAt = '';
+    // The earlier run ended just as this one asks (a slow start must not eat the cooldown).
+    const run = await start({
+      previousAttempt: async () => ({ stage: 'rejected', closedAt: (closedAt = new Date().toISOString()) }),
+    });
     const handle = await run.start(budget(1_500));
     const waiting = await run.waitFor(handle, (s) => s.stage === 'cooling-down');
     expect(waiting.notes.at(-1)).toMatch(/previous run of this error ended rejected at .* no new proposal before .* \(FIX_COOLDOWN\)/);

@@ -103,7 +103,8 @@ describe('bugfix CLI: rerun, replay and export-history of an expired run', () =>
       client.workflow.getHandle(workflowId, expiredRunId).fetchHistory(),
       client.workflow.getHandle(workflowId, out.runId).fetchHistory(),
     ]);
-    expect(startedInput(newHistory)).toEqual(startedInput(oldHistory));
+    // The same input, marked as an operator's go-ahead (no FIX_COOLDOWN wait).
+    expect(startedInput(newHistory)).toEqual({ ...startedInput(oldHistory), skipCooldown: true });
     const s = await e.waitFor(workflowId, (st) => st.runId === out.runId && st.stage === 'awaiting-approval', 90_000);
     expect(s.occurrences).toBe(1);
     expect(s.message).toContain('Cannot read properties of undefined');
