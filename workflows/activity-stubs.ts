@@ -1,6 +1,7 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import { claudeTaskQueue } from './domain/task-queues';
+import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { ActivityGroups } from '../activities';
+import type { RunSettings } from './domain/run-status';
+import { claudeTaskQueue } from './domain/task-queues';
 import {
   ClaudeFailureType,
   CursorFailureType,
@@ -10,96 +11,93 @@ import {
   SlackFailureType,
 } from './domain/failures';
 
+const HOUR = 3_600_000;
+
 /**
  * One stub per outside system, typed with that system's activities only, each with the timeouts
  * and retry policy its failures call for: the failure types retrying cannot help are named here.
+ * Services that are only ever down for a while (Slack, GitHub, Cursor, Datadog, the git server)
+ * are retried for as long as OUTAGE_TOLERANCE (default 24 h), backing off to OUTAGE_RETRY_MAX_INTERVAL:
+ * an outage delays a run, it does not fail it, and whatever the run missed it catches up on.
  */
-
-export const slack = proxyActivities<ActivityGroups['slack']>({
-  startToCloseTimeout: '30s',
-  retry: {
-    initialInterval: '1s',
+export function activityStubs(settings: RunSettings) {
+  const outage = settings.outage ?? { toleranceMs: 24 * HOUR, maxRetryIntervalMs: 600_000 };
+  const untilBack = (initialInterval: string, nonRetryableErrorTypes: string[]): ActivityOptions['retry'] => ({
+    initialInterval,
     backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: [SlackFailureType.ConfigError],
-  },
-});
+    maximumInterval: outage.maxRetryIntervalMs,
+    nonRetryableErrorTypes,
+  });
+  const rest = (nonRetryableErrorTypes: string[]): ActivityOptions => ({
+    startToCloseTimeout: '1m',
+    scheduleToCloseTimeout: outage.toleranceMs,
+    retry: untilBack('2s', nonRetryableErrorTypes),
+  });
 
-export const datadog = proxyActivities<ActivityGroups['datadog']>({
-  startToCloseTimeout: '2m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: [DatadogFailureType.Auth, DatadogFailureType.BadRequest],
-  },
-});
+  return {
+    slack: proxyActivities<ActivityGroups['slack']>({
+      startToCloseTimeout: '30s',
+      scheduleToCloseTimeout: outage.toleranceMs,
+      retry: untilBack('1s', [SlackFailureType.ConfigError]),
+    }),
 
-export const git = proxyActivities<ActivityGroups['git']>({
-  startToCloseTimeout: '15m',
-  heartbeatTimeout: '1m',
-  retry: {
-    initialInterval: '5s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: [
-      GitFailureType.Auth,
-      GitFailureType.NotFound,
-      GitFailureType.Config,
-      GitFailureType.PatchDoesNotApply,
-      GitFailureType.EmptyPatch,
-      GitFailureType.ProtectedPaths,
-    ],
-  },
-});
+    datadog: proxyActivities<ActivityGroups['datadog']>({
+      startToCloseTimeout: '2m',
+      scheduleToCloseTimeout: outage.toleranceMs,
+      retry: untilBack('2s', [DatadogFailureType.Auth, DatadogFailureType.BadRequest]),
+    }),
 
-/** Claude Code edits a fresh clone: a bounded run (CLAUDE_TIMEOUT), heartbeating while the CLI works, on its own queue. */
-export function claudeStub(claudeTimeoutMs: number) {
-  return proxyActivities<ActivityGroups['claude']>({
-    taskQueue: claudeTaskQueue(workflowInfo().taskQueue),
-    startToCloseTimeout: claudeTimeoutMs + 120_000,
-    heartbeatTimeout: '30s',
-    retry: {
-      initialInterval: '5s',
-      maximumAttempts: 3,
-      nonRetryableErrorTypes: [
+    git: proxyActivities<ActivityGroups['git']>({
+      startToCloseTimeout: '15m',
+      scheduleToCloseTimeout: outage.toleranceMs,
+      heartbeatTimeout: '1m',
+      retry: untilBack('5s', [
         GitFailureType.Auth,
         GitFailureType.NotFound,
         GitFailureType.Config,
-        ClaudeFailureType.WorkingTreeMismatch,
-        ClaudeFailureType.OverBudget,
-      ],
-    },
-  });
+        GitFailureType.PatchDoesNotApply,
+        GitFailureType.EmptyPatch,
+        GitFailureType.ProtectedPaths,
+      ]),
+    }),
+
+    /** Claude Code edits a fresh clone: a bounded run (CLAUDE_TIMEOUT), heartbeating while the CLI works, on its own queue. */
+    claude: proxyActivities<ActivityGroups['claude']>({
+      taskQueue: claudeTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: settings.claudeTimeoutMs + 120_000,
+      heartbeatTimeout: '30s',
+      retry: {
+        initialInterval: '5s',
+        maximumAttempts: 3,
+        nonRetryableErrorTypes: [
+          GitFailureType.Auth,
+          GitFailureType.NotFound,
+          GitFailureType.Config,
+          ClaudeFailureType.WorkingTreeMismatch,
+          ClaudeFailureType.OverBudget,
+        ],
+      },
+    }),
+
+    github: proxyActivities<ActivityGroups['github']>(
+      rest([
+        GitHubFailureType.Auth,
+        GitHubFailureType.NotFound,
+        GitHubFailureType.Validation,
+        GitHubFailureType.ConfigError,
+      ]),
+    ),
+
+    cursor: proxyActivities<ActivityGroups['cursor']>(
+      rest([CursorFailureType.Auth, CursorFailureType.BadRequest, CursorFailureType.Config]),
+    ),
+
+    temporal: proxyActivities<ActivityGroups['temporal']>({
+      startToCloseTimeout: '30s',
+      scheduleToCloseTimeout: outage.toleranceMs,
+      retry: untilBack('1s', []),
+    }),
+  };
 }
 
-/** GitHub and Cursor: REST APIs with rate limits, retried for minutes on a doubling backoff. */
-const restApi = (nonRetryableErrorTypes: string[]) => ({
-  startToCloseTimeout: '1m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes,
-  },
-});
-
-export const github = proxyActivities<ActivityGroups['github']>(
-  restApi([
-    GitHubFailureType.Auth,
-    GitHubFailureType.NotFound,
-    GitHubFailureType.Validation,
-    GitHubFailureType.ConfigError,
-  ]),
-);
-
-export const cursor = proxyActivities<ActivityGroups['cursor']>(
-  restApi([CursorFailureType.Auth, CursorFailureType.BadRequest, CursorFailureType.Config]),
-);
-
-export const temporal = proxyActivities<ActivityGroups['temporal']>({
-  startToCloseTimeout: '30s',
-  retry: { maximumAttempts: 5 },
-});
+export type ActivityStubs = ReturnType<typeof activityStubs>;

@@ -26,7 +26,6 @@ import { escapeText } from './domain/slack-text';
 import { refusalOf } from './domain/fix-policy';
 import { Run } from './run-state';
 import { logsQueryFor } from './logs-query';
-import { claudeStub, datadog, git, slack, temporal } from './activity-stubs';
 import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
 import { verifyInProduction } from './steps/verify-fix';
@@ -38,7 +37,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const r = run.record;
   const { identity, settings } = input;
   const { runId } = workflowInfo();
-  const { proposeFix } = claudeStub(settings.claudeTimeoutMs);
+  const { slack, datadog, git, temporal } = run.act;
+  const { proposeFix } = run.act.claude;
 
   setHandler(occurrencesSignal, (batch) => {
     if (run.ledger.add(batch) && batch.alert) r.alert ??= batch.alert;
@@ -214,6 +214,7 @@ async function openPullRequestWithRetries(
   run: Run,
   advance: (stage: Stage) => Promise<void>,
 ): Promise<PullRequestRef | undefined> {
+  const { slack } = run.act;
   for (let attempt = 1; ; attempt++) {
     try {
       return await openFixPullRequest(run, attempt);
@@ -238,6 +239,7 @@ async function answerTo(run: Run, kind: QuestionKind): Promise<RecordedDecision 
   const { approvalTimeoutMs, reminderIntervalMs } = run.settings;
   const answered = () => run.answerOf(kind) !== undefined;
   const deadline = Date.now() + approvalTimeoutMs;
+  const { slack } = run.act;
   for (let n = 1; ; n++) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return run.answerOf(kind);

@@ -4,6 +4,7 @@ import { runUrl, type BugfixInput, type QuestionKind, type RunRecord, type RunSt
 import type { Decision, ExternalEvent, RecordedDecision, Stage } from './domain/types';
 import { OccurrenceLedger } from './occurrence-ledger';
 import { recordStage } from './metrics';
+import { activityStubs, type ActivityStubs } from './activity-stubs';
 
 /** The stages that wait on a human, and what they ask. */
 const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
@@ -22,10 +23,14 @@ const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
 export class Run {
   readonly record: RunRecord = { stage: 'collecting', timeline: [], notes: [], previousRejections: [] };
   readonly ledger = new OccurrenceLedger();
+  /** The activities, with the retry policies this run's settings call for. */
+  readonly act: ActivityStubs;
   /** Webhooks received; the waiting steps poll again at once when it changes. */
   private events = 0;
 
-  constructor(readonly input: BugfixInput) {}
+  constructor(readonly input: BugfixInput) {
+    this.act = activityStubs(input.settings);
+  }
 
   get settings() {
     return this.input.settings;

@@ -31,6 +31,10 @@ export function runSettings(config: Config): RunSettings {
     maxPollIntervalMs: config.tracking.maxPollIntervalMs,
     protectedPaths: config.fix.protectedPaths,
     budget: config.budget,
+    outage: {
+      toleranceMs: config.tracking.outageToleranceMs,
+      maxRetryIntervalMs: config.tracking.outageMaxRetryIntervalMs,
+    },
   };
 }
 

@@ -100,6 +100,8 @@ export async function startE2E(
       CURSOR_WEBHOOK_SECRET,
       POLL_INTERVAL: '300ms',
       POLL_MAX_INTERVAL: '2s',
+      OUTAGE_RETRY_MAX_INTERVAL: '1s',
+      OUTAGE_TOLERANCE: '5m',
       PR_WAIT_TIMEOUT: '2m',
       DEPLOY_TIMEOUT: '2m',
       VERIFY_WINDOW: '2s',

@@ -32,6 +32,8 @@ export interface RunSettings {
   maxPollIntervalMs: number;
   /** PROTECTED_PATHS_POLICY; runs started before it existed refuse such fixes. */
   protectedPaths?: 'refuse' | 'separate-approval';
+  /** How long Slack, GitHub, Cursor, Datadog or git may be down before a run gives up (OUTAGE_TOLERANCE). */
+  outage?: { toleranceMs: number; maxRetryIntervalMs: number };
   /** Cost bounds (absent in runs started before them): daily Claude Code budgets, and FIX_COOLDOWN. */
   budget?: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
 }

@@ -1,6 +1,5 @@
 import { condition, log, workflowInfo } from '@temporalio/workflow';
 import type { Run } from '../run-state';
-import { temporal } from '../activity-stubs';
 
 /** Stages that mean a human said no, nobody answered, or the fix could not be offered. */
 const SAID_NO = ['rejected', 'expired', 'refused'];
@@ -12,6 +11,7 @@ const SAID_NO = ['rejected', 'expired', 'refused'];
  * ahead now, `bugfix reject` stops the run. Returns false when the run was stopped.
  */
 export async function withinCostBounds(run: Run, enter: (stage: 'cooling-down' | 'awaiting-budget') => Promise<void>) {
+  const { temporal } = run.act;
   const bounds = run.settings.budget!;
   const { workflowId, runId } = workflowInfo();
   const { service } = run.input.identity;

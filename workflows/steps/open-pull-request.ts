@@ -2,7 +2,6 @@ import { ApplicationFailure, CancellationScope, isCancellation, patched, workflo
 import type { Run } from '../run-state';
 import type { PullRequestRef } from '../domain/types';
 import type { AgentInfo } from '../../activities/cursor';
-import { cursor, github, git, slack } from '../activity-stubs';
 import { pollUntil } from '../poll';
 import { githubInert } from '../domain/github-text';
 import { PipelineFailureType } from '../domain/failures';
@@ -32,6 +31,7 @@ const allowsProtected = (run: Run, decision = run.record.decision) =>
  * CursorAgentFailed ApplicationFailure when the Cursor agent errors or expires.
  */
 export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullRequestRef | undefined> {
+  const { cursor, github, git, slack } = run.act;
   const { workflowId, key } = runKey();
   const { record, settings } = run;
   const fix = record.fix!;
@@ -124,6 +124,7 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
 
 /** Opens the revert of a merged fix, after a second approval. */
 export async function openRevertPullRequest(run: Run): Promise<PullRequestRef | undefined> {
+  const { cursor, github, git } = run.act;
   const { workflowId, key } = runKey();
   const { record, settings } = run;
   const pr = record.pullRequest!;
@@ -185,6 +186,7 @@ function agentPullRequest(agent: { id: string; prUrl?: string }): number {
 
 /** Polls the agent until it ends; a run cancelled meanwhile stops the agent, so it opens no pull request for nobody. */
 async function waitForAgent(run: Run, id: string): Promise<AgentInfo | undefined> {
+  const { cursor } = run.act;
   try {
     return await pollUntil(run, run.settings.prWaitTimeoutMs, async () => {
       const a = await cursor.getAgent({ id });

@@ -1,7 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { Run } from '../run-state';
 import type { DeploymentRef, PullRequestRef, ReviewRef } from '../domain/types';
-import { github, slack } from '../activity-stubs';
 import { pollUntil } from '../poll';
 import { escapeText } from '../domain/slack-text';
 
@@ -16,6 +15,7 @@ export interface MergeOutcome {
  * and handed to `onReview` when it arrives, so the run shows it while the wait goes on.
  */
 export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => void): Promise<MergeOutcome> {
+  const { github, slack } = run.act;
   let pr = run.record.pullRequest!;
   let review = run.record.review;
   const recordReview = async () => {
@@ -60,6 +60,7 @@ export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => vo
 
 /** Waits for a successful deployment of the merge commit to DEPLOY_ENVIRONMENT. */
 export async function waitForDeployment(run: Run): Promise<DeploymentRef | undefined> {
+  const { github, slack } = run.act;
   const sha = run.record.pullRequest!.mergeCommitSha!;
   const environment = run.settings.deployEnvironment;
   let reportedFailure = false;

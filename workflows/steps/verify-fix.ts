@@ -2,7 +2,6 @@ import { sleep } from '@temporalio/workflow';
 import type { Run } from '../run-state';
 import type { Occurrence, Verification } from '../domain/types';
 import { logsQueryFor } from '../logs-query';
-import { datadog } from '../activity-stubs';
 import { DatadogFailureType, isFailureOfType } from '../domain/failures';
 
 const HOUR = 3_600_000;
@@ -17,6 +16,7 @@ const SIGHTING_LEAD_MS = 60_000;
  * be sampled). None means fixed; any means regressed. Rates before and after are recorded.
  */
 export async function verifyInProduction(run: Run): Promise<Verification> {
+  const { datadog } = run.act;
   const from = run.record.deployment!.at;
   await sleep(run.settings.verifyWindowMs);
   const to = new Date().toISOString();

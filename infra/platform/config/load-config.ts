@@ -81,8 +81,10 @@ export interface Config {
     deployEnvironment: string;
   };
   cursor: { apiKey?: string; apiUrl: string; webhookSecret?: string };
-  /** Waits after approval, all owned by the workflow. */
+  /** Waits after approval, all owned by the workflow; `outage*`: how long a service may be down before a run gives up. */
   tracking: {
+    outageToleranceMs: number;
+    outageMaxRetryIntervalMs: number;
     prWaitTimeoutMs: number;
     deployTimeoutMs: number;
     verifyWindowMs: number;
@@ -381,6 +383,8 @@ export function loadConfig(file: unknown, env: Env): Config {
       ),
     },
     tracking: {
+      outageToleranceMs: duration('OUTAGE_TOLERANCE', '24h'),
+      outageMaxRetryIntervalMs: duration('OUTAGE_RETRY_MAX_INTERVAL', '10m'),
       prWaitTimeoutMs: duration('PR_WAIT_TIMEOUT', '24h'),
       deployTimeoutMs: duration('DEPLOY_TIMEOUT', '2h'),
       verifyWindowMs: duration('VERIFY_WINDOW', '30m'),
