@@ -22,8 +22,8 @@ const HOUR = 3_600_000;
  */
 export function activityStubs(settings: RunSettings) {
   const outage = settings.outage ?? { toleranceMs: 24 * HOUR, maxRetryIntervalMs: 600_000 };
-  const untilBack = (initialInterval: string, nonRetryableErrorTypes: string[]): ActivityOptions['retry'] => ({
-    initialInterval,
+  const untilBack = (initialMs: number, nonRetryableErrorTypes: string[]): ActivityOptions['retry'] => ({
+    initialInterval: Math.min(initialMs, outage.maxRetryIntervalMs),
     backoffCoefficient: 2,
     maximumInterval: outage.maxRetryIntervalMs,
     nonRetryableErrorTypes,
@@ -31,27 +31,27 @@ export function activityStubs(settings: RunSettings) {
   const rest = (nonRetryableErrorTypes: string[]): ActivityOptions => ({
     startToCloseTimeout: '1m',
     scheduleToCloseTimeout: outage.toleranceMs,
-    retry: untilBack('2s', nonRetryableErrorTypes),
+    retry: untilBack(2_000, nonRetryableErrorTypes),
   });
 
   return {
     slack: proxyActivities<ActivityGroups['slack']>({
       startToCloseTimeout: '30s',
       scheduleToCloseTimeout: outage.toleranceMs,
-      retry: untilBack('1s', [SlackFailureType.ConfigError]),
+      retry: untilBack(1_000, [SlackFailureType.ConfigError]),
     }),
 
     datadog: proxyActivities<ActivityGroups['datadog']>({
       startToCloseTimeout: '2m',
       scheduleToCloseTimeout: outage.toleranceMs,
-      retry: untilBack('2s', [DatadogFailureType.Auth, DatadogFailureType.BadRequest]),
+      retry: untilBack(2_000, [DatadogFailureType.Auth, DatadogFailureType.BadRequest]),
     }),
 
     git: proxyActivities<ActivityGroups['git']>({
       startToCloseTimeout: '15m',
       scheduleToCloseTimeout: outage.toleranceMs,
       heartbeatTimeout: '1m',
-      retry: untilBack('5s', [
+      retry: untilBack(5_000, [
         GitFailureType.Auth,
         GitFailureType.NotFound,
         GitFailureType.Config,
@@ -95,7 +95,7 @@ export function activityStubs(settings: RunSettings) {
     temporal: proxyActivities<ActivityGroups['temporal']>({
       startToCloseTimeout: '30s',
       scheduleToCloseTimeout: outage.toleranceMs,
-      retry: untilBack('1s', []),
+      retry: untilBack(1_000, []),
     }),
   };
 }
