@@ -11,6 +11,7 @@ import { githubWebhookRoute } from './github/webhook-route';
 import { cursorWebhookRoute } from './cursor/webhook-route';
 import { createIngressMetrics, type IngressMetrics } from './metrics/ingress-metrics';
 import { metricsRoute, observeDatadogWebhook } from './metrics/metrics-route';
+import { WakeUps } from './wake-ups';
 import { entryLogger } from '../infra/platform/observability/logger';
 
 export interface AppDeps {
@@ -38,10 +39,11 @@ export function createApp({
   app.use('/metrics', adminOnly(config.api.adminToken));
   app.use(metricsRoute({ metrics, ...(runtimeMetricsUrl ? { runtimeMetricsUrl } : {}) }));
   app.use(observeDatadogWebhook(metrics));
-  app.use(datadogWebhookRoute({ client, config, log }));
+  const wakeUps = new WakeUps(client);
+  app.use(datadogWebhookRoute({ client, config, log, wakeUps }));
   app.use(slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), log }));
-  app.use(githubWebhookRoute({ client, config, log }));
-  app.use(cursorWebhookRoute({ client, config, log }));
+  app.use(githubWebhookRoute({ client, config, log, wakeUps }));
+  app.use(cursorWebhookRoute({ client, config, log, wakeUps }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -1,11 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
-import { externalEventSignal } from '../workflows/domain/messages';
 import type { ExternalEvent } from '../workflows/domain/types';
+import type { WakeUps } from './wake-ups';
 
 /** What every webhook route is built with. */
 export interface WebhookDeps {
   client: Client;
+  /** One per ingress: coalescing is per run, across routes. */
+  wakeUps: WakeUps;
   config: Config;
   log: (entry: Record<string, unknown>) => void;
 }
@@ -19,16 +21,18 @@ export async function runsWith(client: Client, attribute: string, value: string)
   return ids;
 }
 
-/** Wakes each run; a run that has ended meanwhile is skipped, not an error. */
-export async function notifyRuns(client: Client, workflowIds: string[], event: ExternalEvent): Promise<string[]> {
+/** Wakes each run (coalesced per run); a run that has ended meanwhile is skipped, not an error. */
+export async function notifyRuns(
+  wakeUps: WakeUps,
+  workflowIds: string[],
+  event: ExternalEvent,
+): Promise<{ delivered: string[]; coalesced: string[] }> {
   const delivered: string[] = [];
+  const coalesced: string[] = [];
   for (const id of new Set(workflowIds)) {
-    try {
-      await client.workflow.getHandle(id).signal(externalEventSignal, event);
-      delivered.push(id);
-    } catch {
-      // not found or already closed: nothing waits for this event
-    }
+    const outcome = await wakeUps.wake(id, event);
+    if (outcome === 'delivered') delivered.push(id);
+    if (outcome === 'coalesced') coalesced.push(id);
   }
-  return delivered;
+  return { delivered, coalesced };
 }

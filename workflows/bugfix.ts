@@ -8,6 +8,7 @@
  */
 import {
   ApplicationFailure,
+  ContinueAsNew,
   condition,
   isCancellation,
   log,
@@ -57,7 +58,9 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     { key: SERVICE, value: identity.service },
     { key: ERROR_TYPE, value: identity.errorType },
   ]);
-  run.enter('collecting');
+  // A run that continued as new picks up where it was; every step below skips what is already done.
+  if (input.resume) run.mirror();
+  else run.enter('collecting');
 
   /** The Slack message re-renders from the run's status, which the activity reads itself. */
   const refreshSlack = () =>
@@ -67,6 +70,10 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     run.enter(stage);
     // Runs started before Slack was refreshed on every stage did not refresh it when opening the PR.
     if (r.slack && (stage !== 'opening-pr' || patched('refresh-slack-when-opening-pr'))) await refreshSlack();
+  };
+  /** `advance`, unless the run is there already (it resumed in that stage). */
+  const reach = async (stage: Stage) => {
+    if (r.stage !== stage) await advance(stage);
   };
   const finish = async (stage: Stage) => {
     await advance(stage);
@@ -82,103 +89,119 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   };
 
   try {
-    // 1. Logs: stack, URL, user and trace ids from Datadog. Without access, go on with the webhook's data.
-    try {
-      const logs = await datadog.fetchOccurrenceLogs({
-        identity,
-        query: logsQueryFor(identity, r.alert),
-        alert: r.alert,
-        firstSeen: run.ledger.firstSeen,
-        lastSeen: run.ledger.lastSeen,
+    if (!r.fix) {
+      // 1. Logs: stack, URL, user and trace ids from Datadog. Without access, go on with the webhook's data.
+      try {
+        const logs = await datadog.fetchOccurrenceLogs({
+          identity,
+          query: logsQueryFor(identity, r.alert),
+          alert: r.alert,
+          firstSeen: run.ledger.firstSeen,
+          lastSeen: run.ledger.lastSeen,
+        });
+        run.ledger.enrich(logs.occurrences);
+        if (logs.report) r.logs = logs.report;
+        r.notes.push(...logSearchNotes(logs));
+      } catch (err) {
+        if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
+        r.notes.push(
+          `Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`,
+        );
+      }
+      r.previousRejections = await temporal.pastRejections({
+        workflowId: workflowInfo().workflowId,
+        currentRunId: runId,
       });
-      run.ledger.enrich(logs.occurrences);
-      if (logs.report) r.logs = logs.report;
-      r.notes.push(...logSearchNotes(logs));
-    } catch (err) {
-      if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
-      r.notes.push(
-        `Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`,
-      );
-    }
-    r.previousRejections = await temporal.pastRejections({
-      workflowId: workflowInfo().workflowId,
-      currentRunId: runId,
-    });
 
-    // 2. The repository at the deployed branch.
-    await advance('cloning');
-    const checkout = await git.cloneRepository({ runKey: workflowInfo().workflowId });
+      // 2. The repository at the deployed branch.
+      await advance('cloning');
+      const checkout = await git.cloneRepository({ runKey: workflowInfo().workflowId });
 
-    // Cost bounds: no new proposal right after a no for this error, none over the day's budget.
-    if (settings.budget && patched('cost-bounds') && !(await withinCostBounds(run, advance))) {
-      r.notes.push('Stopped by an operator before Claude Code ran.');
-      return await finish('rejected');
-    }
+      // Cost bounds: no new proposal right after a no for this error, none over the day's budget.
+      if (settings.budget && patched('cost-bounds') && !(await withinCostBounds(run, advance))) {
+        r.notes.push('Stopped by an operator before Claude Code ran.');
+        return await finish('rejected');
+      }
 
-    // 3. Claude Code explains the error and edits a clone; the diff is the suggestion.
-    await advance('proposing');
-    r.fix = await proposeFix({
-      runKey: workflowInfo().workflowId,
-      baseCommit: checkout.commit,
-      request: {
-        identity,
-        message: run.message(),
-        samples: run.ledger.examples,
-        previousRejections: r.previousRejections,
-      },
-    });
+      // 3. Claude Code explains the error and edits a clone; the diff is the suggestion.
+      await advance('proposing');
+      r.fix = await proposeFix({
+        runKey: workflowInfo().workflowId,
+        baseCommit: checkout.commit,
+        request: {
+          identity,
+          message: run.message(),
+          samples: run.ledger.examples,
+          previousRejections: r.previousRejections,
+        },
+      });
 
-    // A fix nobody may approve here (protected files, too large) is reported, never offered.
-    const refusal = refusalOf(r.fix, settings);
-    if (refusal) {
-      r.notes.push(refusal);
-      return await finish('refused');
+      // A fix nobody may approve here (protected files, too large) is reported, never offered.
+      const refusal = refusalOf(r.fix, settings);
+      if (refusal) {
+        r.notes.push(refusal);
+        return await finish('refused');
+      }
     }
 
     // 4. One Slack message per unique error; a human decides.
-    await advance('awaiting-approval');
-    r.slack = await slack.postSuggestion({ status: run.status() });
-    r.decision = await answerTo(run, 'approve-fix');
-    if (!r.decision) {
-      await slack.replyInThread({
-        ref: r.slack,
-        text: 'No decision was made in time: this suggestion has expired. Rerun it from the CLI if it is still wanted.',
-        dedupeKey: 'expired',
-      });
-      return await finish('expired');
+    if (!r.slack) {
+      await advance('awaiting-approval');
+      r.slack = await slack.postSuggestion({ status: run.status() });
     }
-    if (!r.decision.approved) return await finish('rejected');
-    await advance('approved');
+    if (!r.decision) {
+      r.decision = await answerTo(run, 'approve-fix');
+      if (!r.decision) {
+        await slack.replyInThread({
+          ref: r.slack,
+          text: 'No decision was made in time: this suggestion has expired. Rerun it from the CLI if it is still wanted.',
+          dedupeKey: 'expired',
+        });
+        return await finish('expired');
+      }
+      if (!r.decision.approved) return await finish('rejected');
+      await advance('approved');
+    }
 
     // 5. The fix becomes a pull request: pushed by the pipeline, or opened by Cursor.
-    await advance('opening-pr');
-    const pr = await openPullRequestWithRetries(run, advance);
-    if (!pr) return await finish('stalled');
-    r.pullRequest = pr;
-    await slack.replyInThread({ ref: r.slack, text: `Pull request opened: ${pr.url}`, dedupeKey: `pr-${pr.number}` });
+    if (!r.pullRequest) {
+      await reach('opening-pr');
+      const pr = await openPullRequestWithRetries(run, advance);
+      if (!pr) return await finish('stalled');
+      r.pullRequest = pr;
+      await slack.replyInThread({ ref: r.slack, text: `Pull request opened: ${pr.url}`, dedupeKey: `pr-${pr.number}` });
+    }
 
     // 6. Review and merge, tracked by webhook and by polling.
-    await advance('awaiting-merge');
-    const merge = await waitForMerge(run, (review) => (r.review = review));
-    r.pullRequest = merge.pullRequest;
-    if (merge.outcome === 'closed') return await finish('closed-unmerged');
-    if (merge.outcome === 'stalled') return await finish('stalled');
+    if (!r.timeline.some((t) => t.stage === 'awaiting-deploy')) {
+      await reach('awaiting-merge');
+      const merge = await waitForMerge(run, (review) => (r.review = review));
+      r.pullRequest = merge.pullRequest;
+      if (merge.outcome === 'closed') return await finish('closed-unmerged');
+      if (merge.outcome === 'stalled') return await finish('stalled');
+    }
 
     // 7. A successful deployment of the merge commit.
-    await advance('awaiting-deploy');
-    r.deployment = await waitForDeployment(run);
-    if (!r.deployment) return await finish('stalled');
+    if (!r.deployment) {
+      await reach('awaiting-deploy');
+      r.deployment = await waitForDeployment(run);
+      if (!r.deployment) return await finish('stalled');
+    }
 
     // 8. Did the error stop? Watch production for the same error.
-    await advance('verifying');
-    r.verification = await verifyInProduction(run);
-    if (r.verification.logsUnavailable)
-      r.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
-    if (r.verification.verdict === 'verified-fixed') return await finish('verified-fixed');
+    if (!r.verification) {
+      await reach('verifying');
+      r.verification = await verifyInProduction(run);
+      if (r.verification.logsUnavailable)
+        r.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
+      if (r.verification.verdict === 'verified-fixed') return await finish('verified-fixed');
+    }
 
     // 9. It came back: say so, and revert after a second approval.
-    await advance('awaiting-revert-approval');
-    await slack.replyInThread({ ref: r.slack, text: regressionText(run), dedupeKey: 'regressed' });
+    if (r.stage !== 'awaiting-revert-approval') {
+      await advance('awaiting-revert-approval');
+      await slack.replyInThread({ ref: r.slack, text: regressionText(run), dedupeKey: 'regressed' });
+    }
     r.revertDecision = await answerTo(run, 'approve-revert');
     if (!r.revertDecision?.approved) return await finish('regressed');
     r.revertPullRequest = await openRevertPullRequest(run);
@@ -190,7 +213,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       });
     return await finish(r.revertPullRequest ? 'reverted' : 'regressed');
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
     const failedAt = r.stage;
     r.failure = causeMessage(err);
     log.error('run failed', { failure: r.failure, stage: failedAt });
@@ -238,12 +261,17 @@ async function openPullRequestWithRetries(
 async function answerTo(run: Run, kind: QuestionKind): Promise<RecordedDecision | undefined> {
   const { approvalTimeoutMs, reminderIntervalMs } = run.settings;
   const answered = () => run.answerOf(kind) !== undefined;
-  const deadline = Date.now() + approvalTimeoutMs;
+  // A resumed run keeps the question's deadline and its reminders' count.
+  const askedAt = run.waitStartedAt();
+  const deadline = askedAt + approvalTimeoutMs;
   const { slack } = run.act;
-  for (let n = 1; ; n++) {
+  for (let n = Math.floor((Date.now() - askedAt) / reminderIntervalMs) + 1; ; n++) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return run.answerOf(kind);
-    if (await condition(answered, Math.min(reminderIntervalMs, remaining))) return run.answerOf(kind);
+    const untilReminder = askedAt + n * reminderIntervalMs - Date.now();
+    // A retry's question holds the attempt count in this execution: it does not continue as new.
+    const wait = kind === 'retry-pull-request' ? condition : run.wait.bind(run);
+    if (await wait(answered, Math.min(untilReminder, remaining))) return run.answerOf(kind);
     const left = deadline - Date.now();
     if (left > 0)
       await slack.replyInThread({

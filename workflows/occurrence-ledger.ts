@@ -1,8 +1,12 @@
-import type { Occurrence, OccurrenceBatch } from './domain/types';
+import type { LedgerSnapshot, Occurrence, OccurrenceBatch } from './domain/types';
 
 const MAX_SAMPLES = 5;
 const MAX_REMEMBERED_DELIVERIES = 5000;
 const MAX_RECENT = 2000;
+
+/** Kept across continue-as-new: enough to tell Datadog's retries from new deliveries, and recent sightings. */
+const CARRIED_DELIVERIES = 1000;
+const CARRIED_RECENT = 500;
 
 /** Occurrence bookkeeping: exact counts, first/last seen, a few samples; a repeated delivery counts once. */
 export class OccurrenceLedger {
@@ -27,6 +31,37 @@ export class OccurrenceLedger {
     if (this.order.length > MAX_REMEMBERED_DELIVERIES) this.seen.delete(this.order.shift()!);
     for (const o of batch.occurrences) this.addOccurrence(o);
     return true;
+  }
+
+  snapshot(): LedgerSnapshot {
+    const { count, firstSeen, lastSeen, message, urls, userIds, traceIds, examples } = this;
+    return {
+      count,
+      firstSeen,
+      lastSeen,
+      message,
+      urls,
+      userIds,
+      traceIds,
+      examples,
+      recent: this.recent.slice(-CARRIED_RECENT),
+      deliveries: this.order.slice(-CARRIED_DELIVERIES),
+    };
+  }
+
+  static restore(s: LedgerSnapshot): OccurrenceLedger {
+    const ledger = new OccurrenceLedger();
+    Object.assign(ledger, { count: s.count, firstSeen: s.firstSeen, lastSeen: s.lastSeen, message: s.message });
+    ledger.urls.push(...s.urls);
+    ledger.userIds.push(...s.userIds);
+    ledger.traceIds.push(...s.traceIds);
+    ledger.examples.push(...s.examples);
+    ledger.recent.push(...s.recent);
+    for (const id of s.deliveries) {
+      ledger.seen.add(id);
+      ledger.order.push(id);
+    }
+    return ledger;
   }
 
   /** Folds in details found later (from the logs) without counting them as new sightings. */

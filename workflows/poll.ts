@@ -1,4 +1,3 @@
-import { condition } from '@temporalio/workflow';
 import type { Run } from './run-state';
 
 /**
@@ -12,7 +11,7 @@ export async function pollUntil<T>(
   check: () => Promise<T | undefined>,
 ): Promise<T | undefined> {
   const { pollIntervalMs, maxPollIntervalMs } = run.settings;
-  const deadline = Date.now() + timeoutMs;
+  const deadline = run.waitStartedAt() + timeoutMs;
   let interval = pollIntervalMs;
   for (;;) {
     const seen = run.eventCount();
@@ -20,7 +19,7 @@ export async function pollUntil<T>(
     if (found !== undefined) return found;
     const remaining = deadline - Date.now();
     if (remaining <= 0) return undefined;
-    await condition(() => run.eventCount() !== seen, Math.min(interval, remaining));
+    await run.wait(() => run.eventCount() !== seen, Math.min(interval, remaining));
     interval = Math.min(interval * 2, maxPollIntervalMs);
   }
 }

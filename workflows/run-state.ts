@@ -1,4 +1,12 @@
-import { upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { bugfixWorkflow } from './bugfix';
 import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './domain/search-attributes';
 import { runUrl, type BugfixInput, type QuestionKind, type RunRecord, type RunStatus } from './domain/run-status';
 import type { Decision, ExternalEvent, RecordedDecision, Stage } from './domain/types';
@@ -21,15 +29,46 @@ const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
  * query, and the search attributes and memo that the Web UI and the CLI filter on.
  */
 export class Run {
-  readonly record: RunRecord = { stage: 'collecting', timeline: [], notes: [], previousRejections: [] };
-  readonly ledger = new OccurrenceLedger();
+  readonly record: RunRecord;
+  readonly ledger: OccurrenceLedger;
   /** The activities, with the retry policies this run's settings call for. */
   readonly act: ActivityStubs;
   /** Webhooks received; the waiting steps poll again at once when it changes. */
-  private events = 0;
+  private events: number;
 
   constructor(readonly input: BugfixInput) {
     this.act = activityStubs(input.settings);
+    const { resume } = input;
+    this.record = resume?.record ?? { stage: 'collecting', timeline: [], notes: [], previousRejections: [] };
+    this.ledger = resume ? OccurrenceLedger.restore(resume.ledger) : new OccurrenceLedger();
+    this.events = resume?.events ?? 0;
+  }
+
+  /** Whether this execution took over from an earlier one (continue-as-new) while waiting in its current stage. */
+  get resumedHere(): boolean {
+    return this.input.resume?.record.stage === this.record.stage;
+  }
+
+  /** When the current wait began: at once, or for a resumed run, when its stage was entered. */
+  waitStartedAt(): number {
+    return this.resumedHere ? Date.parse(this.enteredAt(this.record.stage)!) : Date.now();
+  }
+
+  /**
+   * `condition` for the pipeline's long waits. When Temporal suggests it (the history has grown
+   * long, say with occurrences or webhooks), the run continues as new from the same stage with
+   * what it knows, instead of walking toward the history limit.
+   */
+  async wait(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    const due = () => workflowInfo().continueAsNewSuggested;
+    await condition(() => done() || due(), timeoutMs);
+    if (done()) return true;
+    if (due()) {
+      await condition(allHandlersFinished);
+      const resume = { record: this.record, ledger: this.ledger.snapshot(), events: this.events };
+      await continueAsNew<typeof bugfixWorkflow>({ ...this.input, resume });
+    }
+    return false;
   }
 
   get settings() {
@@ -44,20 +83,30 @@ export class Run {
     r.timeline.push({ stage, at });
     const kind = QUESTIONS[stage];
     if (kind) r.question = { kind, askedAt: at };
+    this.mirror();
+    const { identity } = this.input;
+    recordStage(stage, {
+      service: identity.service,
+      since: this.ledger.firstSeen || r.timeline[0]!.at,
+      costUsd: r.fix?.costUsd,
+      mergedAt: r.pullRequest?.mergedAt,
+    });
+  }
+
+  /** The record's state in search attributes and memo: what the Web UI and the CLI filter and show. */
+  mirror(): void {
+    const r = this.record;
     upsertSearchAttributes([
-      { key: STAGE, value: stage },
+      { key: STAGE, value: r.stage },
       { key: OCCURRENCES, value: this.ledger.count },
       ...(r.fix ? [{ key: COST_USD, value: r.fix.costUsd }] : []),
       ...(r.pullRequest ? [{ key: PULL_REQUEST, value: r.pullRequest.url }] : []),
       ...(r.pullRequest?.mergeCommitSha ? [{ key: MERGE_COMMIT, value: r.pullRequest.mergeCommitSha }] : []),
     ]);
     const { identity } = this.input;
-    upsertMemo({ summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200), stage });
-    recordStage(stage, {
-      service: identity.service,
-      since: this.ledger.firstSeen || r.timeline[0]!.at,
-      costUsd: r.fix?.costUsd,
-      mergedAt: r.pullRequest?.mergedAt,
+    upsertMemo({
+      summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200),
+      stage: r.stage,
     });
   }
 

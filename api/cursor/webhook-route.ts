@@ -12,7 +12,7 @@ import { parseStatusChange } from '../../activities/cursor/types';
  * pipeline launched (the launch put the run's id in the URL). It wakes the run, which
  * then reads the agent's status itself.
  */
-export function cursorWebhookRoute({ client, config, log }: WebhookDeps): Router {
+export function cursorWebhookRoute({ config, log, wakeUps }: WebhookDeps): Router {
   const router = Router();
   router.post('/webhooks/cursor', express.raw({ type: () => true, limit: '1mb' }), async (req, res, next) => {
     try {
@@ -28,11 +28,13 @@ export function cursorWebhookRoute({ client, config, log }: WebhookDeps): Router
       }
       // The body signature checked above needs the secret: it is set here.
       const workflowId = signedTarget(config.cursor.webhookSecret!, req.query.workflowId, req.query.sig);
-      const delivered = workflowId
-        ? await notifyRuns(client, [workflowId], { source: 'cursor', kind: agent.status, detail: agent.id })
-        : [];
-      log({ msg: 'cursor webhook', agent: agent.id, status: agent.status, delivered });
-      res.status(202).json({ delivered, ignored: delivered.length === 0 });
+      const { delivered, coalesced } = await notifyRuns(wakeUps, workflowId ? [workflowId] : [], {
+        source: 'cursor',
+        kind: agent.status,
+        detail: agent.id,
+      });
+      log({ msg: 'cursor webhook', agent: agent.id, status: agent.status, delivered, coalesced });
+      res.status(202).json({ delivered, coalesced, ignored: delivered.length + coalesced.length === 0 });
     } catch (err) {
       next(err);
     }

@@ -1,5 +1,6 @@
 import type {
   AlertContext,
+  LedgerSnapshot,
   ApplyMode,
   DeploymentRef,
   ExternalEvent,
@@ -43,6 +44,8 @@ export interface BugfixInput {
   settings: RunSettings;
   /** An operator asked for this run (`bugfix rerun`): no FIX_COOLDOWN wait. */
   skipCooldown?: boolean;
+  /** Set when the run continued as new (its history had grown long): where it was, and what it knew. */
+  resume?: { record: RunRecord; ledger: LedgerSnapshot; events: number };
 }
 
 /** The questions a run asks a human, one at a time, with the Slack buttons or the CLI. */

@@ -229,3 +229,17 @@ export interface SlackMessageRef {
   ts: string;
   permalink?: string;
 }
+
+/** What a run carries into its next execution when it continues as new: all counts, bounded samples. */
+export interface LedgerSnapshot {
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+  message: string;
+  urls: string[];
+  userIds: string[];
+  traceIds: string[];
+  examples: Occurrence[];
+  recent: Occurrence[];
+  deliveries: string[];
+}

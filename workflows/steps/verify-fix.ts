@@ -1,4 +1,3 @@
-import { sleep } from '@temporalio/workflow';
 import type { Run } from '../run-state';
 import type { Occurrence, Verification } from '../domain/types';
 import { logsQueryFor } from '../logs-query';
@@ -18,7 +17,9 @@ const SIGHTING_LEAD_MS = 60_000;
 export async function verifyInProduction(run: Run): Promise<Verification> {
   const { datadog } = run.act;
   const from = run.record.deployment!.at;
-  await sleep(run.settings.verifyWindowMs);
+  // Sightings keep arriving meanwhile: a long window may continue as new and resume here.
+  const until = run.waitStartedAt() + run.settings.verifyWindowMs;
+  while (Date.now() < until) await run.wait(() => false, until - Date.now());
   const to = new Date().toISOString();
 
   let fromLogs: Occurrence[] = [];
