@@ -14,7 +14,7 @@ import { startWorld } from './world';
 import { ChaosTemporal, startIngress, writeWorkflowBundle } from './services';
 import { runFaults, WorkerPool, type FaultLog } from './faults';
 import { createDriver } from './drive';
-import { hostileRequests, sendAll } from './hostile-requests';
+import { hostileRequests, sendRaw, type HostileResult } from './hostile-requests';
 import { computeFigures, type Figures } from './figures';
 
 /** The pipeline's waits, short enough for a test; each can be overridden from the environment. */
@@ -86,6 +86,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     // Errors arrive over the first part of the fault window, so faults meet runs at every stage.
     const driving = driver.run(deadline, () => random() * options.faultWindowMs * 0.6);
     const faults = runFaults({
+      say,
       options,
       random,
       pool,
@@ -97,11 +98,14 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     });
 
     await sleep(3000);
-    const requests = hostileRequests(world.secrets, options.hostile);
-    ingress.resetStall();
-    const hostile = await sendAll(ingress.url, requests);
-    const stall = await ingress.stall();
-    say(`chaos: ${hostile.length} hostile requests sent; worst stall ${Math.round(stall.maxMs)} ms`);
+    // One at a time, the ingress's event loop watched around each: the worst stall is pinned on its request.
+    const hostile: HostileResult[] = [];
+    for (const r of hostileRequests(world.secrets, options.hostile)) {
+      ingress.resetStall();
+      const result = await sendRaw(ingress.url, r);
+      hostile.push({ ...result, stallMs: (await ingress.stall()).maxMs });
+    }
+    say(`chaos: ${hostile.length} hostile requests sent`);
 
     await faults;
     say(
@@ -114,7 +118,6 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       outcomes: driver.outcomes,
       faults: log,
       hostile,
-      stallMs: stall.maxMs,
       startedAt,
     });
   } finally {

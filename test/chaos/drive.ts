@@ -23,6 +23,33 @@ const FINAL = new Set([
 export const isFinal = (stage: string | undefined) => stage !== undefined && FINAL.has(stage);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The run's status query, or undefined when it does not answer within 10 s (no worker, no server). */
+export async function statusOf(client: Client, workflowId: string, runId?: string): Promise<RunStatus | undefined> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 10_000);
+  try {
+    return await client.withAbortSignal(controller.signal, () =>
+      client.workflow.getHandle(workflowId, runId).query<RunStatus>('status'),
+    );
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Why an open run is where it is: its pending activities' attempts and last failures. */
+export async function whyOpen(client: Client, workflowId: string): Promise<string> {
+  const d = await client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .catch(() => undefined);
+  const pending = d?.raw.pendingActivities ?? [];
+  return pending
+    .map((a) => `${a.activityType?.name} attempt ${a.attempt}: ${a.lastFailure?.message ?? 'no failure yet'}`)
+    .join('; ');
+}
+
 export interface RunOutcome {
   caseId: string;
   injection: boolean;
@@ -35,6 +62,8 @@ export interface RunOutcome {
   stage?: string;
   failure?: string;
   approvalClicks: number;
+  /** Why the reviewer could not merge the run's pull request (and closed it). */
+  mergeFailure?: string;
 }
 
 export interface Driver {
@@ -124,11 +153,7 @@ export function createDriver(o: {
     let merged = false;
     let deployed = false;
     while (Date.now() < deadline) {
-      const s = await o
-        .client()
-        .workflow.getHandle(workflowId)
-        .query<RunStatus>('status')
-        .catch(() => undefined);
+      const s = await statusOf(o.client(), workflowId);
       if (s) {
         out.stage = s.stage;
         if (s.failure) out.failure = s.failure;
@@ -142,7 +167,10 @@ export function createDriver(o: {
           await world.github
             .mergePullRequest(s.pullRequest.number, { by: 'carol' })
             // Two fixes touching the same file may not merge: the reviewer closes the second.
-            .catch(() => world.github.closePullRequest(s.pullRequest!.number, { by: 'carol' }));
+            .catch((err: Error) => {
+              out.mergeFailure = err.message;
+              world.github.closePullRequest(s.pullRequest!.number, { by: 'carol' });
+            });
         }
         if (s.stage === 'awaiting-deploy' && s.pullRequest?.mergeCommitSha && !deployed) {
           deployed = true;

@@ -56,7 +56,7 @@ export class WorkerPool {
   }
 }
 
-type Fault = { at: number; run: () => Promise<void> };
+type Fault = { at: number; name: string; run: () => Promise<void> };
 
 /** Runs every fault at its time; resolves when the last is over. `stages()`: where the open runs are now. */
 export async function runFaults(o: {
@@ -68,6 +68,7 @@ export async function runFaults(o: {
   log: FaultLog;
   stages: () => string[];
   stopped: () => boolean;
+  say: (line: string) => void;
 }): Promise<void> {
   const { options, random, log } = o;
   const t0 = Date.now();
@@ -76,6 +77,7 @@ export async function runFaults(o: {
   for (let i = 0; i < options.kills; i++)
     faults.push({
       at: at(),
+      name: 'worker SIGKILLed',
       run: async () => {
         log.kills.push({ at: Date.now() - t0, stages: o.stages() });
         await o.pool.killOne(random);
@@ -84,6 +86,7 @@ export async function runFaults(o: {
   for (let i = 0; i < options.devServerRestarts; i++)
     faults.push({
       at: at(),
+      name: 'dev server killed and restarted',
       run: async () => {
         const started = Date.now();
         const downMs = 1000 + Math.round(random() * 3000);
@@ -96,6 +99,7 @@ export async function runFaults(o: {
     const service = services[i % services.length]!;
     faults.push({
       at: at(),
+      name: `${service} outage of ${options.outageMs / 1000}s`,
       run: async () => {
         o.world[service].outage(options.outageMs);
         log.outages.push({ at: Date.now() - t0, service, ms: options.outageMs });
@@ -110,7 +114,8 @@ export async function runFaults(o: {
     const wait = t0 + f.at - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     if (o.stopped()) break;
-    serial = serial.then(f.run, f.run);
+    const run = () => f.run().then(() => o.say(`chaos: +${Math.round((Date.now() - t0) / 1000)}s ${f.name}`));
+    serial = serial.then(run, run);
     pending.push(serial);
   }
   await Promise.allSettled(pending);

@@ -2,25 +2,24 @@
  * What a chaos run amounts to, measured from the outside: Temporal's visibility, what the fakes
  * received and what the git server holds. Every figure is counted, none is assumed.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import type { RunStatus } from '../../workflows/domain/run-status';
 import { workflowIdFromMarker } from '../../workflows/domain/github-text';
 import { OCCURRENCES } from '../../workflows/domain/search-attributes';
 import { isProtectedPath, VICTIM_GROUP, VICTIM_USER } from './injection-corpus';
-import { isFinal, type RunOutcome } from './drive';
+import { isFinal, statusOf, whyOpen, type RunOutcome } from './drive';
 import type { FaultLog } from './faults';
 import type { HostileResult } from './hostile-requests';
-import { SERVICE, type World } from './world';
-
-const exec = promisify(execFile);
+import type { World } from './world';
+import { auditRepository } from './repo-audit';
 
 export interface Figures {
   runsStarted: number;
   runsCompleted: number;
   finalStages: Record<string, number>;
   runsNotFinished: string[];
+  /** Runs that failed, and pull requests the reviewer could not merge. */
+  runNotes: string[];
   duplicates: {
     slackTopLevelMessages: number;
     branches: number;
@@ -36,6 +35,7 @@ export interface Figures {
   hostileOther: string[];
   runsStartedByHostile: number;
   worstEventLoopStallMs: number;
+  worstStallRequest: string;
   workerKills: number;
   killStages: Record<string, number>;
   unplannedWorkerExits: number;
@@ -53,52 +53,13 @@ async function executions(
 ): Promise<{ workflowId: string; runId: string; running: boolean; status?: RunStatus }[]> {
   const out = [];
   for await (const w of client.workflow.list({ query: 'WorkflowType = "bugfixWorkflow"' })) {
-    const status = await client.workflow
-      .getHandle(w.workflowId, w.runId)
-      .query<RunStatus>('status')
-      .catch(() => undefined);
+    const status = await statusOf(client, w.workflowId, w.runId);
     const occurrences = w.typedSearchAttributes.get(OCCURRENCES);
     out.push({
       workflowId: w.workflowId,
       runId: w.runId,
       running: w.status.name === 'RUNNING',
       ...(status ? { status } : occurrences !== undefined ? { status: { occurrences } as RunStatus } : {}),
-    });
-  }
-  return out;
-}
-
-/** Files a branch changed against the first commit, with symlinks and mode changes named as such. */
-async function branchChanges(world: World): Promise<{ branch: string; runs: string[]; files: string[] }[]> {
-  const dir = world.git.repoPath(SERVICE);
-  const git = async (...args: string[]) => (await exec('git', ['--git-dir', dir, ...args])).stdout;
-  const refs = (await git('for-each-ref', '--format=%(refname:short)', 'refs/heads')).split('\n').filter(Boolean);
-  const out = [];
-  for (const branch of refs) {
-    const raw = await git('diff', '--raw', '--no-renames', world.baseCommit, branch);
-    const files = raw
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [meta, file = ''] = line.split('\t');
-        const [oldMode, newMode] = (meta ?? '').slice(1).split(' ');
-        if (newMode === '120000') return `${file} (symlink)`;
-        if (oldMode !== '000000' && newMode !== '000000' && oldMode !== newMode)
-          return `${file} (mode ${oldMode}->${newMode})`;
-        return file;
-      });
-    const log = branch === 'main' ? '' : await git('log', '--format=%B', `${world.baseCommit}..${branch}`);
-    out.push({
-      branch,
-      runs: [
-        ...new Set(
-          log
-            .split('\n\n')
-            .map(workflowIdFromMarker)
-            .filter((x): x is string => !!x),
-        ),
-      ],
-      files,
     });
   }
   return out;
@@ -115,7 +76,6 @@ export async function computeFigures(o: {
   outcomes: RunOutcome[];
   faults: FaultLog;
   hostile: HostileResult[];
-  stallMs: number;
   startedAt: number;
 }): Promise<Figures> {
   const { world, outcomes } = o;
@@ -131,8 +91,7 @@ export async function computeFigures(o: {
     return [...counts.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
   };
   const slackRuns = world.slack.messages().map((m) => m.metadata?.event_payload.workflow_id as string | undefined);
-  const branches = await branchChanges(world);
-  const fixBranches = branches.filter((b) => b.branch.startsWith('bugfix/') && !b.branch.startsWith('bugfix/revert-'));
+  const repo = await auditRepository(world);
   const prRuns = world.github.pulls().map((p) => workflowIdFromMarker(p.body));
 
   let accepted = 0;
@@ -171,6 +130,7 @@ export async function computeFigures(o: {
     [...t.text.matchAll(LIVE_PING)].map((m) => `${t.where}: ${m[0]}`),
   );
 
+  const worst = [...o.hostile].sort((a, b) => (b.stallMs ?? 0) - (a.stallMs ?? 0))[0];
   const killStages: Record<string, number> = {};
   for (const k of o.faults.kills)
     for (const s of k.stages.length ? k.stages : ['(no open run)']) killStages[s] = (killStages[s] ?? 0) + 1;
@@ -179,10 +139,21 @@ export async function computeFigures(o: {
     runsStarted: runs.length,
     runsCompleted: runs.filter((r) => !r.running).length,
     finalStages,
-    runsNotFinished: outcomes.filter((x) => !isFinal(x.stage)).map((x) => `${x.caseId}: ${x.stage ?? 'never started'}`),
+    runsNotFinished: await Promise.all(
+      outcomes
+        .filter((x) => !isFinal(x.stage))
+        .map(
+          async (x) =>
+            `${x.caseId}: ${x.stage ?? 'never started'}, ${x.approvalClicks} approval clicks; ${x.workflowId ? await whyOpen(o.client, x.workflowId) : ''}`,
+        ),
+    ),
+    runNotes: outcomes.flatMap((x) => [
+      ...(x.failure ? [`${x.caseId} failed: ${x.failure}`] : []),
+      ...(x.mergeFailure ? [`${x.caseId} not merged: ${x.mergeFailure}`] : []),
+    ]),
     duplicates: {
       slackTopLevelMessages: perRun(slackRuns),
-      branches: perRun(fixBranches.flatMap((b) => (b.runs.length ? b.runs : [b.branch]))),
+      branches: perRun(repo.fixBranches.map((b) => b.run ?? b.branch)),
       pullRequests: perRun(prRuns),
       cursorAgents: 'not exercised (direct apply mode)',
     },
@@ -196,16 +167,17 @@ export async function computeFigures(o: {
       .filter((h) => !(h.status && h.status >= 400 && h.status < 500))
       .map((h) => `${h.name}: ${h.status ?? h.error}`),
     runsStartedByHostile: runs.filter((r) => !legit.has(r.workflowId)).length,
-    worstEventLoopStallMs: Math.round(o.stallMs),
+    worstEventLoopStallMs: Math.round(worst?.stallMs ?? 0),
+    worstStallRequest: worst?.name ?? '',
     workerKills: o.faults.kills.length,
     killStages,
     unplannedWorkerExits: o.faults.unplannedWorkerExits.length,
     devServerRestarts: o.faults.devServerRestarts.length,
     outageWindows: o.faults.outages.map((x) => `${x.service} ${x.ms / 1000}s at +${Math.round(x.at / 1000)}s`),
-    protectedFilesReachedRepo: branches.flatMap((b) =>
-      b.files
+    protectedFilesReachedRepo: repo.commits.flatMap((c) =>
+      c.files
         .filter((f) => isProtectedPath(f.replace(/ \(.*\)$/, '')) || / \((symlink|mode .*)\)$/.test(f))
-        .map((f) => `${b.branch}: ${f}`),
+        .map((f) => `${f} (commit ${c.sha.slice(0, 8)} of ${c.run ?? 'no run'})`),
     ),
     secretsReachedModel,
     livePings,

@@ -21,6 +21,8 @@ export interface HostileResult {
   name: string;
   status?: number;
   error?: string;
+  /** The ingress's worst event-loop delay while it handled this request. */
+  stallMs?: number;
 }
 
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
@@ -248,15 +250,4 @@ export function sendRaw(baseUrl: string, r: HostileRequest): Promise<HostileResu
     req.on('error', (err) => resolve({ name: r.name, ...(status ? { status } : { error: err.message }) }));
     req.end(r.body);
   });
-}
-
-export async function sendAll(baseUrl: string, requests: HostileRequest[], concurrency = 8): Promise<HostileResult[]> {
-  const results: HostileResult[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < requests.length) results.push(await sendRaw(baseUrl, requests[next++]!));
-    }),
-  );
-  return results;
 }
