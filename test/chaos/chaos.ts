@@ -14,7 +14,8 @@ import { startWorld } from './world';
 import { ChaosTemporal, startIngress, writeWorkflowBundle } from './services';
 import { runFaults, WorkerPool, type FaultLog } from './faults';
 import { createDriver } from './drive';
-import { hostileRequests, sendRaw, type HostileResult } from './hostile-requests';
+import { hostileRequests, sendRaw, type HostileRequest, type HostileResult } from './hostile-requests';
+import { STALL_TARGET_MS } from './report';
 import { computeFigures, type Figures } from './figures';
 
 /** The pipeline's waits, short enough for a test; each can be overridden from the environment. */
@@ -98,12 +99,22 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     });
 
     await sleep(3000);
-    // One at a time, the ingress's event loop watched around each: the worst stall is pinned on its request.
+    // One at a time, the ingress's event loop watched around each. This machine is shared with workers and
+    // Claude sessions, so a stall over the target is tried twice more: a request that causes a stall causes
+    // it again, a moment the scheduler gave the CPU elsewhere does not. Both figures are reported.
     const hostile: HostileResult[] = [];
-    for (const r of hostileRequests(world.secrets, options.hostile)) {
+    const attempt = async (r: HostileRequest, suffix = '') => {
       ingress.resetStall();
-      const result = await sendRaw(ingress.url, r);
-      hostile.push({ ...result, stallMs: (await ingress.stall()).maxMs });
+      const result = { ...(await sendRaw(ingress.url, r)), name: r.name + suffix };
+      const stallMs = (await ingress.stall()).maxMs;
+      hostile.push({ ...result, stallMs });
+      return stallMs;
+    };
+    for (const r of hostileRequests(world.secrets, options.hostile)) {
+      const first = await attempt(r);
+      if (first < STALL_TARGET_MS) continue;
+      const again = Math.min(await attempt(r, ' (again)'), await attempt(r, ' (again)'));
+      hostile[hostile.length - 3]!.reproducedStallMs = Math.min(first, again);
     }
     say(`chaos: ${hostile.length} hostile requests sent`);
 
