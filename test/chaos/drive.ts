@@ -125,6 +125,17 @@ export function createDriver(o: {
     }
   }
 
+  // One merge at a time, as GitHub does: the fake moves main with a compare-and-swap.
+  let merging = Promise.resolve();
+  const merge = (n: number) => {
+    const next = merging.then(() => world.github.mergePullRequest(n, { by: 'carol' }));
+    merging = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  };
+
   async function approve(workflowId: string, out: RunOutcome): Promise<void> {
     out.approvalClicks++;
     const { body, headers } = signedBlockActions(o.world.secrets.slackSigningSecret, {
@@ -164,8 +175,7 @@ export function createDriver(o: {
         }
         if (s.stage === 'awaiting-merge' && s.pullRequest && !merged) {
           merged = true;
-          await world.github
-            .mergePullRequest(s.pullRequest.number, { by: 'carol' })
+          await merge(s.pullRequest.number)
             // Two fixes touching the same file may not merge: the reviewer closes the second.
             .catch((err: Error) => {
               out.mergeFailure = err.message;
