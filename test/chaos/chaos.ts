@@ -85,7 +85,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       prefix,
     });
     // Errors arrive over the first part of the fault window, so faults meet runs at every stage.
-    const driving = driver.run(deadline, () => random() * options.faultWindowMs * 0.6);
+    const driving = driver.run(deadline, () => random() * options.faultWindowMs * 0.9);
     const faults = runFaults({
       say,
       options,

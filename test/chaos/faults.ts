@@ -42,12 +42,12 @@ export class WorkerPool {
     });
   }
 
-  /** SIGKILLs one worker at random and starts its replacement. */
-  async killOne(random: () => number): Promise<void> {
+  /** SIGKILLs one worker at random; its replacement starts in the background, as an orchestrator's would. */
+  killOne(random: () => number): void {
     const alive = this.workers.filter(isAlive);
     const victim = alive[Math.floor(random() * alive.length)];
     if (victim) killWorker(victim);
-    await this.spawn();
+    void this.spawn().catch((err: Error) => this.log.unplannedWorkerExits.push(`respawn failed: ${err.message}`));
   }
 
   stop(): void {
@@ -80,7 +80,7 @@ export async function runFaults(o: {
       name: 'worker SIGKILLed',
       run: async () => {
         log.kills.push({ at: Date.now() - t0, stages: o.stages() });
-        await o.pool.killOne(random);
+        o.pool.killOne(random);
       },
     });
   for (let i = 0; i < options.devServerRestarts; i++)

@@ -135,7 +135,9 @@ export async function computeFigures(o: {
   );
 
   const worst = [...o.hostile].sort((a, b) => (b.stallMs ?? 0) - (a.stallMs ?? 0))[0];
-  const reproduced = [...o.hostile].sort((a, b) => (b.reproducedStallMs ?? 0) - (a.reproducedStallMs ?? 0))[0];
+  const reproduced = [...o.hostile]
+    .filter((h) => h.reproducedStallMs !== undefined)
+    .sort((a, b) => b.reproducedStallMs! - a.reproducedStallMs!)[0];
   const killStages: Record<string, number> = {};
   for (const k of o.faults.kills)
     for (const s of k.stages.length ? k.stages : ['(no open run)']) killStages[s] = (killStages[s] ?? 0) + 1;
