@@ -74,6 +74,8 @@ export interface DatadogFake {
   addLog(input: FakeLogInput): FakeLog;
   /** Makes the next request(s) fail with this status: 429 carries the X-RateLimit-* headers. */
   failNext(status: number, options?: FailOptions): void;
+  /** For `ms` from now every request answers 503 with Datadog's `{"errors": [...]}` body. */
+  outage(ms: number): void;
   requests: DatadogFakeRequest[];
   close(): Promise<void>;
 }
@@ -103,6 +105,7 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
   const failures: { status: number; skip: number; remaining: number; options: FailOptions }[] = [];
   const requests: DatadogFakeRequest[] = [];
   let served = 0;
+  let outageUntil = 0;
 
   const send = (
     res: ServerResponse,
@@ -139,6 +142,7 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
 
   const answer = (record: DatadogFakeRequest, raw: string, res: ServerResponse) => {
     if (res.destroyed) return;
+    if (Date.now() < outageUntil) return send(res, record, 503, errorBody(503));
     const path = record.url.split('?')[0];
     if (record.method !== 'POST' || path !== '/api/v2/logs/events/search')
       return send(res, record, 404, errorBody(404));
@@ -221,6 +225,9 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
     },
     failNext(status, failOptions = {}) {
       failures.push({ status, skip: failOptions.after ?? 0, remaining: failOptions.count ?? 1, options: failOptions });
+    },
+    outage(ms) {
+      outageUntil = Date.now() + ms;
     },
     async close() {
       server.closeAllConnections();

@@ -38,6 +38,7 @@ export async function startGitHubFake(opts: {
   const requests: FakeRequest[] = [];
   const failures: { status: number; headers: Record<string, string> }[] = [];
   let nextId = 1000;
+  let outageUntil = 0;
   // Listening first: the REST shapes need the URL.
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -290,6 +291,8 @@ export async function startGitHubFake(opts: {
       });
       res.end(JSON.stringify(body));
     };
+    if (Date.now() < outageUntil)
+      return send(503, { message: 'Service Unavailable', documentation_url: 'https://www.githubstatus.com' });
     const [scheme, value] = (req.headers.authorization ?? '').split(' ');
     if (!['token', 'bearer'].includes(scheme?.toLowerCase() ?? '') || value !== token)
       return send(401, {
@@ -327,6 +330,10 @@ export async function startGitHubFake(opts: {
     /** The next `times` requests (after the token check) answer `status` with `headers`. */
     failNext(times: number, status: number, headers: Record<string, string> = {}) {
       for (let i = 0; i < times; i++) failures.push({ status, headers });
+    },
+    /** For `ms` from now every REST call answers 503, as during a GitHub incident. */
+    outage(ms: number) {
+      outageUntil = Date.now() + ms;
     },
     /** Opens a pull request as `login` would (Cursor, a person); `createdAt` pins its time. */
     async openPullRequestAs(

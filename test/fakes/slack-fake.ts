@@ -60,6 +60,8 @@ export class SlackFake {
   private readonly failures = new Map<string, FakeFailure[]>();
   private readonly channels: FakeChannel[];
   private seq = 0;
+  /** Until this time (ms) every call answers 503, as during a Slack incident. */
+  private outageUntil = 0;
   private readonly epoch = Math.floor(Date.now() / 1000);
   private url = '';
 
@@ -99,6 +101,11 @@ export class SlackFake {
     this.failures.set(method, queue);
   }
 
+  /** For `ms` from now every call answers 503 `{ok:false,error:'service_unavailable'}` and does nothing. */
+  outage(ms: number): void {
+    this.outageUntil = Date.now() + ms;
+  }
+
   /** Top-level messages, oldest first. */
   messages(channel?: string): FakeMessage[] {
     return this.all.filter((m) => !m.thread_ts && (!channel || m.channel === channel));
@@ -136,6 +143,7 @@ export class SlackFake {
       res.end(JSON.stringify(body));
     };
     if (req.method !== 'POST') return send(405, { ok: false, error: 'method_not_allowed' });
+    if (Date.now() < this.outageUntil) return send(503, { ok: false, error: 'service_unavailable' });
 
     // The upload URL files.getUploadURLExternal hands out: Slack answers 200 with "OK - <bytes>".
     const upload = /^\/upload\/([^/]+)$/.exec(path);
