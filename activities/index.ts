@@ -36,7 +36,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
   );
   const claude = createClaudeActivities(config.claude, { isProtected, maxDiffBytes: config.fix.maxDiffBytes });
   const slack = createSlackActivities(config.slack);
-  const github = createGitHubActivities(config.github);
+  const github = createGitHubActivities(config.github, isProtected);
   const cursor = createCursorActivities(config.cursor);
 
   return {
@@ -110,6 +110,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       openPullRequest: github.openPullRequest,
       findPullRequest: github.findPullRequest,
       getPullRequest: github.getPullRequest,
+      comparePullRequest: github.comparePullRequest,
       listReviews: github.listReviews,
       findDeployment: github.findDeployment,
     },

@@ -20,14 +20,14 @@ import {
 import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
 import type { BugfixInput, QuestionKind, RunStatus } from './domain/run-status';
-import type { PullRequestRef, RecordedDecision, Stage } from './domain/types';
+import type { PullRequestCheck, PullRequestRef, RecordedDecision, Stage } from './domain/types';
 import { DatadogFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
 import { recurrenceSources } from './domain/log-report';
 import { escapeText } from './domain/slack-text';
 import { refusalOf } from './domain/fix-policy';
 import { Run } from './run-state';
 import { logsQueryFor } from './logs-query';
-import { openFixPullRequest, openRevertPullRequest } from './steps/open-pull-request';
+import { openFixPullRequest, openRevertPullRequest, type OpenedPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
 import { verifyInProduction } from './steps/verify-fix';
 import { withinCostBounds } from './steps/cost-bounds';
@@ -166,8 +166,24 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     // 5. The fix becomes a pull request: pushed by the pipeline, or opened by Cursor.
     if (!r.pullRequest) {
       await reach('opening-pr');
-      const pr = await openPullRequestWithRetries(run, advance);
-      if (!pr) return await finish('stalled');
+      const opened = await openPullRequestWithRetries(run, advance);
+      if (!opened) return await finish('stalled');
+      const pr = opened.ref;
+      // Only the right pull request: one that differs from the approved fix is shown, and needs approving again.
+      if (opened.check) r.pullRequestCheck = opened.check;
+      if (opened.check?.differences.length) {
+        await advance('awaiting-pr-approval');
+        await slack.replyInThread({
+          ref: r.slack,
+          text: differsText(pr, opened.check),
+          dedupeKey: `differs-${pr.number}`,
+        });
+        r.adoptDecision = await answerTo(run, 'adopt-pull-request');
+        if (!r.adoptDecision?.approved) {
+          r.notes.push(`Pull request #${pr.number} differs from the approved fix and was not adopted.`);
+          return await finish('stalled');
+        }
+      }
       r.pullRequest = pr;
       await slack.replyInThread({ ref: r.slack, text: `Pull request opened: ${pr.url}`, dedupeKey: `pr-${pr.number}` });
     }
@@ -236,7 +252,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
 async function openPullRequestWithRetries(
   run: Run,
   advance: (stage: Stage) => Promise<void>,
-): Promise<PullRequestRef | undefined> {
+): Promise<OpenedPullRequest | undefined> {
   const { slack } = run.act;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -269,8 +285,8 @@ async function answerTo(run: Run, kind: QuestionKind): Promise<RecordedDecision 
     const remaining = deadline - Date.now();
     if (remaining <= 0) return run.answerOf(kind);
     const untilReminder = askedAt + n * reminderIntervalMs - Date.now();
-    // A retry's question holds the attempt count in this execution: it does not continue as new.
-    const wait = kind === 'retry-pull-request' ? condition : run.wait.bind(run);
+    // These questions hold state in this execution (the attempt, the candidate PR): they do not continue as new.
+    const wait = kind === 'retry-pull-request' || kind === 'adopt-pull-request' ? condition : run.wait.bind(run);
     if (await wait(answered, Math.min(untilReminder, remaining))) return run.answerOf(kind);
     const left = deadline - Date.now();
     if (left > 0)
@@ -280,6 +296,23 @@ async function answerTo(run: Run, kind: QuestionKind): Promise<RecordedDecision 
         dedupeKey: `reminder-${run.record.stage}-${n}`,
       });
   }
+}
+
+function differsText(pr: PullRequestRef, check: PullRequestCheck): string {
+  const list = check.differences.slice(0, 20).map((d) => `• ${escapeText(d)}`);
+  const more = check.differences.length > 20 ? [`… and ${check.differences.length - 20} more`] : [];
+  const guarded = check.protectedFiles.length
+    ? [
+        `It changes protected files (${check.protectedFiles.map((f) => escapeText(f.path)).join(', ')}): only a protected-path approver can adopt it.`,
+      ]
+    : [];
+  return [
+    `Pull request ${pr.url} does not match the approved fix:`,
+    ...list,
+    ...more,
+    ...guarded,
+    'Approve above to adopt it as it is, or Reject to leave it; nothing is merged meanwhile.',
+  ].join('\n');
 }
 
 function reminderText(remainingMs: number): string {

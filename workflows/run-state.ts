@@ -21,6 +21,7 @@ const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
   'awaiting-retry': 'retry-pull-request',
   'cooling-down': 'skip-cooldown',
   'awaiting-budget': 'exceed-budget',
+  'awaiting-pr-approval': 'adopt-pull-request',
 };
 
 /**
@@ -118,8 +119,12 @@ export class Run {
       return `Already ${q.answer.approved ? 'approved' : 'rejected'} by ${q.answer.userName} at ${q.answer.at}`;
     if (!q || !QUESTIONS[this.record.stage])
       return `This run is not waiting for a decision (stage: ${this.record.stage})`;
-    // Approving a fix, its retry or its revert carries its protected changes to the repository.
-    const guarded = this.record.fix?.protectedFiles ?? [];
+    // Approving a fix, its retry or its revert carries its protected changes to the repository;
+    // adopting someone else's pull request, the protected files it changes.
+    const guarded =
+      q.kind === 'adopt-pull-request'
+        ? (this.record.pullRequestCheck?.protectedFiles ?? [])
+        : (this.record.fix?.protectedFiles ?? []);
     if (d.approved && guarded.length && !d.mayApproveProtected)
       return `This fix changes protected files (${guarded.map((g) => g.path).join(', ')}): only a protected-path approver (PROTECTED_PATH_APPROVER_SLACK_USER_IDS) can approve it`;
     return undefined;

@@ -4,6 +4,9 @@ import { findDeployment, type DeploymentInfo } from './deployments';
 import { findPullRequest, getPullRequest, openPullRequest, type PullRequestInfo } from './pull-requests';
 import { listReviews, type ReviewInfo } from './reviews';
 import { activitySignal } from '../activity-context';
+import { comparePullRequest } from './compare-pull-request';
+import type { PullRequestCheck } from '../../workflows/domain/types';
+import { protectedPathMatcher, type ProtectedPathMatcher } from '../git/protected-paths';
 
 export { createOctokit, repoOf, toGitHubFailure } from './client';
 export type { PullRequestInfo } from './pull-requests';
@@ -15,7 +18,10 @@ export type { DeploymentInfo, DeploymentState } from './deployments';
  * repository) surface as a non-retryable GitHubConfigError when an activity runs, so a
  * worker without GitHub still starts.
  */
-export function createGitHubActivities(config: Config['github']) {
+export function createGitHubActivities(
+  config: Config['github'],
+  isProtected: ProtectedPathMatcher = protectedPathMatcher(),
+) {
   // One client per call: each carries that activity's cancellation signal.
   const call = <T>(
     what: string,
@@ -41,6 +47,12 @@ export function createGitHubActivities(config: Config['github']) {
     },
     async getPullRequest(input: { number: number }): Promise<PullRequestInfo> {
       return call(`get pull request #${input.number}`, (gh, repo) => getPullRequest(gh, { ...repo, ...input }));
+    },
+    /** How a pull request opened by someone else differs from the approved diff (nothing, for an exact match). */
+    async comparePullRequest(input: { number: number; approvedDiff: string }): Promise<PullRequestCheck> {
+      return call(`compare pull request #${input.number} with the approved fix`, (gh, repo) =>
+        comparePullRequest(gh, { ...repo, ...input, isProtected }),
+      );
     },
     async listReviews(input: { number: number }): Promise<ReviewInfo[]> {
       return call(`list reviews of #${input.number}`, (gh, repo) => listReviews(gh, { ...repo, ...input }));

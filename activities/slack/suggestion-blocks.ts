@@ -13,6 +13,8 @@ export type SuggestionState =
   | { kind: 'failed'; reason: string }
   /** The fix shipped but the error came back: the same buttons now decide on a revert. */
   | { kind: 'revert-awaiting'; recurrences: number }
+  /** Cursor's pull request differs from the approved fix; the same buttons adopt it or leave it. */
+  | { kind: 'adopt-awaiting'; differences: number }
   /** The PR step failed; the same buttons retry it or give up. */
   | { kind: 'retry-awaiting'; reason: string };
 
@@ -111,6 +113,7 @@ function fallbackText(view: SuggestionView): string {
     failed: 'failed',
     'revert-awaiting': 'regressed, revert awaiting approval',
     'retry-awaiting': 'pull request step failed, retry?',
+    'adopt-awaiting': 'pull request differs from the approved fix',
   };
   return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${status[view.state.kind]}`;
 }
@@ -245,6 +248,8 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
       return decisionButtons(view, { text: 'Approve revert', style: 'danger' }, { text: 'Keep the fix' });
     case 'retry-awaiting':
       return decisionButtons(view, { text: 'Retry', style: 'primary' }, { text: 'Give up' });
+    case 'adopt-awaiting':
+      return decisionButtons(view, { text: 'Adopt pull request', style: 'danger' }, { text: 'Leave it' });
   }
 }
 

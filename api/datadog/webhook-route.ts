@@ -4,6 +4,7 @@ import type { Config } from '../../infra/platform/config/load-config';
 import { fingerprintError, workflowIdFor } from '../../workflows/domain/identity/fingerprint';
 import { checkBearer } from '../http/constant-time-equal';
 import { HttpError } from '../http/http-error';
+import { jsonOf } from '../http/json-body';
 import { legacyFingerprint } from '../../workflows/domain/identity/legacy-fingerprint';
 import { LegacyRuns } from './legacy-runs';
 import type { WebhookDeps } from '../webhook-runs';
@@ -90,10 +91,11 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
   router.post(
     '/webhooks/datadog',
     authenticate,
-    express.json({ limit: '1mb', type: () => true }),
+    express.raw({ limit: '1mb', type: () => true }),
     async (req, res, next) => {
       try {
-        const alert = parseDatadogAlert(req.body, new Date(), { maxRows: maxRowsPerDelivery });
+        const body = jsonOf(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+        const alert = parseDatadogAlert(body, new Date(), { maxRows: maxRowsPerDelivery });
         if (!alert.active) {
           log({
             msg: 'alert recorded, no fix run',

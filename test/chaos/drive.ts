@@ -5,21 +5,13 @@
  */
 import type { Client } from '@temporalio/client';
 import type { RunStatus } from '../../workflows/domain/run-status';
+import { FINAL_STAGES } from '../../workflows/domain/types';
 import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
 import { signedBlockActions } from '../support/slack-sign';
 import type { ChaosCase } from './model-script';
 import { APPROVER, SERVICE, type World } from './world';
 
-const FINAL = new Set([
-  'verified-fixed',
-  'regressed',
-  'reverted',
-  'rejected',
-  'expired',
-  'closed-unmerged',
-  'stalled',
-  'failed',
-]);
+const FINAL = new Set<string>(FINAL_STAGES);
 export const isFinal = (stage: string | undefined) => stage !== undefined && FINAL.has(stage);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -76,6 +76,35 @@ export async function startGitHubFake(opts: {
     return prs;
   };
 
+  /** GitHub's "list pull request files": each changed file with its status, counts and `patch` (hunks only). */
+  const pullFiles = async (pr: PullRecord) => {
+    if (!bareRepoPath) return [];
+    const base = await git('merge-base', `refs/heads/${pr.base.ref}`, pr.head.sha);
+    const statuses: Record<string, string> = { A: 'added', D: 'removed', M: 'modified', R: 'renamed', T: 'changed' };
+    const files = [];
+    for (const line of (await git('diff', '--name-status', '-M', base, pr.head.sha)).split('\n').filter(Boolean)) {
+      const [code = 'M', ...names] = line.split('\t');
+      const filename = names.at(-1)!;
+      const full = await git('diff', '-M', base, pr.head.sha, '--', ...names);
+      const hunks = full.indexOf('\n@@');
+      const patch = hunks >= 0 ? full.slice(hunks + 1) : undefined;
+      const lines = patch?.split('\n') ?? [];
+      const additions = lines.filter((l) => l.startsWith('+')).length;
+      const deletions = lines.filter((l) => l.startsWith('-')).length;
+      files.push({
+        sha: await git('rev-parse', `${pr.head.sha}:${filename}`).catch(() => '0'.repeat(40)),
+        filename,
+        status: statuses[code[0]!] ?? 'modified',
+        additions,
+        deletions,
+        changes: additions + deletions,
+        ...(patch !== undefined && !full.includes('\nBinary files ') ? { patch } : {}),
+        ...(code.startsWith('R') ? { previous_filename: names[0] } : {}),
+      });
+    }
+    return files;
+  };
+
   const findPull = (n: number) => {
     const pr = pulls.find((p) => p.number === n);
     if (!pr) throw new Error(`no pull request #${n}`);
@@ -225,6 +254,12 @@ export async function startGitHubFake(opts: {
       };
       pr.reviews.push(review);
       return { status: 200, body: reviewJson(pr, review) };
+    }
+    if ((sub = /^\/pulls\/(\d+)\/files$/.exec(rest)) && !post) {
+      const pr = pulls.find((p) => p.number === Number(sub?.[1]));
+      if (!pr) return notFound();
+      const { items, headers } = paged(req, q, await pullFiles(await refresh(pr)));
+      return { status: 200, body: items, headers };
     }
     if ((sub = /^\/issues\/(\d+)\/events$/.exec(rest)) && !post) {
       const pr = pulls.find((p) => p.number === Number(sub?.[1]));

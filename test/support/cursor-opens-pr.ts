@@ -8,10 +8,19 @@ import { BUGGY_FILE, BUGGY_LINE, FIXED_LINE } from '../fakes/scripted-fix';
 const exec = promisify(execFile);
 
 /** What Cursor does when it works: a branch with the fix pushed to the repository, and a PR opened as its bot. */
-export async function cursorOpensPullRequest(e: E2E, branch: string, body: string): Promise<string> {
+export async function cursorOpensPullRequest(
+  e: E2E,
+  branch: string,
+  body: string,
+  extraFiles: Record<string, string> = {},
+): Promise<string> {
   const original = await readFile(new URL(`../fixtures/sample-repo/${BUGGY_FILE}`, import.meta.url), 'utf8');
   await exec('git', ['--git-dir', e.git.repoPath('shop-api'), 'branch', branch, 'main']);
-  await e.git.commitToRepo('shop-api', { [BUGGY_FILE]: original.replace(BUGGY_LINE, FIXED_LINE) }, branch);
+  await e.git.commitToRepo(
+    'shop-api',
+    { [BUGGY_FILE]: original.replace(BUGGY_LINE, FIXED_LINE), ...extraFiles },
+    branch,
+  );
   const pr = await e.github.openPullRequestAs('cursor[bot]', {
     head: branch,
     base: 'main',

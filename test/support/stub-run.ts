@@ -98,6 +98,7 @@ export function happyPath(): StubActivities {
     }),
     openPullRequest: async (input) => ({ ...pull(input.head.includes('revert') ? 8 : 7, input.head), created: true }),
     findPullRequest: async () => undefined,
+    comparePullRequest: async () => ({ differences: [], protectedFiles: [] }),
     getPullRequest: async (input) => {
       // Open at the first look, merged at the next.
       const state = merged

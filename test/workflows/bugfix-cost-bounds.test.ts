@@ -25,7 +25,9 @@ describe('cost bounds (stub activities)', () => {
     });
     const handle = await run.start(budget(1_500));
     const waiting = await run.waitFor(handle, (s) => s.stage === 'cooling-down');
-    expect(waiting.notes.at(-1)).toMatch(/previous run of this error ended rejected at .* no new proposal before .* \(FIX_COOLDOWN\)/);
+    expect(waiting.notes.at(-1)).toMatch(
+      /previous run of this error ended rejected at .* no new proposal before .* \(FIX_COOLDOWN\)/,
+    );
     expect(proposals(run)).toBe(0);
     const proposed = await run.waitFor(handle, (s) => s.stage === 'awaiting-approval', 10_000);
     expect(Date.now() - Date.parse(closedAt)).toBeGreaterThanOrEqual(1_500);

@@ -108,4 +108,36 @@ describe('FIX_APPLY_MODE=cursor-slack', () => {
       requestedBy: 'U0APPROVER',
     });
   }, 180_000);
+
+  it('a Cursor pull request that differs from the approved fix is shown and needs approving again', async () => {
+    e = await startE2E({
+      env: { FIX_APPLY_MODE: 'cursor-slack', PROTECTED_PATH_APPROVER_SLACK_USER_IDS: 'U0SECURITY' },
+    });
+    const workflowId = await approve(e);
+    await askCursorInThread(e, workflowId);
+    await cursorOpensPullRequest(e, 'cursor/fix-guest-checkout-9b1c', `Fix.\n\nBugfix-Run: ${workflowId}`, {
+      '.github/workflows/deploy.yml': 'on: push\njobs: {}\n',
+    });
+    const waiting = await e.waitForStage(workflowId, 'awaiting-pr-approval', 60_000);
+    expect(waiting.pullRequest).toBeUndefined();
+    expect(waiting.pullRequestCheck).toEqual({
+      differences: ['.github/workflows/deploy.yml: not in the approved fix'],
+      protectedFiles: [{ path: '.github/workflows/deploy.yml', reason: 'CI configuration' }],
+    });
+    const message = e.slack.messages(SLACK_CHANNEL)[0]!;
+    expect(e.slack.replies(message.ts).at(-1)?.text).toMatch(
+      /does not match the approved fix:\n• \.github\/workflows\/deploy\.yml: not in the approved fix\nIt changes protected files/,
+    );
+    expect(JSON.stringify(message.blocks)).toContain('Adopt pull request');
+
+    // The approver of the fix may not adopt a PR that adds a CI file; a protected-path approver may.
+    await e.click('approve', workflowId);
+    await expect.poll(() => e!.slack.responses(`${workflowId}-U0APPROVER`).length).toBe(1);
+    expect(String(e.slack.responses(`${workflowId}-U0APPROVER`)[0]!.body.text)).toMatch(/protected-path approver/);
+    await e.click('approve', workflowId, { id: 'U0SECURITY', name: 'sam' });
+    const adopted = await e.waitForStage(workflowId, 'awaiting-merge', 60_000);
+    expect(adopted.pullRequest?.branch).toBe('cursor/fix-guest-checkout-9b1c');
+    expect(adopted.adoptDecision).toMatchObject({ approved: true, userId: 'U0SECURITY' });
+    await e.pipeline.client.workflow.getHandle(workflowId).terminate('test over');
+  }, 180_000);
 });

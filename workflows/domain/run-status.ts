@@ -1,6 +1,7 @@
 import type {
   AlertContext,
   LedgerSnapshot,
+  PullRequestCheck,
   ApplyMode,
   DeploymentRef,
   ExternalEvent,
@@ -56,7 +57,9 @@ export type QuestionKind =
   /** Go ahead before FIX_COOLDOWN ends (approve), or stop this run (reject). */
   | 'skip-cooldown'
   /** Spend over the day's budget now (approve), or stop this run (reject). */
-  | 'exceed-budget';
+  | 'exceed-budget'
+  /** Adopt a pull request that differs from the approved fix (approve), or leave it (reject). */
+  | 'adopt-pull-request';
 
 /** The open question and, once given, its answer. */
 export interface Question {
@@ -83,6 +86,10 @@ export interface RunRecord {
   /** The answer to the revert question, after a regression. */
   revertDecision?: RecordedDecision;
   pullRequest?: PullRequestRef;
+  /** How a pull request Cursor opened differs from the approved fix; adopting one that differs needs a new approval. */
+  pullRequestCheck?: PullRequestCheck;
+  /** That new approval. */
+  adoptDecision?: RecordedDecision;
   review?: ReviewRef;
   deployment?: DeploymentRef;
   verification?: Verification;

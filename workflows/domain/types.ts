@@ -143,6 +143,8 @@ export type Stage =
   | 'awaiting-revert-approval'
   /** The PR step failed (a Cursor agent errored or expired): retry or give up, from Slack or the CLI. */
   | 'awaiting-retry'
+  /** Cursor's pull request differs from the approved fix: adopt it (a new approval) or leave it. */
+  | 'awaiting-pr-approval'
   // Final stages:
   /** The fix changes protected files (or is too large) and the policy refuses such fixes. */
   | 'refused'
@@ -242,4 +244,12 @@ export interface LedgerSnapshot {
   examples: Occurrence[];
   recent: Occurrence[];
   deliveries: string[];
+}
+
+/** How a pull request someone else opened (Cursor) differs from the diff a human approved. */
+export interface PullRequestCheck {
+  /** Empty when the pull request changes exactly what was approved. */
+  differences: string[];
+  /** The pull request's files that need a protected-path approver. */
+  protectedFiles: ProtectedChange[];
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure, CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
 import type { Run } from '../run-state';
-import type { PullRequestRef } from '../domain/types';
+import type { PullRequestCheck, PullRequestRef } from '../domain/types';
 import type { AgentInfo } from '../../activities/cursor';
 import { pollUntil } from '../poll';
 import { githubInert } from '../domain/github-text';
@@ -30,7 +30,7 @@ const allowsProtected = (run: Run, decision = run.record.decision) =>
  * when nobody opened one within PR_WAIT_TIMEOUT (Cursor in Slack never answered). Throws a
  * CursorAgentFailed ApplicationFailure when the Cursor agent errors or expires.
  */
-export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullRequestRef | undefined> {
+export async function openFixPullRequest(run: Run, attempt = 1): Promise<OpenedPullRequest | undefined> {
   const { cursor, github, git, slack } = run.act;
   const { workflowId, key } = runKey();
   const { record, settings } = run;
@@ -55,7 +55,7 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
         body: pullRequestBody(run, marker),
         marker,
       });
-      return { number: pr.number, url: pr.url, branch, openedBy: pr.author ?? 'pipeline' };
+      return { ref: { number: pr.number, url: pr.url, branch, openedBy: pr.author ?? 'pipeline' } };
     }
 
     case 'cursor-api': {
@@ -95,7 +95,12 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
       }
       const number = agentPullRequest(agent);
       const pr = await github.getPullRequest({ number });
-      return { number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor' };
+      const ref = { number, url: pr.url, branch: pr.headRef, openedBy: pr.author ?? 'cursor' };
+      const branch =
+        agent.branchName && pr.headRef !== agent.branchName
+          ? [`its branch is ${pr.headRef}, not the agent's ${agent.branchName}`]
+          : [];
+      return { ref, ...(await checked(run, number, branch)) };
     }
 
     case 'cursor-slack': {
@@ -111,15 +116,32 @@ export async function openFixPullRequest(run: Run, attempt = 1): Promise<PullReq
       if (!pr) return undefined;
       const replies = await slack.threadReplies({ ref: record.slack! });
       const asker = replies.find((r) => !r.botId && r.user && /@cursor|<@[A-Z0-9]+>/i.test(r.text));
-      return {
+      const ref = {
         number: pr.number,
         url: pr.url,
         branch: pr.headRef,
         openedBy: pr.author ?? 'cursor',
         ...(asker?.user ? { requestedBy: asker.user } : {}),
       };
+      return { ref, ...(await checked(run, pr.number, [])) };
     }
   }
+}
+
+/** The fix's pull request; `check` says how one opened by Cursor differs from the approved diff. */
+export interface OpenedPullRequest {
+  ref: PullRequestRef;
+  check?: PullRequestCheck;
+}
+
+/**
+ * Compares a pull request Cursor opened with the approved fix: the same repository, the expected
+ * branch, the same changes. Runs from before this check adopted the pull request as it was.
+ */
+async function checked(run: Run, number: number, more: string[]): Promise<{ check?: PullRequestCheck }> {
+  if (!patched('compare-cursor-pull-request')) return {};
+  const check = await run.act.github.comparePullRequest({ number, approvedDiff: run.record.fix!.diff });
+  return { check: { ...check, differences: [...more, ...check.differences] } };
 }
 
 /** Opens the revert of a merged fix, after a second approval. */

@@ -56,6 +56,12 @@ describe('POST /webhooks/datadog', () => {
     expect(await missingId.json()).toMatchObject({ error: { code: 'invalid_payload', field: 'id' } });
     const badSample = await post(JSON.stringify({ ...alertPayload({ id: 'y' }), logs_sample: { rows: 'nope' } }));
     expect(await badSample.json()).toMatchObject({ error: { field: 'logs_sample.rows' } });
+    // Nesting is refused before parsing builds it (a linear scan), brackets inside strings do not count.
+    const deep = await post(`{"id":"d","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(await deep.json()).toMatchObject({ error: { code: 'too_deep' } });
+    const bracketsInText = await post(JSON.stringify({ ...alertPayload({ id: 'w' }), body: '['.repeat(10_000) }));
+    expect(bracketsInText.status).toBe(202);
     const tooBig = await post(JSON.stringify({ ...alertPayload({ id: 'z' }), body: 'x'.repeat(2_000_000) }));
     expect(tooBig.status).toBe(413);
   });
