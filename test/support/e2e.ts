@@ -102,6 +102,8 @@ export async function startE2E(
       POLL_MAX_INTERVAL: '2s',
       OUTAGE_RETRY_MAX_INTERVAL: '1s',
       OUTAGE_TOLERANCE: '5m',
+      // Tests that reject and try again do not wait out a cooldown, unless they set one.
+      FIX_COOLDOWN: '1ms',
       PR_WAIT_TIMEOUT: '2m',
       DEPLOY_TIMEOUT: '2m',
       VERIFY_WINDOW: '2s',

@@ -51,9 +51,8 @@ describe('POST /webhooks/datadog: bounds on what one delivery can do', () => {
     // Among the 30 rows read: kinds 0..3 have 8, 7, 6, 5 rows; kind 4 has 4 and kind 5 none.
     expect(accepted.workflows.map((w) => w.occurrences)).toEqual([8, 7, 6, 5]);
     expect(accepted.skipped).toEqual({ rows: 10, errors: 1, occurrences: 4 });
-    const { count } = await e.pipeline.client.workflow.count(
-      `WorkflowId STARTS_WITH "${e.pipeline.config.temporal.workflowIdPrefix}-"`,
-    );
-    expect(count).toBe(4);
+    // Visibility is eventually consistent: the four runs show up there shortly.
+    const query = `WorkflowId STARTS_WITH "${e.pipeline.config.temporal.workflowIdPrefix}-"`;
+    await expect.poll(async () => (await e.pipeline.client.workflow.count(query)).count, { timeout: 10_000 }).toBe(4);
   });
 });

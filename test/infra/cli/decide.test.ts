@@ -16,7 +16,7 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
   const cli = (...args: string[]) => runCli(args, env);
 
   beforeAll(async () => {
-    e = await startE2E();
+    e = await startE2E({ env: { FIX_COOLDOWN: '1h' } });
     env = cliEnv(e);
     const start = async (id: string, service: string) => {
       const res = await e.sendAlert(alertPayload({ id, service }));
