@@ -159,3 +159,45 @@ describe('loadConfig: ingress bounds', () => {
     ]);
   });
 });
+
+describe('loadConfig: what a fix may carry and cost', () => {
+  it('protected paths refused by default; separate approval by its own list; extra globs', () => {
+    const c = loadConfig(shipped, {});
+    expect(c.fix).toMatchObject({ protectedPaths: 'refuse', extraProtectedPaths: [], maxDiffBytes: 200_000 });
+    expect(c.slack.protectedPathApproverUserIds).toEqual([]);
+    const s = loadConfig(shipped, {
+      PROTECTED_PATHS_POLICY: 'separate-approval',
+      PROTECTED_PATH_APPROVER_SLACK_USER_IDS: 'USEC1, USEC2',
+      PROTECTED_PATHS: 'src/payments/**, db/migrations/**',
+    });
+    expect(s.fix.protectedPaths).toBe('separate-approval');
+    expect(s.fix.extraProtectedPaths).toEqual(['src/payments/**', 'db/migrations/**']);
+    expect(s.slack.protectedPathApproverUserIds).toEqual(['USEC1', 'USEC2']);
+    expect(problemsOf(() => loadConfig(shipped, { PROTECTED_PATHS_POLICY: 'allow' }))).toEqual([
+      'PROTECTED_PATHS_POLICY="allow": expected refuse or separate-approval',
+    ]);
+  });
+
+  it('budgets in dollars, a concurrency cap, a cooldown and an outage tolerance; bad values named', () => {
+    const c = loadConfig(shipped, {});
+    expect(c.claude).toMatchObject({ maxBudgetUsd: 5, maxConcurrent: 2 });
+    expect(c.budget).toEqual({ dailyUsd: 100, serviceDailyUsd: 25, cooldownMs: 86_400_000 });
+    expect(c.tracking).toMatchObject({ outageToleranceMs: 86_400_000, outageMaxRetryIntervalMs: 600_000 });
+    const s = loadConfig(shipped, { CLAUDE_DAILY_BUDGET_USD: '$12.50', FIX_COOLDOWN: '2h', OUTAGE_TOLERANCE: '3d' });
+    expect(s.budget).toMatchObject({ dailyUsd: 12.5, cooldownMs: 7_200_000 });
+    expect(s.tracking.outageToleranceMs).toBe(3 * 86_400_000);
+    const problems = problemsOf(() =>
+      loadConfig(shipped, {
+        CLAUDE_MAX_BUDGET_USD: 'lots',
+        CLAUDE_SERVICE_DAILY_BUDGET_USD: '0',
+        CLAUDE_MAX_CONCURRENT: '0',
+      }),
+    );
+    expect(problems.map((p) => p.split('=')[0])).toEqual([
+      'CLAUDE_MAX_BUDGET_USD',
+      'CLAUDE_MAX_CONCURRENT',
+      'CLAUDE_SERVICE_DAILY_BUDGET_USD',
+    ]);
+    expect(problems[0]).toMatch(/expected an amount of US dollars above 0/);
+  });
+});
