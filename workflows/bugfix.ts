@@ -9,7 +9,6 @@
 import {
   ApplicationFailure,
   ContinueAsNew,
-  condition,
   isCancellation,
   log,
   patched,
@@ -19,10 +18,9 @@ import {
 } from '@temporalio/workflow';
 import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
-import type { BugfixInput, QuestionKind, RunStatus } from './domain/run-status';
-import type { PullRequestCheck, PullRequestRef, RecordedDecision, Stage } from './domain/types';
+import type { BugfixInput, RunStatus } from './domain/run-status';
+import type { Stage } from './domain/types';
 import { DatadogFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
-import { recurrenceSources } from './domain/log-report';
 import { escapeText } from './domain/slack-text';
 import { refusalOf } from './domain/fix-policy';
 import { Run } from './run-state';
@@ -32,6 +30,8 @@ import { waitForDeployment, waitForMerge } from './steps/track-release';
 import { verifyInProduction } from './steps/verify-fix';
 import { withinCostBounds } from './steps/cost-bounds';
 import { logSearchNotes, runSummary } from './run-summary';
+import { answerTo } from './steps/answer';
+import { differsText, regressionText } from './thread-texts';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const run = new Run(input);
@@ -271,79 +271,6 @@ async function openPullRequestWithRetries(
       await advance('opening-pr');
     }
   }
-}
-
-/** Waits up to APPROVAL_TIMEOUT for the answer to the open question, reminding in the thread every APPROVAL_REMINDER_INTERVAL. */
-async function answerTo(run: Run, kind: QuestionKind): Promise<RecordedDecision | undefined> {
-  const { approvalTimeoutMs, reminderIntervalMs } = run.settings;
-  const answered = () => run.answerOf(kind) !== undefined;
-  // A resumed run keeps the question's deadline and its reminders' count.
-  const askedAt = run.waitStartedAt();
-  const deadline = askedAt + approvalTimeoutMs;
-  const { slack } = run.act;
-  for (let n = Math.floor((Date.now() - askedAt) / reminderIntervalMs) + 1; ; n++) {
-    const remaining = deadline - Date.now();
-    if (remaining <= 0) return run.answerOf(kind);
-    const untilReminder = askedAt + n * reminderIntervalMs - Date.now();
-    // These questions hold state in this execution (the attempt, the candidate PR): they do not continue as new.
-    const wait = kind === 'retry-pull-request' || kind === 'adopt-pull-request' ? condition : run.wait.bind(run);
-    if (await wait(answered, Math.min(untilReminder, remaining))) return run.answerOf(kind);
-    const left = deadline - Date.now();
-    if (left > 0)
-      await slack.replyInThread({
-        ref: run.record.slack!,
-        text: reminderText(left),
-        dedupeKey: `reminder-${run.record.stage}-${n}`,
-      });
-  }
-}
-
-function differsText(pr: PullRequestRef, check: PullRequestCheck): string {
-  const list = check.differences.slice(0, 20).map((d) => `• ${escapeText(d)}`);
-  const more = check.differences.length > 20 ? [`… and ${check.differences.length - 20} more`] : [];
-  const guarded = check.protectedFiles.length
-    ? [
-        `It changes protected files (${check.protectedFiles.map((f) => escapeText(f.path)).join(', ')}): only a protected-path approver can adopt it.`,
-      ]
-    : [];
-  return [
-    `Pull request ${pr.url} does not match the approved fix:`,
-    ...list,
-    ...more,
-    ...guarded,
-    'Approve above to adopt it as it is, or Reject to leave it; nothing is merged meanwhile.',
-  ].join('\n');
-}
-
-function reminderText(remainingMs: number): string {
-  const minutes = Math.round(remainingMs / 60_000);
-  const left =
-    minutes < 1
-      ? 'less than a minute'
-      : minutes === 1
-        ? 'about a minute'
-        : minutes < 120
-          ? `about ${minutes} minutes`
-          : `about ${Math.round(minutes / 60)} hours`;
-  return `Reminder: this fix is waiting for a decision (Approve or Reject above). It expires in ${left}.`;
-}
-
-function regressionText(run: Run): string {
-  const v = run.record.verification!;
-  // Production text, quoted inert.
-  const samples = v.samples
-    .map(
-      (o) => `• ${o.at} ${escapeText(o.message.slice(0, 200))}${o.url ? ` (${escapeText(o.url.slice(0, 300))})` : ''}`,
-    )
-    .join('\n');
-  const sources = recurrenceSources(v);
-  return [
-    `The error came back after the deploy: ${v.recurrences} occurrence(s) between ${v.from} and ${v.to} (${v.ratePerHourAfter}/h after, ${v.ratePerHourBefore}/h before)${sources ? `; ${sources}` : ''}.`,
-    samples,
-    'Approve the revert above to open a pull request that takes the fix back out, or keep the fix.',
-  ]
-    .filter(Boolean)
-    .join('\n');
 }
 
 function causeMessage(err: unknown): string {
