@@ -43,6 +43,8 @@ export interface Figures {
   workerKills: number;
   killStages: Record<string, number>;
   unplannedWorkerExits: number;
+  /** Why (the exit and the worker's last output), so a reader can tell a crash from a lost server. */
+  unplannedWorkerExitReasons: string[];
   devServerRestarts: number;
   outageWindows: string[];
   protectedFilesReachedRepo: string[];
@@ -181,6 +183,7 @@ export async function computeFigures(o: {
     workerKills: o.faults.kills.length,
     killStages,
     unplannedWorkerExits: o.faults.unplannedWorkerExits.length,
+    unplannedWorkerExitReasons: o.faults.unplannedWorkerExits,
     devServerRestarts: o.faults.devServerRestarts.length,
     outageWindows: o.faults.outages.map((x) => `${x.service} ${x.ms / 1000}s at +${Math.round(x.at / 1000)}s`),
     protectedFilesReachedRepo: repo.commits.flatMap((c) =>

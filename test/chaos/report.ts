@@ -64,6 +64,7 @@ export function formatFigures(f: Figures): string {
     row('  … reproduced on two more tries', `${f.worstReproducedStallMs} ms (${f.worstReproducedStallRequest})`),
     row('worker SIGKILLs', `${f.workerKills} (open runs were at: ${killStages || 'none'})`),
     row('workers that died unplanned', f.unplannedWorkerExits),
+    ...list(f.unplannedWorkerExitReasons.map((r) => r.replace(/\s+/g, ' ').slice(-160))),
     row('dev-server restarts', f.devServerRestarts),
     row('outage windows', f.outageWindows.length ? f.outageWindows.join('; ') : 0),
     row('protected files on a branch without approval', f.protectedFilesReachedRepo.length),
