@@ -14,7 +14,8 @@ export async function claudeSpend(
   let totalUsd = 0;
   let serviceUsd = 0;
   let runs = 0;
-  const query = `WorkflowId STARTS_WITH "${quote(`${prefix}-`)}" AND BugfixCostUsd > 0 AND StartTime >= "${quote(input.since)}"`;
+  // A run that continued as new carries its cost into each execution: count only the chain's last.
+  const query = `WorkflowId STARTS_WITH "${quote(`${prefix}-`)}" AND BugfixCostUsd > 0 AND StartTime >= "${quote(input.since)}" AND ExecutionStatus != "ContinuedAsNew"`;
   for await (const run of client.workflow.list({ query })) {
     const cost = run.typedSearchAttributes.get(COST_USD) ?? 0;
     totalUsd += cost;

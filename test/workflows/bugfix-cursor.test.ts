@@ -125,9 +125,12 @@ describe('FIX_APPLY_MODE=cursor-slack', () => {
       protectedFiles: [{ path: '.github/workflows/deploy.yml', reason: 'CI configuration' }],
     });
     const message = e.slack.messages(SLACK_CHANNEL)[0]!;
-    expect(e.slack.replies(message.ts).at(-1)?.text).toMatch(
-      /does not match the approved fix:\n• \.github\/workflows\/deploy\.yml: not in the approved fix\nIt changes protected files/,
-    );
+    // The stage is set before the thread hears about it.
+    await expect
+      .poll(() => e!.slack.replies(message.ts).at(-1)?.text, { timeout: 10_000 })
+      .toMatch(
+        /does not match the approved fix:\n• \.github\/workflows\/deploy\.yml: not in the approved fix\nIt changes protected files/,
+      );
     expect(JSON.stringify(message.blocks)).toContain('Adopt pull request');
 
     // The approver of the fix may not adopt a PR that adds a CI file; a protected-path approver may.
