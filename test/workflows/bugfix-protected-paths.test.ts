@@ -59,7 +59,8 @@ describe('a fix that changes protected files (a prompt injection obeyed)', () =>
       env: { PROTECTED_PATHS_POLICY: 'separate-approval', PROTECTED_PATH_APPROVER_SLACK_USER_IDS: SECURITY.id },
     });
     const workflowId = await startRun(e, 'evt-protected-separate');
-    await e.waitForStage(workflowId, 'awaiting-approval', 90_000);
+    // The stage is set just before the message is posted: wait for the message.
+    await e.waitFor(workflowId, (s) => s.stage === 'awaiting-approval' && s.slack !== undefined, 90_000);
     const blocks = JSON.stringify(e.slack.messages(SLACK_CHANNEL)[0]!.blocks);
     expect(blocks).toContain('"type":"actions"');
     expect(blocks).toContain('only a protected-path approver can approve this fix');
