@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
+import { ServiceError } from '@temporalio/client';
 
 /** An error at the HTTP edge: a status, a stable machine-readable code and a message for humans. */
 export class HttpError extends Error {
@@ -19,6 +20,17 @@ export const errorHandler: ErrorRequestHandler = (err, _req, res, _next) => {
     res
       .status(err.status)
       .json({ error: { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    return;
+  }
+  // Temporal busy or unreachable: the sender should deliver again (Datadog, Slack and GitHub do on 5xx).
+  if (err instanceof ServiceError) {
+    console.error(
+      JSON.stringify({ level: 'warn', msg: 'Temporal refused a request', error: String(err.cause ?? err) }),
+    );
+    res
+      .status(503)
+      .set('retry-after', '5')
+      .json({ error: { code: 'temporal_unavailable', message: `${err.message}: try again` } });
     return;
   }
   // express.json / urlencoded errors carry a status and a type.
