@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
 import type { ExternalEvent } from '../workflows/domain/types';
+import { queryString } from '../workflows/domain/search-attributes';
 import type { WakeUps } from './wake-ups';
 
 /** What every webhook route is built with. */
@@ -15,8 +16,9 @@ export interface WebhookDeps {
 /** Runs whose keyword search attribute has this value (visibility is eventually consistent: polling covers the gap). */
 export async function runsWith(client: Client, attribute: string, value: string): Promise<string[]> {
   const ids: string[] = [];
-  const escaped = value.replace(/["\\]/g, '\\$&');
-  for await (const w of client.workflow.list({ query: `${attribute} = "${escaped}" AND ExecutionStatus = "Running"` }))
+  for await (const w of client.workflow.list({
+    query: `${attribute} = ${queryString(value)} AND ExecutionStatus = "Running"`,
+  }))
     ids.push(w.workflowId);
   return ids;
 }

@@ -79,12 +79,11 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     await advance(stage);
     // A run that ends before asking anyone (a refused fix) still reports in Slack.
     r.slack ??= await slack.postSuggestion({ status: run.status() });
-    if (r.slack)
-      await slack.replyInThread({
-        ref: r.slack,
-        text: runSummary(run),
-        dedupeKey: `summary-${workflowInfo().firstExecutionRunId}`,
-      });
+    await slack.replyInThread({
+      ref: r.slack,
+      text: runSummary(run),
+      dedupeKey: `summary-${workflowInfo().firstExecutionRunId}`,
+    });
     return run.status();
   };
 
@@ -189,7 +188,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     }
 
     // 6. Review and merge, tracked by webhook and by polling.
-    if (!r.timeline.some((t) => t.stage === 'awaiting-deploy')) {
+    if (!run.enteredAt('awaiting-deploy')) {
       await reach('awaiting-merge');
       const merge = await waitForMerge(run, (review) => (r.review = review));
       r.pullRequest = merge.pullRequest;

@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { COST_USD, SERVICE, STAGE } from '../../workflows/domain/search-attributes';
+import { COST_USD, SERVICE, STAGE, queryString } from '../../workflows/domain/search-attributes';
 import type { Stage } from '../../workflows/domain/types';
 
 /**
@@ -15,7 +15,7 @@ export async function claudeSpend(
   let serviceUsd = 0;
   let runs = 0;
   // A run that continued as new carries its cost into each execution: count only the chain's last.
-  const query = `WorkflowId STARTS_WITH "${quote(`${prefix}-`)}" AND BugfixCostUsd > 0 AND StartTime >= "${quote(input.since)}" AND ExecutionStatus != "ContinuedAsNew"`;
+  const query = `WorkflowId STARTS_WITH ${queryString(`${prefix}-`)} AND BugfixCostUsd > 0 AND StartTime >= ${queryString(input.since)} AND ExecutionStatus != "ContinuedAsNew"`;
   for await (const run of client.workflow.list({ query })) {
     const cost = run.typedSearchAttributes.get(COST_USD) ?? 0;
     totalUsd += cost;
@@ -31,7 +31,7 @@ export async function previousAttempt(
   input: { workflowId: string; currentRunId: string },
 ): Promise<{ stage: Stage; closedAt: string } | undefined> {
   let latest: { stage: Stage; closedAt: string } | undefined;
-  const query = `WorkflowId = "${quote(input.workflowId)}" AND ExecutionStatus != "Running"`;
+  const query = `WorkflowId = ${queryString(input.workflowId)} AND ExecutionStatus != "Running"`;
   for await (const run of client.workflow.list({ query })) {
     const stage = run.typedSearchAttributes.get(STAGE) as Stage | undefined;
     if (run.runId === input.currentRunId || !stage || !run.closeTime) continue;
@@ -39,8 +39,4 @@ export async function previousAttempt(
     if (!latest || closedAt > latest.closedAt) latest = { stage, closedAt };
   }
   return latest;
-}
-
-function quote(value: string): string {
-  return value.replace(/["\\]/g, '\\$&');
 }

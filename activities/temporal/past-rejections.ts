@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { RunStatus } from '../../workflows/domain/run-status';
+import { queryString } from '../../workflows/domain/search-attributes';
 
 /**
  * Reasons humans gave when they rejected earlier runs of the same error (same workflow id),
@@ -10,10 +11,9 @@ export async function pastRejections(
   input: { workflowId: string; currentRunId: string },
   limit = 10,
 ): Promise<string[]> {
-  const escaped = input.workflowId.replace(/["\\]/g, '\\$&');
   const runs: string[] = [];
   for await (const execution of client.workflow.list({
-    query: `WorkflowId = "${escaped}" AND ExecutionStatus = "Completed"`,
+    query: `WorkflowId = ${queryString(input.workflowId)} AND ExecutionStatus = "Completed"`,
   })) {
     if (execution.runId !== input.currentRunId) runs.push(execution.runId);
     if (runs.length >= limit) break;

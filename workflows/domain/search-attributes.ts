@@ -21,3 +21,6 @@ export const ALL_SEARCH_ATTRIBUTES = [
   PULL_REQUEST,
   MERGE_COMMIT,
 ] as const;
+
+/** A value as a string literal in a visibility query: quoted, its quotes and backslashes escaped. */
+export const queryString = (value: string): string => `"${value.replace(/["\\]/g, '\\$&')}"`;

@@ -33,7 +33,7 @@ export async function withinCostBounds(run: Run, enter: (stage: 'cooling-down' |
   }
 
   for (;;) {
-    const since = new Date(Date.now()).toISOString().slice(0, 10) + 'T00:00:00.000Z';
+    const since = new Date().toISOString().slice(0, 10) + 'T00:00:00.000Z';
     const spent = await temporal.claudeSpend({ service, since });
     const over =
       spent.totalUsd >= bounds.dailyUsd

@@ -1,7 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { parseDuration } from '../../platform/config/duration';
-import { COST_USD, FINGERPRINT, OCCURRENCES, SERVICE, STAGE } from '../../../workflows/domain/search-attributes';
+import {
+  COST_USD,
+  FINGERPRINT,
+  OCCURRENCES,
+  SERVICE,
+  STAGE,
+  queryString,
+} from '../../../workflows/domain/search-attributes';
 import { withContext, type CommonOptions } from '../context';
 import { formatCost, formatDuration, table } from '../format';
 import { STAGES } from '../steps';
@@ -34,19 +41,17 @@ export interface ListedRun {
 /** How many matching runs are read before sorting: visibility does not sort by start time for us. */
 const SCAN_CAP = 2000;
 
-const quote = (v: string) => `"${v.replace(/["\\]/g, '\\$&')}"`;
-
 /** The visibility query for these filters, on the project's search attributes. */
 export function listQuery(
   o: Pick<ListOptions, 'prefix' | 'stage' | 'service' | 'fingerprint' | 'since'>,
   now = Date.now(),
 ): string {
   const parts = [`WorkflowType = 'bugfixWorkflow'`];
-  if (o.prefix) parts.push(`WorkflowId STARTS_WITH ${quote(`${o.prefix}-`)}`);
-  if (o.stage) parts.push(`${STAGE.name} = ${quote(o.stage)}`);
-  if (o.service) parts.push(`${SERVICE.name} = ${quote(o.service)}`);
-  if (o.fingerprint) parts.push(`${FINGERPRINT.name} = ${quote(o.fingerprint)}`);
-  if (o.since) parts.push(`StartTime > ${quote(new Date(now - o.since).toISOString())}`);
+  if (o.prefix) parts.push(`WorkflowId STARTS_WITH ${queryString(`${o.prefix}-`)}`);
+  if (o.stage) parts.push(`${STAGE.name} = ${queryString(o.stage)}`);
+  if (o.service) parts.push(`${SERVICE.name} = ${queryString(o.service)}`);
+  if (o.fingerprint) parts.push(`${FINGERPRINT.name} = ${queryString(o.fingerprint)}`);
+  if (o.since) parts.push(`StartTime > ${queryString(new Date(now - o.since).toISOString())}`);
   return parts.join(' AND ');
 }
 
