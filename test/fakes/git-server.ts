@@ -32,6 +32,8 @@ export interface GitServer {
   commitToRepo(name: string, files: Record<string, string | null>, branch?: string): Promise<string>;
   /** The commit id `branch` points to in the bare repository. */
   headOf(name: string, branch?: string): Promise<string>;
+  /** Every branch of the bare repository, sorted: what has reached the repository. */
+  branches(name: string): Promise<string[]>;
   /** Path of the bare repository on disk, for the git CLI. */
   repoPath(name: string): string;
   requests: GitRequest[];
@@ -209,6 +211,10 @@ export async function startGitServer(opts: { token?: string } = {}): Promise<Git
     },
     async headOf(name, branch = 'main') {
       return (await git(repoPath(name), 'rev-parse', `refs/heads/${branch}`)).stdout.trim();
+    },
+    async branches(name) {
+      const { stdout } = await git(repoPath(name), 'for-each-ref', '--format=%(refname:short)', 'refs/heads');
+      return stdout.split('\n').filter(Boolean).sort();
     },
     async close() {
       server.closeAllConnections();

@@ -98,6 +98,9 @@ export async function startGitHubFake(opts: {
         additions,
         deletions,
         changes: additions + deletions,
+        blob_url: `https://github.com/${owner}/${repo}/blob/${pr.head.sha}/${filename}`,
+        raw_url: `https://github.com/${owner}/${repo}/raw/${pr.head.sha}/${filename}`,
+        contents_url: `${url}/repos/${owner}/${repo}/contents/${filename}?ref=${pr.head.sha}`,
         ...(patch !== undefined && !full.includes('\nBinary files ') ? { patch } : {}),
         ...(code.startsWith('R') ? { previous_filename: names[0] } : {}),
       });

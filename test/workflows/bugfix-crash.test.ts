@@ -1,11 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, type E2E } from '../support/e2e';
 import { killGroup, spawnWorker } from '../support/processes';
 
-const exec = promisify(execFile);
 let e: E2E | undefined;
 const workers: ChildProcess[] = [];
 afterAll(async () => {
@@ -26,18 +23,7 @@ describe('a worker killed between the push and the pull request', () => {
     // GitHub is down when the PR is due: the branch gets pushed, the PR cannot be opened yet.
     e.github.failNext(3, 503);
     await e.click('approve', workflowId);
-    const branches = async () =>
-      (
-        await exec('git', [
-          '--git-dir',
-          e!.git.repoPath('shop-api'),
-          'for-each-ref',
-          '--format=%(refname:short)',
-          'refs/heads/bugfix/',
-        ])
-      ).stdout
-        .split('\n')
-        .filter(Boolean);
+    const branches = async () => (await e!.git.branches('shop-api')).filter((b) => b.startsWith('bugfix/'));
     await expect.poll(branches, { timeout: 60_000 }).toHaveLength(1);
     await expect
       .poll(() => e!.github.requests.filter((r) => r.status === 503).length, { timeout: 30_000 })

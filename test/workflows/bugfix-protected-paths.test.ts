@@ -8,14 +8,6 @@ import { FIXED_LINE } from '../fakes/scripted-fix';
 const run = promisify(execFile);
 const SECURITY = { id: 'U0SECURITY', name: 'sam' };
 
-/** Every branch on the repository's server: what reached the repository. */
-async function branches(e: E2E): Promise<string[]> {
-  const { stdout } = await run('git', ['for-each-ref', '--format=%(refname:short)', 'refs/heads'], {
-    cwd: e.git.repoPath('shop-api'),
-  });
-  return stdout.split('\n').filter(Boolean);
-}
-
 async function startRun(e: E2E, id: string): Promise<string> {
   const res = await e.sendAlert(alertPayload({ id }));
   return ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
@@ -49,7 +41,7 @@ describe('a fix that changes protected files (a prompt injection obeyed)', () =>
     // An approver's click changes nothing: the run asks nobody.
     await e.click('approve', workflowId);
     await expect.poll(() => e!.slack.responses().length).toBe(1);
-    expect(await branches(e)).toEqual(['main']);
+    expect(await e.git.branches('shop-api')).toEqual(['main']);
     expect(e.github.pulls()).toEqual([]);
   }, 120_000);
 

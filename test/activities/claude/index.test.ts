@@ -13,6 +13,14 @@ import {
   type SampleCheckout,
 } from '../../fakes/scripted-fix';
 
+const claudeConfig = (f: AnthropicFake) => ({
+  anthropicBaseUrl: f.url,
+  anthropicApiKey: 'k',
+  maxTurns: 10,
+  timeoutMs: 60_000,
+  maxBudgetUsd: 5,
+  maxConcurrent: 1,
+});
 const guard = { isProtected: protectedPathMatcher(), maxDiffBytes: 200_000 };
 const request = {
   identity: {
@@ -58,18 +66,7 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
   it('heartbeats through the activity context while the CLI runs', async () => {
     fake = await startAnthropicFake(scriptedFixTurns());
     checkout = await createSampleCheckout();
-    const { proposeFix } = createClaudeActivities(
-      {
-        anthropicBaseUrl: fake.url,
-        anthropicApiKey: 'k',
-        maxTurns: 10,
-        timeoutMs: 60_000,
-        maxBudgetUsd: 5,
-        maxConcurrent: 1,
-      },
-      guard,
-      { heartbeatIntervalMs: 100 },
-    );
+    const { proposeFix } = createClaudeActivities(claudeConfig(fake), guard, { heartbeatIntervalMs: 100 });
     env = new MockActivityEnvironment();
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
@@ -85,17 +82,7 @@ describe('createClaudeActivities().proposeFix in an activity context', () => {
   it('stops the CLI when the activity is cancelled', async () => {
     fake = await startAnthropicFake(['hang']);
     checkout = await createSampleCheckout();
-    const { proposeFix } = createClaudeActivities(
-      {
-        anthropicBaseUrl: fake.url,
-        anthropicApiKey: 'k',
-        maxTurns: 10,
-        timeoutMs: 60_000,
-        maxBudgetUsd: 5,
-        maxConcurrent: 1,
-      },
-      guard,
-    );
+    const { proposeFix } = createClaudeActivities(claudeConfig(fake), guard);
     env = new MockActivityEnvironment();
 
     running = env

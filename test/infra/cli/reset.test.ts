@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { startE2E, alertPayload, SLACK_CHANNEL, type E2E } from '../../support/e2e';
 import type { AnthropicFake } from '../../fakes/anthropic-fake';
 import { cliEnv, runCli } from './run-cli';
-
-const run = promisify(execFile);
 
 /** Claude Code sessions the model fake has seen: each starts with a turn that has no assistant message yet. */
 const sessions = (a: AnthropicFake) =>
@@ -91,10 +87,7 @@ describe('bugfix CLI: reset a run to before a step', () => {
     const again = await e.waitFor(workflowId, (s) => s.runId === runId && s.pullRequest !== undefined, 90_000);
     expect(again.pullRequest).toMatchObject({ number: opened.pullRequest!.number, branch: opened.pullRequest!.branch });
     expect(e.github.pulls()).toHaveLength(1);
-    const { stdout } = await run('git', ['for-each-ref', '--format=%(refname:short)', 'refs/heads'], {
-      cwd: e.git.repoPath('shop-api'),
-    });
-    expect(stdout.split('\n').filter(Boolean)).toEqual([opened.pullRequest!.branch, 'main'].sort());
+    expect(await e.git.branches('shop-api')).toEqual([opened.pullRequest!.branch, 'main'].sort());
     expect(e.slack.messages(SLACK_CHANNEL)).toHaveLength(1);
     const replies = e.slack.replies(again.slack!.ts).map((m) => m.text ?? '');
     expect(replies.filter((t) => t.startsWith('Pull request opened'))).toHaveLength(1);
