@@ -6,6 +6,8 @@
 set -eu
 address="${TEMPORAL_ADDRESS:?TEMPORAL_ADDRESS is required}"
 namespace="${TEMPORAL_NAMESPACE:-default}"
+# The CLI looks for its config file under $HOME; a user without a passwd entry may have none.
+export HOME="${HOME:-/tmp}"
 
 # A fresh namespace takes a few seconds to reach every frontend, so each step is retried.
 retry() {
