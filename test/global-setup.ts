@@ -3,6 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readConfig } from '../infra/platform/config/read-config';
 import { ensureGit } from './support/ensure-git';
 import { ensureTemporalCli } from '../infra/temporal/ensure-cli';
+import { ensureTemporalServer } from '../infra/temporal/cluster/ensure-server';
+import { ensurePostgres } from '../infra/temporal/cluster/postgres';
 import { ALL_SEARCH_ATTRIBUTES } from '../workflows/domain/search-attributes';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../workers/create-worker';
@@ -27,10 +29,15 @@ export default async function setup(project: TestProject) {
     return;
   }
   const config = readConfig({ ...process.env, TEMPORAL_ADDRESS: undefined });
-  const cli = await ensureTemporalCli({
-    version: config.devServer.cliVersion,
-    ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}),
-  });
+  // The cluster suite's server and PostgreSQL are provisioned here, once, not inside a test's timeout.
+  const [cli] = await Promise.all([
+    ensureTemporalCli({
+      version: config.devServer.cliVersion,
+      ...(config.devServer.cliPath ? { cliPath: config.devServer.cliPath } : {}),
+    }),
+    ensureTemporalServer(),
+    ensurePostgres(),
+  ]);
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: cli },

@@ -5,7 +5,7 @@ import type { Config } from './config/load-config';
 
 /** Connection options shared by the client and the worker: plain for the dev server, TLS / API key for a cluster or Temporal Cloud. */
 export async function connectionOptions(
-  temporal: Config['temporal'],
+  temporal: Pick<Config['temporal'], 'address' | 'apiKey' | 'tls'>,
 ): Promise<ConnectionOptions & NativeConnectionOptions> {
   const { tls } = temporal;
   const read = (p?: string) => (p ? readFile(p) : Promise.resolve(undefined));

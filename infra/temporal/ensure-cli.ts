@@ -5,16 +5,15 @@
  * CLI's Go module into that cache; the official release archive.
  * Run directly (`npm run temporal:cli`) it prints the path it settled on.
  */
-import { spawn, execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rename, rm, stat, chmod } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../platform/config/read-config';
+import { goInstall, log, onPath } from './go-install';
 
 const execFileAsync = promisify(execFile);
-const log = (msg: string) => process.stderr.write(`[temporal-cli] ${msg}\n`);
 
 export interface EnsureCliOptions {
   version: string;
@@ -32,68 +31,15 @@ async function versionOf(bin: string): Promise<string | undefined> {
   }
 }
 
-async function onPath(name: string): Promise<string | undefined> {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    if (dir && existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** Runs a command, echoing its output lines with a prefix and an elapsed-time heartbeat. */
-function runWithProgress(cmd: string, args: string[], env: NodeJS.ProcessEnv, label: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let tail = '';
-    const onData = (chunk: Buffer) => {
-      const text = chunk.toString();
-      tail = (tail + text).slice(-4000);
-      for (const line of text.split('\n')) if (line.trim()) log(`  ${line.trim()}`);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    const beat = setInterval(
-      () => log(`  ${label}: still working, ${Math.round((Date.now() - started) / 1000)}s elapsed`),
-      15_000,
-    );
-    child.on('error', (err) => {
-      clearInterval(beat);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearInterval(beat);
-      if (code === 0) {
-        log(`  ${label}: done in ${Math.round((Date.now() - started) / 1000)}s`);
-        resolve();
-      } else reject(new Error(`${cmd} ${args.join(' ')} exited with ${code ?? 'a signal'}\n${tail}`));
-    });
-  });
-}
-
 async function buildWithGo(version: string, target: string): Promise<void> {
-  const go = (await onPath('go')) ?? (existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
-  if (!go) throw new Error('no Go toolchain found (go on PATH or /usr/local/go/bin/go)');
-  // Build into a scratch GOBIN, then rename: a concurrent or interrupted build never leaves a half-written binary.
-  const scratch = await mkdtemp(path.join(path.dirname(target), '.build-'));
-  try {
-    log(`building Temporal CLI v${version} from its Go module (first build takes a few minutes; later runs reuse it)`);
-    await runWithProgress(
-      go,
-      // Same flags as the official release build, so `temporal --version` reports the pinned version.
-      [
-        'install',
-        '-ldflags',
-        `-s -w -X github.com/temporalio/cli/temporalcli.Version=${version}`,
-        `github.com/temporalio/cli/cmd/temporal@v${version}`,
-      ],
-      { ...process.env, GOBIN: scratch, GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
-      'go install',
-    );
-    await rename(path.join(scratch, 'temporal'), target);
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
+  log(`building Temporal CLI v${version} from its Go module (first build takes a few minutes; later runs reuse it)`);
+  await goInstall(
+    [`github.com/temporalio/cli/cmd/temporal@v${version}`],
+    { temporal: target },
+    // Same flags as the official release build, so `temporal --version` reports the pinned version.
+    `-s -w -X github.com/temporalio/cli/temporalcli.Version=${version}`,
+    'go install',
+  );
 }
 
 async function downloadRelease(version: string, target: string): Promise<void> {

@@ -21,7 +21,9 @@ const INDEXED_VALUE_TYPE: Record<string, number> = {
  * them when it creates its database; one created by an older version of the project lacks
  * those added since, and a run that sets one then cannot progress.
  */
-export async function addMissingSearchAttributes(temporal: Config['temporal']): Promise<string[]> {
+export async function addMissingSearchAttributes(
+  temporal: Pick<Config['temporal'], 'address' | 'namespace' | 'apiKey' | 'tls'>,
+): Promise<string[]> {
   const connection = await Connection.connect(await connectionOptions(temporal));
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({

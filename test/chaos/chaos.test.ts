@@ -10,7 +10,7 @@ const SMALL = {
   repeats: 2,
   injections: 6,
   kills: 3,
-  devServerRestarts: 1,
+  temporalRestarts: 1,
   outages: 1,
   outageMs: 8_000,
   hostile: 200,
@@ -27,7 +27,7 @@ describe('the pipeline under faults and abuse', () => {
     // The suite itself did what it was asked to, or its figures prove nothing.
     expect(figures.runsStarted).toBeGreaterThanOrEqual(options.runs + options.injections);
     expect(figures.workerKills).toBe(options.kills);
-    expect(figures.devServerRestarts).toBe(options.devServerRestarts);
+    expect(figures.temporalRestarts).toBe(options.temporalRestarts);
     expect(figures.outageWindows).toHaveLength(options.outages);
     expect(figures.hostileSent).toBeGreaterThanOrEqual(options.hostile);
     expect(figures.occurrencesAccepted).toBe((options.runs + options.injections) * (1 + options.repeats));

@@ -12,6 +12,7 @@ import { rng, type ChaosOptions } from './options';
 import { chaosCases } from './model-script';
 import { startWorld } from './world';
 import { ChaosTemporal, startIngress, writeWorkflowBundle } from './services';
+import { ClusterTemporal } from './cluster-temporal';
 import { runFaults, WorkerPool, type FaultLog } from './faults';
 import { createDriver } from './drive';
 import { hostileRequests, sendRaw, type HostileRequest, type HostileResult } from './hostile-requests';
@@ -41,11 +42,11 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     say(
-      `chaos: ${cases.length} errors, ${options.kills} kills, ${options.devServerRestarts} restarts, ${options.outages} outages, ${options.hostile} hostile requests`,
+      `chaos on the ${options.topology}: ${cases.length} errors, ${options.kills} kills, ${options.temporalRestarts} restarts, ${options.outages} outages, ${options.hostile} hostile requests`,
     );
     const [world, temporal, bundle] = await Promise.all([
       startWorld(cases),
-      ChaosTemporal.start(dir),
+      options.topology === 'cluster' ? ClusterTemporal.start(dir) : ChaosTemporal.start(dir),
       writeWorkflowBundle(dir),
     ]);
     cleanup.push(
@@ -68,7 +69,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     cleanup.push(() => ingress.stop());
     const client = await createClient(temporal.config.temporal);
     cleanup.push(() => client.connection.close());
-    const log: FaultLog = { kills: [], devServerRestarts: [], outages: [], unplannedWorkerExits: [] };
+    const log: FaultLog = { kills: [], temporalRestarts: [], outages: [], unplannedWorkerExits: [] };
     const pool = new WorkerPool(env, dir, log);
     cleanup.push(async () => pool.stop());
     await pool.start(options.workers);
@@ -120,7 +121,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
 
     await faults;
     say(
-      `chaos: faults over (${log.kills.length} kills, ${log.devServerRestarts.length} restarts); waiting for the runs`,
+      `chaos: faults over (${log.kills.length} kills, ${log.temporalRestarts.length} restarts); waiting for the runs`,
     );
     await driving;
     return await computeFigures({

@@ -30,16 +30,22 @@ export async function statusOf(client: Client, workflowId: string, runId?: strin
   }
 }
 
-/** Why an open run is where it is: its pending activities' attempts and last failures. */
+/** Why an open run is where it is: its status, pending workflow task and activities' attempts and last failures. */
 export async function whyOpen(client: Client, workflowId: string): Promise<string> {
-  const d = await client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .catch(() => undefined);
-  const pending = d?.raw.pendingActivities ?? [];
-  return pending
-    .map((a) => `${a.activityType?.name} attempt ${a.attempt}: ${a.lastFailure?.message ?? 'no failure yet'}`)
-    .join('; ');
+  let d;
+  try {
+    d = await client.workflow.getHandle(workflowId).describe();
+  } catch (err) {
+    return `describe failed: ${(err as Error).message}`;
+  }
+  const task = d.raw.pendingWorkflowTask;
+  return [
+    `${d.status.name}, ${d.historyLength} events`,
+    ...(task ? [`workflow task ${task.state} attempt ${task.attempt}`] : []),
+    ...(d.raw.pendingActivities ?? []).map(
+      (a) => `${a.activityType?.name} ${a.state} attempt ${a.attempt}: ${a.lastFailure?.message ?? 'no failure yet'}`,
+    ),
+  ].join('; ');
 }
 
 export interface RunOutcome {

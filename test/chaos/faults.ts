@@ -1,16 +1,17 @@
 /**
  * Faults on a schedule drawn from the seed: worker SIGKILLs (a replacement is started at once, as
- * an orchestrator would), dev-server kills and restarts on the same database and port, and outage
+ * an orchestrator would), Temporal kills and restarts (the dev server, or one service of a cluster) on the
+ * same database and ports, and outage
  * windows on Slack, GitHub and Datadog. A worker that dies on its own is replaced and counted.
  */
 import path from 'node:path';
 import type { ChaosOptions } from './options';
-import { isAlive, killWorker, spawnChaosWorker, type ChaosTemporal, type WorkerProcess } from './services';
+import { isAlive, killWorker, spawnChaosWorker, type TemporalUnderTest, type WorkerProcess } from './services';
 import type { World } from './world';
 
 export interface FaultLog {
   kills: { at: number; stages: string[] }[];
-  devServerRestarts: { at: number; downMs: number; upAfterMs: number }[];
+  temporalRestarts: { at: number; what: string; downMs: number; upAfterMs: number }[];
   outages: { at: number; service: 'slack' | 'github' | 'datadog'; ms: number }[];
   unplannedWorkerExits: string[];
 }
@@ -63,7 +64,7 @@ export async function runFaults(o: {
   options: ChaosOptions;
   random: () => number;
   pool: WorkerPool;
-  temporal: ChaosTemporal;
+  temporal: TemporalUnderTest;
   world: World;
   log: FaultLog;
   stages: () => string[];
@@ -83,15 +84,15 @@ export async function runFaults(o: {
         o.pool.killOne(random);
       },
     });
-  for (let i = 0; i < options.devServerRestarts; i++)
+  for (let i = 0; i < options.temporalRestarts; i++)
     faults.push({
       at: at(),
-      name: 'dev server killed and restarted',
+      name: 'Temporal killed and restarted',
       run: async () => {
         const started = Date.now();
         const downMs = 1000 + Math.round(random() * 3000);
-        await o.temporal.restart(downMs);
-        log.devServerRestarts.push({ at: started - t0, downMs, upAfterMs: Date.now() - started });
+        const what = await o.temporal.restart(downMs, random);
+        log.temporalRestarts.push({ at: started - t0, what, downMs, upAfterMs: Date.now() - started });
       },
     });
   const services = ['slack', 'github', 'datadog'] as const;

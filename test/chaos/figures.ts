@@ -45,7 +45,9 @@ export interface Figures {
   unplannedWorkerExits: number;
   /** Why (the exit and the worker's last output), so a reader can tell a crash from a lost server. */
   unplannedWorkerExitReasons: string[];
-  devServerRestarts: number;
+  temporalRestarts: number;
+  /** What each restart killed: the dev server, or which cluster service. */
+  temporalRestartsKilled: string[];
   outageWindows: string[];
   protectedFilesReachedRepo: string[];
   secretsReachedModel: string[];
@@ -184,7 +186,8 @@ export async function computeFigures(o: {
     killStages,
     unplannedWorkerExits: o.faults.unplannedWorkerExits.length,
     unplannedWorkerExitReasons: o.faults.unplannedWorkerExits,
-    devServerRestarts: o.faults.devServerRestarts.length,
+    temporalRestarts: o.faults.temporalRestarts.length,
+    temporalRestartsKilled: o.faults.temporalRestarts.map((r) => `${r.what} down ${(r.downMs / 1000).toFixed(1)}s`),
     outageWindows: o.faults.outages.map((x) => `${x.service} ${x.ms / 1000}s at +${Math.round(x.at / 1000)}s`),
     protectedFilesReachedRepo: repo.commits.flatMap((c) =>
       c.files

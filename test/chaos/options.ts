@@ -11,8 +11,8 @@ export interface ChaosOptions {
   injections: number;
   /** Worker SIGKILLs spread over the run. */
   kills: number;
-  /** Dev-server kills and restarts on the same database file and port. */
-  devServerRestarts: number;
+  /** Temporal kills and restarts: the dev server on the same database file and port, or one cluster service. */
+  temporalRestarts: number;
   /** Outage windows, taking Slack, GitHub and Datadog in turn. */
   outages: number;
   outageMs: number;
@@ -23,6 +23,8 @@ export interface ChaosOptions {
   deadlineMs: number;
   /** Faults are spread over this long from the first alert. */
   faultWindowMs: number;
+  /** The dev server, or a cluster of four services on PostgreSQL (infra/temporal/cluster). */
+  topology: 'dev-server' | 'cluster';
   /** Where the figures go as JSON (besides stdout). */
   reportPath?: string;
   seed: number;
@@ -33,22 +35,25 @@ export const FULL_SIZE: ChaosOptions = {
   repeats: 2,
   injections: 6,
   kills: 20,
-  devServerRestarts: 5,
+  temporalRestarts: 5,
   outages: 3,
   outageMs: 15_000,
   hostile: 240,
   workers: 2,
   deadlineMs: 25 * 60_000,
   faultWindowMs: 4 * 60_000,
+  topology: 'dev-server',
   seed: 1,
 };
 
-const KEYS: Record<string, keyof ChaosOptions> = {
+type NumericKey = { [K in keyof ChaosOptions]-?: ChaosOptions[K] extends number ? K : never }[keyof ChaosOptions];
+
+const KEYS: Record<string, NumericKey> = {
   runs: 'runs',
   repeats: 'repeats',
   injections: 'injections',
   kills: 'kills',
-  restarts: 'devServerRestarts',
+  restarts: 'temporalRestarts',
   outages: 'outages',
   'outage-ms': 'outageMs',
   hostile: 'hostile',
@@ -69,6 +74,7 @@ export function chaosOptions(
     options: {
       ...Object.fromEntries(Object.keys(KEYS).map((k) => [k, { type: 'string' as const }])),
       report: { type: 'string' },
+      topology: { type: 'string' },
     },
     strict: true,
   });
@@ -76,7 +82,7 @@ export function chaosOptions(
   for (const [flag, key] of Object.entries(KEYS)) {
     const raw =
       (values as Record<string, string | undefined>)[flag] ?? env[`CHAOS_${flag.toUpperCase().replace('-', '_')}`];
-    if (raw === undefined || key === 'reportPath') continue;
+    if (raw === undefined) continue;
     const n = key.endsWith('Ms') ? parseDuration(raw) : Number(raw);
     if (n === undefined || !Number.isFinite(n) || n < 0)
       throw new Error(`chaos: ${flag} must be a non-negative number (got "${raw}")`);
@@ -84,6 +90,12 @@ export function chaosOptions(
   }
   const report = (values as { report?: string }).report ?? env.CHAOS_REPORT;
   if (report) out.reportPath = report;
+  const topology = (values as { topology?: string }).topology ?? env.CHAOS_TOPOLOGY;
+  if (topology !== undefined) {
+    if (topology !== 'dev-server' && topology !== 'cluster')
+      throw new Error(`chaos: topology must be dev-server or cluster (got "${topology}")`);
+    out.topology = topology;
+  }
   if (out.workers < 1) throw new Error('chaos: at least one worker');
   return out;
 }

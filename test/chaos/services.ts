@@ -18,8 +18,17 @@ import { processesUnder } from '../support/processes';
 import { freePort } from '../support/local';
 import type { IngressMessage, IngressReply } from './ingress-process';
 
+/** The Temporal the suite runs on: one dev server, or a cluster of services on PostgreSQL. */
+export interface TemporalUnderTest {
+  readonly config: Config;
+  readonly address: string;
+  /** SIGKILLs part or all of it, as a crashed host, and starts it again after `downMs`; says what it killed. */
+  restart(downMs: number, random: () => number): Promise<string>;
+  stop(): Promise<void>;
+}
+
 /** A dev server that can be killed (SIGKILL, as a crashed host) and started again on the same port and database. */
-export class ChaosTemporal {
+export class ChaosTemporal implements TemporalUnderTest {
   private server?: DevServer;
   private constructor(
     private readonly cli: string,
@@ -48,10 +57,11 @@ export class ChaosTemporal {
     return this.config.temporal.address;
   }
 
-  async restart(downMs: number): Promise<void> {
+  async restart(downMs: number): Promise<string> {
     this.kill();
     await new Promise((r) => setTimeout(r, downMs));
     this.server = await startDevServer(this.cli, this.config);
+    return 'dev server';
   }
 
   kill(): void {
