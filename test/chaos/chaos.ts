@@ -20,7 +20,7 @@ import { STALL_TARGET_MS } from './report';
 import { computeFigures, type Figures } from './figures';
 
 /** The pipeline's waits, short enough for a test; each can be overridden from the environment. */
-const DURATIONS: Record<string, string> = {
+export const CHAOS_DURATIONS: Record<string, string> = {
   CLAUDE_TIMEOUT: '2m',
   APPROVAL_TIMEOUT: '30m',
   APPROVAL_REMINDER_INTERVAL: '15m',
@@ -56,8 +56,8 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
     const prefix = `chaos${randomBytes(3).toString('hex')}`;
     const env: Record<string, string> = {
       ...world.env,
-      ...DURATIONS,
-      ...Object.fromEntries(Object.keys(DURATIONS).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+      ...CHAOS_DURATIONS,
+      ...Object.fromEntries(Object.keys(CHAOS_DURATIONS).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: `${prefix}-queue`,
       WORKFLOW_ID_PREFIX: prefix,

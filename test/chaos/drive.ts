@@ -148,6 +148,18 @@ export function createDriver(o: {
       .catch(() => undefined);
   }
 
+  async function closed(workflowId: string, deadline: number): Promise<void> {
+    while (Date.now() < deadline) {
+      const d = await o
+        .client()
+        .workflow.getHandle(workflowId)
+        .describe()
+        .catch(() => undefined);
+      if (d && d.status.name !== 'RUNNING') return;
+      await sleep(500);
+    }
+  }
+
   async function driveOne(c: ChaosCase, out: RunOutcome, deadline: number): Promise<void> {
     // Production logs of the error, a minute before the alert: what the run's log search finds.
     world.datadog.addLog(
@@ -166,7 +178,8 @@ export function createDriver(o: {
       if (s) {
         out.stage = s.stage;
         if (s.failure) out.failure = s.failure;
-        if (isFinal(s.stage)) return;
+        // A final stage is set before the run's last steps (the summary in Slack): wait for it to close.
+        if (isFinal(s.stage)) return void (await closed(workflowId, deadline));
         if (s.stage === 'awaiting-approval' && !s.decision && Date.now() - lastClick > 4000) {
           lastClick = Date.now();
           await approve(workflowId, out);

@@ -55,7 +55,11 @@ export interface Figures {
   elapsedSeconds: number;
 }
 
-/** Every execution in the suite's own dev server, with its recorded status when the run still answers. */
+/**
+ * Every execution on the suite's own Temporal, with its recorded status when the run still answers.
+ * A cluster's visibility store lags its executions by a moment: a run listed as running is described
+ * (from its own state) before it counts as open.
+ */
 async function executions(
   client: Client,
 ): Promise<{ workflowId: string; runId: string; running: boolean; status?: RunStatus }[]> {
@@ -66,7 +70,13 @@ async function executions(
     out.push({
       workflowId: w.workflowId,
       runId: w.runId,
-      running: w.status.name === 'RUNNING',
+      running:
+        w.status.name === 'RUNNING' &&
+        (await client.workflow
+          .getHandle(w.workflowId, w.runId)
+          .describe()
+          .then((d) => d.status.name === 'RUNNING')
+          .catch(() => true)),
       ...(status ? { status } : occurrences !== undefined ? { status: { occurrences } as RunStatus } : {}),
     });
   }

@@ -1,0 +1,120 @@
+/**
+ * The whole front half of the pipeline, measured: Datadog webhook → ingress → run → log search →
+ * clone → the real Claude Code CLI against the scripted model → the approval request in Slack.
+ * The ingress and N workers are processes of their own on the given Temporal (dev server or
+ * cluster), as in production. Gives each run's webhook → Slack latency and the rate at which a
+ * burst of errors reaches approval.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chaosCases } from '../chaos/model-script';
+import { startWorld, SERVICE } from '../chaos/world';
+import { startIngress, writeWorkflowBundle, type TemporalUnderTest } from '../chaos/services';
+import { WorkerPool, type FaultLog } from '../chaos/faults';
+import { CHAOS_DURATIONS } from '../chaos/chaos';
+import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
+
+export interface PipelineFigures {
+  runs: number;
+  workers: number;
+  /** Webhook sent → the run's approval request posted in Slack, per run, in ms (sorted). */
+  latenciesMs: number[];
+  /** Runs that never reached Slack before the deadline. */
+  missing: number;
+  /** Runs reaching approval per minute, from the first webhook to the last approval request. */
+  perMinute: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runPipelineBench(o: {
+  temporal: TemporalUnderTest;
+  workers: number;
+  runs: number;
+  deadlineMs?: number;
+}): Promise<PipelineFigures> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bugfix-bench-'));
+  // Each bench run gets fresh error names, so runs from a previous size on the same server are not found again.
+  const salt = randomBytes(2).toString('hex');
+  const cases = chaosCases(o.runs, 0).map((c) => ({ ...c, message: `${c.message} ${salt}` }));
+  const cleanup: (() => unknown)[] = [];
+  try {
+    const [world, bundle] = await Promise.all([startWorld(cases), writeWorkflowBundle(dir)]);
+    cleanup.push(() => world.close());
+    const prefix = `bench${salt}`;
+    const env: Record<string, string> = {
+      ...world.env,
+      ...CHAOS_DURATIONS,
+      TEMPORAL_ADDRESS: o.temporal.address,
+      TEMPORAL_TASK_QUEUE: `${prefix}-queue`,
+      WORKFLOW_ID_PREFIX: prefix,
+      CHAOS_WORKFLOW_BUNDLE: bundle,
+      HOST: '127.0.0.1',
+      PORT: '0',
+    };
+    const ingress = await startIngress(env);
+    cleanup.push(() => ingress.stop());
+    const log: FaultLog = { kills: [], temporalRestarts: [], outages: [], unplannedWorkerExits: [] };
+    const pool = new WorkerPool(env, dir, log);
+    cleanup.push(() => pool.stop());
+    await pool.start(o.workers);
+
+    const deadline = Date.now() + (o.deadlineMs ?? 10 * 60_000);
+    const sentAt = new Map<string, number>();
+    const firstSent = Date.now();
+    await Promise.all(
+      cases.map(async (c, i) => {
+        world.datadog.addLog(
+          errorLogEvent({ service: SERVICE, kind: 'TypeError', message: c.message, timestamp: Date.now() - 60_000 }),
+        );
+        const body = JSON.stringify({
+          id: `${prefix}-${i}`,
+          event_type: 'log_alert',
+          title: `[Triggered] Errors in ${SERVICE}`,
+          date: String(Date.now()),
+          alert: { id: '98765', transition: 'Triggered', scope: `service:${SERVICE}` },
+          tags: `env:prod,service:${SERVICE}`,
+          logs_sample: logsSample([{ service: SERVICE, message: c.message }]),
+        });
+        const started = Date.now();
+        const res = await fetch(`${ingress.url}/webhooks/datadog`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${world.secrets.datadogWebhookToken}` },
+        });
+        if (res.status !== 202) throw new Error(`delivery ${i}: HTTP ${res.status} ${await res.text()}`);
+        const { workflows } = (await res.json()) as { workflows: { workflowId: string }[] };
+        sentAt.set(workflows[0]!.workflowId, started);
+      }),
+    );
+
+    // The approval request is the top-level message whose buttons carry the run's workflow id.
+    const postedAt = new Map<string, number>();
+    while (postedAt.size < sentAt.size && Date.now() < deadline) {
+      for (const m of world.slack.messages()) {
+        const text = JSON.stringify(m.blocks ?? []);
+        for (const id of sentAt.keys())
+          if (!postedAt.has(id) && text.includes(id) && text.includes('bugfix_approve'))
+            postedAt.set(id, Number(m.ts) * 1000);
+      }
+      await sleep(200);
+    }
+    const latenciesMs = [...postedAt].map(([id, at]) => at - sentAt.get(id)!).sort((a, b) => a - b);
+    const last = Math.max(...postedAt.values());
+    return {
+      runs: o.runs,
+      workers: o.workers,
+      latenciesMs,
+      missing: sentAt.size - postedAt.size,
+      perMinute: postedAt.size ? (postedAt.size / Math.max(1, last - firstSent)) * 60_000 : 0,
+    };
+  } finally {
+    for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+export const percentile = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
