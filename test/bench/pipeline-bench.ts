@@ -21,6 +21,8 @@ export interface PipelineFigures {
   workers: number;
   /** Webhook sent → the run's approval request posted in Slack, per run, in ms (sorted). */
   latenciesMs: number[];
+  /** The runs, in the order their errors were sent. */
+  workflowIds: string[];
   /** Runs that never reached Slack before the deadline. */
   missing: number;
   /** Runs reaching approval per minute, from the first webhook to the last approval request. */
@@ -107,6 +109,7 @@ export async function runPipelineBench(o: {
       runs: o.runs,
       workers: o.workers,
       latenciesMs,
+      workflowIds: [...sentAt.keys()],
       missing: sentAt.size - postedAt.size,
       perMinute: postedAt.size ? (postedAt.size / Math.max(1, last - firstSent)) * 60_000 : 0,
     };
