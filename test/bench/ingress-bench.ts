@@ -15,6 +15,8 @@
  */
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
 import type { Config } from '../../infra/platform/config/load-config';
@@ -70,6 +72,8 @@ export interface BenchServices {
   token: string;
   /** The workflow bundle, built once. */
   bundle(): Promise<string>;
+  /** CPU seconds the embedded dev server has used so far (undefined for a server this process did not start). */
+  serverCpu(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -96,8 +100,10 @@ export async function startBenchServices(
     client,
     apiUrl: api.url,
     token,
+    serverCpu: () => processCpu(temporal.devServer?.process.pid),
     bundle: () => (bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger }).then(({ code }) => code)),
     async close() {
+      agent.destroy();
       await api.close();
       await client.connection.close();
       await temporal.devServer?.stop();
@@ -154,18 +160,38 @@ function expectedRun(body: string, prefix: string) {
   return { workflowId: workflowIdFor(identity, prefix), identity, batch };
 }
 
+/** utime + stime of a process, in seconds (Linux /proc; clock ticks at the usual 100 Hz). */
+function processCpu(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Drive {
   elapsedS: number;
+  /** CPU milliseconds per call: this process (client and API), and the dev server when known. */
+  cpuMs: { here: number; server?: number };
   /** Milliseconds, sorted. */
   latencies: number[];
   peakRss: number;
 }
 
 /** Calls `send(i)` for i < n, `concurrency` at a time, timing each call. */
-async function drive(n: number, concurrency: number, send: (i: number) => Promise<void>): Promise<Drive> {
+async function drive(
+  n: number,
+  concurrency: number,
+  send: (i: number) => Promise<void>,
+  serverCpu: () => number | undefined = () => undefined,
+): Promise<Drive> {
   const latencies: number[] = [];
   let peakRss = process.memoryUsage.rss();
   let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const serverBefore = serverCpu();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -180,24 +206,53 @@ async function drive(n: number, concurrency: number, send: (i: number) => Promis
     }),
   );
   const elapsedS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const serverAfter = serverCpu();
   latencies.sort((a, b) => a - b);
-  return { elapsedS, latencies, peakRss };
+  const cpuMs = {
+    here: (cpu.user + cpu.system) / 1000 / n,
+    ...(serverBefore !== undefined && serverAfter !== undefined
+      ? { server: ((serverAfter - serverBefore) * 1000) / n }
+      : {}),
+  };
+  return { elapsedS, cpuMs, latencies, peakRss };
 }
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const ms = (v: number) => Number(v.toFixed(1));
 
+/** Keep-alive connections for the load: node:http costs this process a fraction of what fetch does per request. */
+const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
 /** Posts delivery `body` to the ingress; anything but 202 fails the benchmark. */
-async function deliver(s: BenchServices, body: string, label: string): Promise<{ workflowId: string }[]> {
-  const res = await fetch(`${s.apiUrl}/webhooks/datadog`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` },
+function deliver(s: BenchServices, body: string, label: string): Promise<{ workflowId: string }[]> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${s.apiUrl}/webhooks/datadog`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${s.token}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res
+          .on('data', (c: Buffer) => chunks.push(c))
+          .on('error', reject)
+          .on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== 202) reject(new Error(`${label}: HTTP ${res.statusCode} ${text}`));
+            else resolve((JSON.parse(text) as { workflows?: { workflowId: string }[] }).workflows ?? []);
+          });
+      },
+    );
+    req.on('error', reject).end(body);
   });
-  const answer = (await res.json()) as { workflows?: { workflowId: string }[] };
-  if (res.status !== 202) throw new Error(`${label}: HTTP ${res.status} ${JSON.stringify(answer)}`);
-  return answer.workflows ?? [];
 }
 
 interface Counted {
@@ -275,6 +330,16 @@ async function countExactly(
   }
 }
 
+/** Signals in the runs' histories: how many calls carried the deliveries. */
+async function signalsIn(client: Client, workflowIds: string[]): Promise<number> {
+  let n = 0;
+  for (const id of workflowIds)
+    n += (await client.workflow.getHandle(id).fetchHistory()).events!.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes,
+    ).length;
+  return n;
+}
+
 /** Terminates what a benchmark left running under `prefix`. */
 async function cleanUp(client: Client, prefix: string): Promise<void> {
   for await (const w of client.workflow.list({
@@ -300,12 +365,17 @@ export async function runStorm(opts: StormOptions): Promise<Row[]> {
     }
     const misrouted: string[] = [];
     const rssBefore = process.memoryUsage().rss;
-    const d = await drive(deliveries, concurrency, async (i) => {
-      const answered = (await deliver(s, bodies[i]!, `delivery ${i}`)).map((w) => w.workflowId);
-      const want = expectedRun(bodies[i]!, prefix).workflowId;
-      if (answered.length !== 1 || answered[0] !== want)
-        misrouted.push(`delivery ${i}: answered ${answered.join(',')}, expected ${want}`);
-    });
+    const d = await drive(
+      deliveries,
+      concurrency,
+      async (i) => {
+        const answered = (await deliver(s, bodies[i]!, `delivery ${i}`)).map((w) => w.workflowId);
+        const want = expectedRun(bodies[i]!, prefix).workflowId;
+        if (answered.length !== 1 || answered[0] !== want)
+          misrouted.push(`delivery ${i}: answered ${answered.join(',')}, expected ${want}`);
+      },
+      s.serverCpu,
+    );
     try {
       const counted = await countExactly(s, prefix, expected);
       const p = (q: number) => ms(pct(d.latencies, q));
@@ -362,26 +432,36 @@ export async function runIngressVsRaw(opts: IngressVsRawOptions = {}): Promise<R
 
     const raw = (bodies: string[]) => {
       const calls = bodies.map((b) => expectedRun(b, rawPrefix));
-      return drive(calls.length, concurrency, async (i) => {
-        const { workflowId, identity, batch } = calls[i]!;
-        await s.client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
-          workflowId,
-          taskQueue: s.config.temporal.taskQueue,
-          args: [{ identity, settings }],
-          signal: occurrencesSignal,
-          signalArgs: [batch],
-          typedSearchAttributes: [
-            { key: FINGERPRINT, value: identity.fingerprint },
-            { key: SERVICE, value: identity.service },
-            { key: ERROR_TYPE, value: identity.errorType },
-          ],
-        });
-      });
+      return drive(
+        calls.length,
+        concurrency,
+        async (i) => {
+          const { workflowId, identity, batch } = calls[i]!;
+          await s.client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>('bugfixWorkflow', {
+            workflowId,
+            taskQueue: s.config.temporal.taskQueue,
+            args: [{ identity, settings }],
+            signal: occurrencesSignal,
+            signalArgs: [batch],
+            typedSearchAttributes: [
+              { key: FINGERPRINT, value: identity.fingerprint },
+              { key: SERVICE, value: identity.service },
+              { key: ERROR_TYPE, value: identity.errorType },
+            ],
+          });
+        },
+        s.serverCpu,
+      );
     };
     const ingress = (bodies: string[]) =>
-      drive(bodies.length, concurrency, async (i) => {
-        await deliver(s, bodies[i]!, `delivery ${i}`);
-      });
+      drive(
+        bodies.length,
+        concurrency,
+        async (i) => {
+          await deliver(s, bodies[i]!, `delivery ${i}`);
+        },
+        s.serverCpu,
+      );
 
     // Warm-up (connections, JIT) on errors of their own, not the measured ones; counted like the rest.
     const warm = (label: string) =>
@@ -399,14 +479,20 @@ export async function runIngressVsRaw(opts: IngressVsRawOptions = {}): Promise<R
       await ingress(ingressWarm);
       const r = await raw(bodiesFor('raw', deliveries));
       const g = await ingress(ingressBodies);
+      const measured = new Set(ingressBodies.map((b) => expectedRun(b, prefix).workflowId));
+      const signals = await signalsIn(s.client, [...measured]);
       const counted = await countExactly(s, prefix, expected);
       const rate = (d: Drive) => Math.round(deliveries / d.elapsedS);
       const p = (d: Drive, q: number) => ms(pct(d.latencies, q));
+      const cpu = (d: Drive) =>
+        `${d.cpuMs.here.toFixed(2)} ms here${d.cpuMs.server === undefined ? '' : ` + ${d.cpuMs.server.toFixed(2)} ms server`}`;
       log(
         [
           `ingress vs raw signalWithStart: ${deliveries} deliveries over ${errors} unique errors, concurrency ${concurrency}`,
           `  raw             ${rate(r)}/s · p50 ${p(r, 50)} ms · p95 ${p(r, 95)} ms · p99 ${p(r, 99)} ms`,
           `  ingress         ${rate(g)}/s · p50 ${p(g, 50)} ms · p95 ${p(g, 95)} ms · p99 ${p(g, 99)} ms (${(rate(g) / rate(r)).toFixed(2)}×)`,
+          `  CPU per delivery raw ${cpu(r)} · ingress ${cpu(g)}`,
+          `  signals         ${signals} for ${deliveries} deliveries through the ingress (raw: one each)`,
           `  counted         ${counted.occurrences} occurrences in ${counted.runs} runs (expected ${total} in ${expected.size}, warm-up included)`,
           ...counted.mismatches.slice(0, 20).map((m) => `  mismatch        ${m}`),
         ].join('\n'),

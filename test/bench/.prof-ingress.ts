@@ -1,0 +1,20 @@
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+import { Runtime } from '@temporalio/worker';
+import { startBenchServices } from './ingress-bench';
+const silent = () => undefined;
+Runtime.install({ logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: silent }, shutdownSignals: [] });
+const s = await startBenchServices();
+const body = (i: number) => JSON.stringify({ id: `p-${i}`, title: '[Triggered] Errors in checkout', date: String(Date.now()), tags: 'service:checkout,env:prod',
+  logs_sample: { columns: ['service'], rows: [{ items: ['checkout'], message: `Error: failure in step k${String.fromCharCode(97 + (i % 20))} for order ${i}\n    at h (/app/src/steps/x.ts:1:1)` }] } });
+const run = async (from: number, n: number) => { let next = from; await Promise.all(Array.from({ length: 32 }, async () => { while (next < from + n) { const i = next++; const r = await fetch(`${s.apiUrl}/webhooks/datadog`, { method: 'POST', body: body(i), headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` } }); await r.arrayBuffer(); } })); };
+await run(0, 200);
+const session = new Session(); session.connect();
+await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 200 }); await session.post('Profiler.start');
+const c = process.cpuUsage(); const t = performance.now();
+await run(1000, 1000);
+const u = process.cpuUsage(c);
+console.log('cpu ms/delivery', (u.user + u.system) / 1000 / 1000, 'rate', 1000 / ((performance.now() - t) / 1000));
+const { profile } = await session.post('Profiler.stop');
+writeFileSync('/tmp/profx/ingress.cpuprofile', JSON.stringify(profile));
+await s.close(); process.exit(0);
