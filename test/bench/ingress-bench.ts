@@ -16,6 +16,9 @@
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
@@ -33,6 +36,7 @@ import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../workflows/domain/search-
 import type { bugfixWorkflow } from '../../workflows/bugfix';
 import type { OccurrenceBatch } from '../../workflows/domain/types';
 import { quietLogger } from '../support/quiet-logger';
+import { freePort } from '../support/local';
 
 /** One figure of a benchmark, next to what it is compared with and the goal it must meet. */
 export interface Row {
@@ -77,20 +81,36 @@ export interface BenchServices {
   close(): Promise<void>;
 }
 
+/**
+ * `ownServer`: a dev server of the benchmark's own, on free ports with a fresh database, so that
+ * neither another server on the default port nor an old database moves the figures.
+ */
 export async function startBenchServices(
   env: Record<string, string | undefined> = process.env,
+  { ownServer = false } = {},
 ): Promise<BenchServices> {
   const token = randomBytes(16).toString('hex');
   const prefix = `bench${randomBytes(3).toString('hex')}`;
+  const dataDir = ownServer ? await mkdtemp(path.join(os.tmpdir(), 'ingress-bench-')) : undefined;
+  const own = dataDir
+    ? {
+        TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+        TEMPORAL_UI_PORT: String(await freePort()),
+        TEMPORAL_DB_FILENAME: path.join(dataDir, 'temporal.db'),
+      }
+    : {};
   // No outside systems: runs stop at their first steps (no Datadog keys, no repository), which
   // is fine: what is measured is the ingress and the runs' occurrence bookkeeping.
-  const config = readConfig({
+  const read = readConfig({
     ...env,
+    ...own,
     PORT: '0',
     DATADOG_WEBHOOK_TOKEN: token,
     WORKFLOW_ID_PREFIX: prefix,
     TEMPORAL_TASK_QUEUE: `${prefix}-queue`,
   });
+  // An explicit address turns the embedded server off; here the address is the one it is to take.
+  const config = dataDir ? { ...read, devServer: { ...read.devServer, enabled: true } } : read;
   const temporal: TemporalSetup = await ensureTemporal(config);
   const client = await createClient(config.temporal);
   const api = await startApi(config);
@@ -107,6 +127,7 @@ export async function startBenchServices(
       await api.close();
       await client.connection.close();
       await temporal.devServer?.stop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -551,7 +572,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: silent },
     shutdownSignals: [],
   });
-  const services = await startBenchServices();
+  const services = await startBenchServices(process.env, { ownServer: !process.env.TEMPORAL_ADDRESS });
   const rows: Row[] = [];
   try {
     if (values.only !== 'vs-raw') rows.push(...(await runStorm({ deliveries, errors, concurrency, services })));
