@@ -9,9 +9,12 @@
  *   `signalWithStart` per delivery (the same workflow, signal and arguments the ingress sends),
  *   on the same server at the same concurrency.
  *
- * Both return rows { figure, value, baseline, goal, met } for a suite's table. Standalone:
- * `npm run bench -- --deliveries 1500 --errors 20 --concurrency 32 [--only storm|vs-raw]`.
- * Loopback only; LOG_LEVEL=warn (as `npm run bench` sets) keeps per-request lines out of the figures.
+ * Both return rows { figure, value, baseline, goal, met } for a suite's table (pass `services` or `env`
+ * with TEMPORAL_ADDRESS to use a server already running). Standalone, on a dev server of its own
+ * unless TEMPORAL_ADDRESS is set: `npm run bench -- --deliveries 1500 --errors 20 --concurrency 32
+ * [--only storm|vs-raw]`. Loopback only; LOG_LEVEL=warn (as `npm run bench` sets) keeps per-request
+ * lines out of the figures. The load comes from this process too: CPU per delivery is printed, as the
+ * machine's other work moves throughput and latency.
  */
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
@@ -21,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode, makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 import type { Config } from '../../infra/platform/config/load-config';
 import { readConfig } from '../../infra/platform/config/read-config';
 import { ensureTemporal, type TemporalSetup } from '../demo/services';
@@ -570,6 +573,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const silent = () => undefined;
   Runtime.install({
     logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: silent },
+    telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
     shutdownSignals: [],
   });
   const services = await startBenchServices(process.env, { ownServer: !process.env.TEMPORAL_ADDRESS });
