@@ -35,6 +35,8 @@ export function createApp({
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Webhook answers are never revalidated: hashing every body for an ETag is wasted work on the hot path.
+  app.disable('etag');
   app.use(healthRoute({ client, config }));
   app.use('/metrics', adminOnly(config.api.adminToken));
   app.use(metricsRoute({ metrics, ...(runtimeMetricsUrl ? { runtimeMetricsUrl } : {}) }));

@@ -16,10 +16,16 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { decideUpdate, externalEventSignal, occurrencesSignal, statusQuery } from './domain/messages';
+import {
+  decideUpdate,
+  externalEventSignal,
+  occurrenceBatchesSignal,
+  occurrencesSignal,
+  statusQuery,
+} from './domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
 import type { BugfixInput, RunStatus } from './domain/run-status';
-import type { Stage } from './domain/types';
+import type { OccurrenceBatch, Stage } from './domain/types';
 import { DatadogFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
 import { escapeText } from './domain/slack-text';
 import { refusalOf } from './domain/fix-policy';
@@ -41,8 +47,13 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const { slack, datadog, git, temporal } = run.act;
   const { proposeFix } = run.act.claude;
 
-  setHandler(occurrencesSignal, (batch) => {
+  const addOccurrences = (batch: OccurrenceBatch) => {
     if (run.ledger.add(batch) && batch.alert) r.alert ??= batch.alert;
+  };
+  setHandler(occurrencesSignal, addOccurrences);
+  // Handlers issue no commands: a new one leaves every earlier history replaying as it did, no patch needed.
+  setHandler(occurrenceBatchesSignal, (batches) => {
+    for (const batch of batches) addOccurrences(batch);
   });
   setHandler(externalEventSignal, (event) => run.notice(event));
   setHandler(statusQuery, () => run.status());

@@ -9,12 +9,23 @@ import { RecentMap } from '../http/recent-map';
  */
 export class LegacyRuns {
   private readonly running = new RecentMap<boolean>(20_000);
+  /** Look-ups under way: concurrent deliveries of one error share one describe. */
+  private readonly asking = new Map<string, Promise<boolean>>();
 
   constructor(private readonly client: Client) {}
 
-  async isRunning(workflowId: string): Promise<boolean> {
+  isRunning(workflowId: string): Promise<boolean> {
     const known = this.running.get(workflowId);
-    if (known !== undefined) return known;
+    if (known !== undefined) return Promise.resolve(known);
+    let asked = this.asking.get(workflowId);
+    if (!asked) {
+      asked = this.ask(workflowId).finally(() => this.asking.delete(workflowId));
+      this.asking.set(workflowId, asked);
+    }
+    return asked;
+  }
+
+  private async ask(workflowId: string): Promise<boolean> {
     let running = false;
     try {
       running = (await this.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Config } from '../../infra/platform/config/load-config';
-import { fingerprintError, workflowIdFor } from '../../workflows/domain/identity/fingerprint';
+import { fingerprintError, parseErrorStack, workflowIdFor } from '../../workflows/domain/identity/fingerprint';
 import { checkBearer } from '../http/constant-time-equal';
 import { HttpError } from '../http/http-error';
 import { jsonOf } from '../http/json-body';
@@ -9,9 +9,8 @@ import { legacyFingerprint } from '../../workflows/domain/identity/legacy-finger
 import { LegacyRuns } from './legacy-runs';
 import type { WebhookDeps } from '../webhook-runs';
 import { parseDatadogAlert, type ReportedError } from './parse-alert';
-import type { bugfixWorkflow } from '../../workflows/bugfix';
 import { occurrencesSignal } from '../../workflows/domain/messages';
-import { ERROR_TYPE, FINGERPRINT, SERVICE } from '../../workflows/domain/search-attributes';
+import { OccurrenceSender } from './occurrence-sender';
 import type { RunSettings } from '../../workflows/domain/run-status';
 import type { ErrorIdentity, OccurrenceBatch } from '../../workflows/domain/types';
 
@@ -47,18 +46,20 @@ export function runSettings(config: Config): RunSettings {
 export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Router {
   const router = Router();
   const legacyRuns = new LegacyRuns(client);
+  const sender = new OccurrenceSender(client, config.temporal.taskQueue);
   const prefix = config.temporal.workflowIdPrefix;
 
   /** Occurrences of this error that belong to a run started under the old fingerprint, signalled there. */
   async function toLegacyRuns(
     identity: ErrorIdentity,
-    errors: ReportedError[],
+    errors: Sighting[],
     batch: Omit<OccurrenceBatch, 'occurrences'>,
   ) {
     const byLegacyId = new Map<string, ReportedError[]>();
-    for (const e of errors) {
-      const id = workflowIdFor({ service: identity.service, fingerprint: legacyFingerprint(inputOf(e)) }, prefix);
-      byLegacyId.set(id, [...(byLegacyId.get(id) ?? []), e]);
+    for (const { error, legacyId } of errors) {
+      const group = byLegacyId.get(legacyId);
+      if (group) group.push(error);
+      else byLegacyId.set(legacyId, [error]);
     }
     const sent: { workflowId: string; errors: ReportedError[] }[] = [];
     for (const [workflowId, group] of byLegacyId) {
@@ -109,12 +110,19 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
           return;
         }
 
-        const groups = new Map<string, { identity: ErrorIdentity; errors: ReportedError[] }>();
-        for (const e of alert.errors) {
-          const identity = fingerprintError(inputOf(e));
-          const group = groups.get(identity.fingerprint) ?? { identity, errors: [] };
-          group.errors.push(e);
-          groups.set(identity.fingerprint, group);
+        const groups = new Map<string, { identity: ErrorIdentity; errors: Sighting[] }>();
+        for (const error of alert.errors) {
+          // One parse of the trace serves both identity rules.
+          const input = inputOf(error);
+          const parsed = parseErrorStack(input.stack);
+          const identity = fingerprintError(input, parsed);
+          const legacyId = workflowIdFor(
+            { service: identity.service, fingerprint: legacyFingerprint(input, parsed) },
+            prefix,
+          );
+          const group = groups.get(identity.fingerprint);
+          if (group) group.errors.push({ error, legacyId });
+          else groups.set(identity.fingerprint, { identity, errors: [{ error, legacyId }] });
         }
         // One delivery starts at most INGRESS_MAX_ERRORS runs, the most frequent errors first; the rest is counted, not lost silently.
         const ranked = [...groups.values()].sort((a, b) => b.errors.length - a.errors.length);
@@ -142,7 +150,7 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
             kept.map(async ({ identity, errors }) => {
               const batch = { deliveryId: alert.deliveryId, alert: alert.alert };
               const legacy = await toLegacyRuns(identity, errors, batch);
-              const rest = errors.filter((e) => !legacy.some((l) => l.errors.includes(e)));
+              const rest = errors.map((s) => s.error).filter((e) => !legacy.some((l) => l.errors.includes(e)));
               const accepted = legacy.map((l) => ({
                 workflowId: l.workflowId,
                 fingerprint: identity.fingerprint,
@@ -153,26 +161,16 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
               }));
               if (!rest.length) return accepted;
               const workflowId = workflowIdFor(identity, prefix);
-              const handle = await client.workflow.signalWithStart<typeof bugfixWorkflow, [OccurrenceBatch]>(
-                'bugfixWorkflow',
-                {
-                  workflowId,
-                  taskQueue: config.temporal.taskQueue,
-                  args: [{ identity, settings }],
-                  signal: occurrencesSignal,
-                  signalArgs: [{ ...batch, occurrences: rest.map((e) => e.occurrence) }],
-                  typedSearchAttributes: [
-                    { key: FINGERPRINT, value: identity.fingerprint },
-                    { key: SERVICE, value: identity.service },
-                    { key: ERROR_TYPE, value: identity.errorType },
-                  ],
-                },
+              const runId = await sender.send(
+                workflowId,
+                { identity, settings },
+                { ...batch, occurrences: rest.map((e) => e.occurrence) },
               );
               return [
                 ...accepted,
                 {
                   workflowId,
-                  runId: handle.signaledRunId,
+                  runId,
                   fingerprint: identity.fingerprint,
                   service: identity.service,
                   errorType: identity.errorType,
@@ -195,6 +193,12 @@ export function datadogWebhookRoute({ client, config, log }: WebhookDeps): Route
     },
   );
   return router;
+}
+
+/** One reported error, with the id its run would have had under the old identity rule. */
+interface Sighting {
+  error: ReportedError;
+  legacyId: string;
 }
 
 function inputOf(e: ReportedError) {

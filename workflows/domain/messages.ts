@@ -11,6 +11,12 @@ import type { RunStatus } from './run-status';
 export const occurrencesSignal = defineSignal<[OccurrenceBatch]>('occurrences');
 
 /**
+ * Several deliveries' sightings in one signal: the ingress coalesces concurrent deliveries of one error.
+ * Each batch keeps its delivery id and counts once, exactly as if it had come as `occurrences`.
+ */
+export const occurrenceBatchesSignal = defineSignal<[OccurrenceBatch[]]>('occurrenceBatches');
+
+/**
  * The human decision from a Slack button or the CLI: on the fix while it awaits approval,
  * on a revert after a regression. Rejected (validator) when nothing awaits a decision.
  */
