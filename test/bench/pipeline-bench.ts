@@ -15,12 +15,16 @@ import { startIngress, writeWorkflowBundle, type TemporalUnderTest } from '../ch
 import { WorkerPool, type FaultLog } from '../chaos/faults';
 import { CHAOS_DURATIONS } from '../chaos/chaos';
 import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
+import { createClient } from '../../infra/platform/temporal-connection';
+import { statusOf } from '../chaos/drive';
 
 export interface PipelineFigures {
   runs: number;
   workers: number;
   /** Webhook sent → the run's approval request posted in Slack, per run, in ms (sorted). */
   latenciesMs: number[];
+  /** Time each run spent in its `proposing` stage: the Claude Code session on a fresh checkout (sorted). */
+  sessionMs: number[];
   /** The runs, in the order their errors were sent. */
   workflowIds: string[];
   /** Runs that never reached Slack before the deadline. */
@@ -99,9 +103,19 @@ export async function runPipelineBench(o: {
         const text = JSON.stringify(m.blocks ?? []);
         for (const id of sentAt.keys())
           if (!postedAt.has(id) && text.includes(id) && text.includes('bugfix_approve'))
-            postedAt.set(id, Number(m.ts) * 1000);
+            postedAt.set(id, m.postedAt ?? Date.now());
       }
       await sleep(200);
+    }
+    // Read while the workers are up: a run's status is a query.
+    const client = await createClient(o.temporal.config.temporal);
+    cleanup.push(() => client.connection.close());
+    const sessionMs: number[] = [];
+    for (const id of postedAt.keys()) {
+      const timeline = (await statusOf(client, id))?.timeline ?? [];
+      const i = timeline.findIndex((t) => t.stage === 'proposing');
+      const next = timeline[i + 1];
+      if (i >= 0 && next) sessionMs.push(Date.parse(next.at) - Date.parse(timeline[i]!.at));
     }
     const latenciesMs = [...postedAt].map(([id, at]) => at - sentAt.get(id)!).sort((a, b) => a - b);
     const last = Math.max(...postedAt.values());
@@ -109,6 +123,7 @@ export async function runPipelineBench(o: {
       runs: o.runs,
       workers: o.workers,
       latenciesMs,
+      sessionMs: sessionMs.sort((a, b) => a - b),
       workflowIds: [...sentAt.keys()],
       missing: sentAt.size - postedAt.size,
       perMinute: postedAt.size ? (postedAt.size / Math.max(1, last - firstSent)) * 60_000 : 0,

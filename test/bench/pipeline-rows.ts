@@ -3,9 +3,7 @@
  * Claude Code session (the floor no orchestration can go under), and on a cluster the rate at
  * which a burst reaches approval with 1, 2 and 4 workers, each beside the 1-worker rate.
  */
-import { createClient } from '../../infra/platform/temporal-connection';
 import type { TemporalUnderTest } from '../chaos/services';
-import { statusOf } from '../chaos/drive';
 import { percentile, runPipelineBench } from './pipeline-bench';
 import type { BenchRow } from './figure';
 
@@ -19,7 +17,7 @@ export async function pipelineRows(
   const rows: BenchRow[] = [];
   o.say(`bench: pipeline, ${o.runs} errors at once, 2 workers, on the ${topology}`);
   const latency = await runPipelineBench({ temporal, workers: 2, runs: o.runs });
-  const sessions = await claudeSessionTimes(temporal, latency.workflowIds);
+  const sessions = latency.sessionMs;
   rows.push({
     figure: `webhook → Slack approval request, ${o.runs} errors at once, 2 workers (p50 / p99)`,
     topology,
@@ -46,21 +44,4 @@ export async function pipelineRows(
     }
   }
   return rows;
-}
-
-/** How long each run spent in its `proposing` stage: the Claude Code session on a fresh checkout. */
-async function claudeSessionTimes(temporal: TemporalUnderTest, workflowIds: string[]): Promise<number[]> {
-  const client = await createClient(temporal.config.temporal);
-  try {
-    const times: number[] = [];
-    for (const id of workflowIds) {
-      const timeline = (await statusOf(client, id))?.timeline ?? [];
-      const i = timeline.findIndex((t) => t.stage === 'proposing');
-      const next = timeline[i + 1];
-      if (i >= 0 && next) times.push(Date.parse(next.at) - Date.parse(timeline[i]!.at));
-    }
-    return times.sort((a, b) => a - b);
-  } finally {
-    await client.connection.close();
-  }
 }

@@ -13,6 +13,8 @@ import { ChaosTemporal, type TemporalUnderTest } from '../chaos/services';
 import { ClusterTemporal } from '../chaos/cluster-temporal';
 import { formatTable, type BenchRow } from './figure';
 import { pipelineRows } from './pipeline-rows';
+import { runIngressVsRaw, runStorm, startBenchServices, type Row } from './ingress-bench';
+import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 
 const { values } = parseArgs({
   options: {
@@ -29,12 +31,22 @@ for (const t of topologies)
   if (t !== 'dev-server' && t !== 'cluster') throw new Error(`--topology: dev-server, cluster or both (got ${t})`);
 const parts = new Set((values.only ?? 'ingress,storm,pipeline,parked,clone').split(','));
 const say = (line: string) => console.log(line);
+const rows: BenchRow[] = [];
 
 const SIZES = full
-  ? { pipelineRuns: 8, workerCounts: [1, 2, 4] }
-  : { pipelineRuns: 3, workerCounts: [1, 2] };
+  ? { vsRaw: 1_500, storm: 10_000, parked: 5_000, clone: 12_000, pipelineRuns: 8, workerCounts: [1, 2, 4] }
+  : { vsRaw: 300, storm: 1_000, parked: 200, clone: 2_000, pipelineRuns: 3, workerCounts: [1, 2] };
 
-const rows: BenchRow[] = [];
+// The storms' runs stop at their first steps by design (nothing configured): keep their logs out of the figures.
+const silent = () => undefined;
+Runtime.install({
+  logger: { log: silent, trace: silent, debug: silent, info: silent, warn: silent, error: silent },
+  telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
+  shutdownSignals: [],
+});
+const add = (topology: string, more: Row[]) =>
+  rows.push(...more.map((r) => ({ ...r, topology, value: String(r.value), baseline: String(r.baseline) })));
+
 const dir = await mkdtemp(path.join(os.tmpdir(), 'bugfix-bench-suite-'));
 try {
   for (const topology of topologies) {
@@ -44,6 +56,26 @@ try {
         ? await ClusterTemporal.start(path.join(dir, topology))
         : await ChaosTemporal.start(path.join(dir, topology));
     try {
+      if (parts.has('ingress') || parts.has('storm')) {
+        const services = await startBenchServices({ ...process.env, TEMPORAL_ADDRESS: temporal.address });
+        const log = (line: string) => say(`  ${line}`);
+        try {
+          if (parts.has('ingress')) {
+            say(`bench: ingress vs raw signalWithStart on the ${topology}`);
+            add(
+              topology,
+              await runIngressVsRaw({ deliveries: SIZES.vsRaw, errors: 20, concurrency: 32, services, log }),
+            );
+          }
+          if (parts.has('storm'))
+            for (const errors of [50, 1_000]) {
+              say(`bench: storm of ${SIZES.storm} deliveries over ${errors} errors on the ${topology}`);
+              add(topology, await runStorm({ deliveries: SIZES.storm, errors, concurrency: 32, services, log }));
+            }
+        } finally {
+          await services.close();
+        }
+      }
       if (parts.has('pipeline'))
         rows.push(
           ...(await pipelineRows(temporal, topology, {

@@ -14,6 +14,8 @@ export interface FakeMessage {
   text?: string;
   blocks?: unknown[];
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
+  /** When the fake received it (ms since the epoch): what a latency is measured to. */
+  postedAt?: number;
   /** How many times chat.update changed it. */
   edits: number;
   /** Set for messages people wrote (`postAsUser`); the bot's own have none. */
@@ -284,7 +286,13 @@ export class SlackFake {
     const invalid = checkBlocks(p.blocks);
     if (invalid) return invalid;
     if (p.metadata !== undefined && !isMetadata(p.metadata)) return { ok: false, error: 'invalid_metadata_format' };
-    const m: FakeMessage = { channel: ch.id, ts: this.nextTs(), text: p.text as string | undefined, edits: 0 };
+    const m: FakeMessage = {
+      channel: ch.id,
+      ts: this.nextTs(),
+      text: p.text as string | undefined,
+      edits: 0,
+      postedAt: Date.now(),
+    };
     if (typeof p.thread_ts === 'string') m.thread_ts = p.thread_ts;
     if (Array.isArray(p.blocks)) m.blocks = p.blocks;
     if (isMetadata(p.metadata)) m.metadata = p.metadata;
