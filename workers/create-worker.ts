@@ -51,6 +51,13 @@ export async function createWorker({
     // Claude sessions scheduled here by runs older than their own queue still find a worker.
     activities,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    // Parked runs leave the cache and are replayed from their history when an answer or a timer moves them.
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    // The SDK would lower it to the cache size with a warning; a tiny cache (tests) keeps it quiet.
+    maxConcurrentWorkflowTaskExecutions: Math.min(
+      config.worker.maxConcurrentWorkflowTasks,
+      config.worker.maxCachedWorkflows,
+    ),
   });
   const claude = await Worker.create({
     connection,

@@ -15,7 +15,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,14 +87,22 @@ export async function runParkedBench(opts: ParkedBenchOptions): Promise<BenchFig
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    const address = opts.temporalAddress ?? (await startOwnServer(tmp, cleanups));
+    const own = opts.temporalAddress ? undefined : await startOwnServer(tmp, cleanups);
+    const address = opts.temporalAddress ?? own!.address;
+    const base = loadConfig(configFile(), { TEMPORAL_ADDRESS: address });
+    await addMissingSearchAttributes(base.temporal);
     const [datadog, slack, git, anthropic] = await Promise.all([
       startDatadogFake(),
       SlackFake.start(),
       startGitServer(),
       startAnthropicFake(scriptedFixTurns(), { byConversation: true }),
     ]);
-    cleanups.push(() => datadog.close(), () => slack.close(), () => git.close(), () => anthropic.close());
+    cleanups.push(
+      () => datadog.close(),
+      () => slack.close(),
+      () => git.close(),
+      () => anthropic.close(),
+    );
     const sampleRepo = fileURLToPath(new URL('../fixtures/sample-repo', import.meta.url));
     const repoUrl = await git.createBareRepo('shop-api', await readTree(sampleRepo));
     const github = await startGitHubFake({ owner: 'acme', repo: 'shop-api', bareRepoPath: git.repoPath('shop-api') });
@@ -135,6 +143,7 @@ export async function runParkedBench(opts: ParkedBenchOptions): Promise<BenchFig
       name: 'scripted',
       runs: opts.runs,
       env: { ...baseEnv, ...opts.workerEnv, PARKED_SCRIPTED_FIX: '1' },
+      ...(own ? { serverPid: own.pid } : {}),
       tmp,
       bundlePath,
       say,
@@ -163,7 +172,7 @@ export async function runParkedBench(opts: ParkedBenchOptions): Promise<BenchFig
       },
       {
         figure: `runs reaching the approval stage, scripted model (${opts.runs} runs)`,
-        value: `${scripted.rate.toFixed(1)} runs/s (${scripted.seconds.toFixed(1)} s)`,
+        value: `${scripted.rate.toFixed(1)} runs/s (${scripted.seconds.toFixed(1)} s; ${cpuText(scripted.cpu)})`,
         baseline: BASELINE.rate,
         goal: '≥ 20 runs/s',
         met: scripted.rate >= 20,
@@ -195,13 +204,20 @@ export async function runParkedBench(opts: ParkedBenchOptions): Promise<BenchFig
     if (opts.cliRuns) {
       const env = { ...baseEnv, ...opts.workerEnv };
       const concurrency = loadConfig(configFile(), env).claude.maxConcurrent;
-      const real = await runPhase({ name: 'real CLI', runs: opts.cliRuns, env, tmp, bundlePath, say });
+      const real = await runPhase({
+        name: 'real CLI',
+        runs: opts.cliRuns,
+        env,
+        ...(own ? { serverPid: own.pid } : {}),
+        tmp,
+        bundlePath,
+        say,
+      });
       cleanups.push(real.close);
-      const cpu = await childrenCpuSeconds(real.worker.pid!);
       await real.close();
       figures.push({
         figure: `runs reaching the approval stage, real Claude Code CLI (${opts.cliRuns} runs, CLAUDE_MAX_CONCURRENT=${concurrency})`,
-        value: `${real.rate.toFixed(2)} runs/s; ${(cpu / opts.cliRuns).toFixed(1)} CPU-s of CLI processes per run on ${os.cpus().length} cores`,
+        value: `${real.rate.toFixed(2)} runs/s (${real.seconds.toFixed(1)} s; ${cpuText(real.cpu)})`,
         baseline: BASELINE.rate,
         goal: '— (one CLI process per run: bounded by its CPU, see the scripted figure for the orchestration)',
         met: true,
@@ -223,7 +239,27 @@ interface Phase {
   rssPeak: number;
   seconds: number;
   rate: number;
+  /** CPU seconds per run until it waits for approval: the worker (and its CLI sessions), the Temporal server, this process (ingress, fakes, git server). */
+  cpu: { worker: number; server?: number; bench: number };
   close(): Promise<void>;
+}
+
+function cpuNow(workerPid: number, serverPid?: number) {
+  const w = cpuOf(workerPid);
+  const self = cpuOf('self');
+  return {
+    worker: w.own + w.children,
+    ...(serverPid ? { server: cpuOf(serverPid).own } : {}),
+    bench: self.own + self.children,
+  };
+}
+
+/** "worker 40 ms + server 30 ms + ingress and fakes 20 ms = 90 ms a run: ≤ 22 runs/s on 2 cores". */
+function cpuText(cpu: Phase['cpu']): string {
+  const total = cpu.worker + (cpu.server ?? 0) + cpu.bench;
+  const ms = (s: number) => `${(s * 1000).toFixed(0)} ms`;
+  const cores = os.cpus().length;
+  return `worker ${ms(cpu.worker)}${cpu.server !== undefined ? ` + Temporal server ${ms(cpu.server)}` : ''} + ingress, fakes and git server ${ms(cpu.bench)} = ${ms(total)} CPU a run${cpu.server !== undefined ? `: at most ${(cores / total).toFixed(0)} runs/s on ${cores} idle cores` : ''}`;
 }
 
 /** A worker in a child process, N runs started through the ingress, timed until all wait for approval. */
@@ -231,6 +267,7 @@ async function runPhase(p: {
   name: string;
   runs: number;
   env: Record<string, string>;
+  serverPid?: number;
   tmp: string;
   bundlePath: string;
   say: (line: string) => void;
@@ -260,6 +297,7 @@ async function runPhase(p: {
     }, 500);
 
     p.say(`${p.name}: starting ${p.runs} runs through the ingress`);
+    const cpuBefore = cpuNow(worker.pid!, p.serverPid);
     const started = performance.now();
     const workflowIds = await sendAlerts(api.url, p.runs, prefix);
     p.say(`${p.name}: ${p.runs} alerts accepted in ${((performance.now() - started) / 1000).toFixed(1)} s`);
@@ -276,6 +314,12 @@ async function runPhase(p: {
     );
     if (reached < p.runs) throw new Error(`only ${reached} of ${p.runs} runs reached the approval stage in time`);
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuNow(worker.pid!, p.serverPid);
+    const cpu = {
+      worker: (cpuAfter.worker - cpuBefore.worker) / p.runs,
+      ...(p.serverPid ? { server: (cpuAfter.server! - cpuBefore.server!) / p.runs } : {}),
+      bench: (cpuAfter.bench - cpuBefore.bench) / p.runs,
+    };
     // Parked: what the worker holds once nothing moves.
     await sleep(5000);
     const rssParked = rssOf(worker.pid!);
@@ -291,6 +335,7 @@ async function runPhase(p: {
       rssPeak,
       seconds,
       rate: p.runs / seconds,
+      cpu,
       close,
     };
   } catch (err) {
@@ -303,7 +348,10 @@ function configFile(): unknown {
   return JSON.parse(readFileSync(path.join(repoRoot, 'temporal.config.json'), 'utf8'));
 }
 
-async function startOwnServer(tmp: string, cleanups: (() => Promise<unknown>)[]): Promise<string> {
+async function startOwnServer(
+  tmp: string,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<{ address: string; pid: number }> {
   const [port, uiPort] = [await freePort(), await freePort()];
   const base = loadConfig(configFile(), {});
   const config: Config = {
@@ -317,8 +365,7 @@ async function startOwnServer(tmp: string, cleanups: (() => Promise<unknown>)[])
   });
   const server: DevServer = await startDevServer(cli, config);
   cleanups.push(() => server.stop());
-  await addMissingSearchAttributes(config.temporal);
-  return config.temporal.address;
+  return { address: config.temporal.address, pid: server.process.pid! };
 }
 
 /** Where a worker's warnings and errors go: kept after the benchmark, to read when it failed. */
@@ -360,12 +407,15 @@ function rssOf(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
-/** CPU seconds of the process's finished children (the Claude Code CLI sessions), from /proc (Linux). */
-async function childrenCpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // cutime and cstime are fields 16 and 17 of stat; here 0-based after the command, so 13 and 14.
-  return (Number(fields[13]) + Number(fields[14])) / 100;
+/** CPU seconds a process has used (itself, and with its finished children), from /proc (Linux). */
+function cpuOf(pid: number | 'self'): { own: number; children: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
+  // utime, stime, cutime, cstime: fields 14 to 17 of stat, 11 to 14 after the command.
+  return { own: (f[11]! + f[12]!) / 100, children: (f[13]! + f[14]!) / 100 };
 }
 
 /** One signed Datadog webhook per run, each a different error (its own throw site), 16 at a time. */
