@@ -283,7 +283,8 @@ async function runPhase(p: {
     if (closed) return;
     closed = true;
     await api.close();
-    await terminateRuns(client, prefix);
+    // The worker stops even when the server is gone (the runs then go with it).
+    await terminateRuns(client, prefix).catch(() => undefined);
     await stopProcess(worker);
     await client.connection.close();
   };
