@@ -17,7 +17,7 @@ import { selfTestActivities } from './self-test';
 import { createSlackActivities } from './slack';
 import { toSuggestionView } from './slack/suggestion-view';
 import { pastRejections } from './temporal/past-rejections';
-import { claudeSpend, previousAttempt } from './temporal/claude-spend';
+import { previousAttempt, sharedClaudeSpend } from './temporal/claude-spend';
 import { currentActivity } from './activity-context';
 import { protectedPathMatcher } from './git/protected-paths';
 
@@ -38,6 +38,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
   const slack = createSlackActivities(config.slack);
   const github = createGitHubActivities(config.github, isProtected);
   const cursor = createCursorActivities(config.cursor);
+  const claudeSpend = sharedClaudeSpend(deps.client, config.temporal.workflowIdPrefix);
 
   return {
     datadog: {
@@ -141,8 +142,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
     temporal: {
       pastRejections: (input: { workflowId: string; currentRunId: string }) => pastRejections(deps.client, input),
       previousAttempt: (input: { workflowId: string; currentRunId: string }) => previousAttempt(deps.client, input),
-      claudeSpend: (input: { service: string; since: string }) =>
-        claudeSpend(deps.client, config.temporal.workflowIdPrefix, input),
+      claudeSpend,
     },
   };
 }

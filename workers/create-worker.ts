@@ -4,7 +4,7 @@ import { bundleWorkflowCode, NativeConnection, Worker, type State, type WorkerOp
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
 import { connectionOptions } from '../infra/platform/temporal-connection';
-import { createActivities } from '../activities';
+import { createActivities, type PipelineActivities } from '../activities';
 import { claudeTaskQueue } from '../workflows/domain/task-queues';
 import { bundlerLogger } from '../infra/platform/observability/temporal-logger';
 
@@ -17,6 +17,8 @@ export interface CreateWorkerOptions {
   /** A prebuilt bundle (tests build one once); otherwise workflows/ is bundled at start, quietly. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   workRoot?: string;
+  /** Registered in place of the pipeline's own under the same names (a benchmark scripts the model with this). */
+  replaceActivities?: Partial<PipelineActivities>;
 }
 
 /** The pipeline's worker: workflows and activities on the task queue, Claude Code sessions on their own. */
@@ -33,9 +35,13 @@ export async function createWorker({
   client,
   workflowBundle,
   workRoot,
+  replaceActivities,
 }: CreateWorkerOptions): Promise<{ worker: PipelineWorker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect(await connectionOptions(config.temporal));
-  const activities = createActivities(config, { client, ...(workRoot ? { workRoot } : {}) });
+  const activities = {
+    ...createActivities(config, { client, ...(workRoot ? { workRoot } : {}) }),
+    ...replaceActivities,
+  };
   const { namespace, taskQueue } = config.temporal;
   const main = await Worker.create({
     connection,
@@ -45,6 +51,13 @@ export async function createWorker({
     // Claude sessions scheduled here by runs older than their own queue still find a worker.
     activities,
     maxConcurrentActivityTaskExecutions: config.worker.maxConcurrentActivities,
+    // Parked runs leave the cache and are replayed from their history when an answer or a timer moves them.
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    // The SDK would lower it to the cache size with a warning; a tiny cache (tests) keeps it quiet.
+    maxConcurrentWorkflowTaskExecutions: Math.min(
+      config.worker.maxConcurrentWorkflowTasks,
+      config.worker.maxCachedWorkflows,
+    ),
   });
   const claude = await Worker.create({
     connection,

@@ -11,18 +11,48 @@ export async function claudeSpend(
   prefix: string,
   input: { service: string; since: string },
 ): Promise<{ totalUsd: number; serviceUsd: number; runs: number }> {
-  let totalUsd = 0;
-  let serviceUsd = 0;
-  let runs = 0;
+  return spendOf(await spendSince(client, prefix, input.since), input.service);
+}
+
+interface DaySpend {
+  totalUsd: number;
+  byService: Map<string, number>;
+  runs: number;
+}
+
+/**
+ * `claudeSpend`, with the calls that arrive while a listing is under way answered by that listing:
+ * it reads every run of the day, so a burst of runs reaching the budget check reads them once
+ * rather than once each (the answer is then as old as the listing: visibility lags as much).
+ */
+export function sharedClaudeSpend(client: Client, prefix: string) {
+  const inFlight = new Map<string, Promise<DaySpend>>();
+  return async (input: { service: string; since: string }) => {
+    let listing = inFlight.get(input.since);
+    if (!listing) {
+      listing = spendSince(client, prefix, input.since).finally(() => inFlight.delete(input.since));
+      inFlight.set(input.since, listing);
+    }
+    return spendOf(await listing, input.service);
+  };
+}
+
+async function spendSince(client: Client, prefix: string, since: string): Promise<DaySpend> {
+  const day: DaySpend = { totalUsd: 0, byService: new Map(), runs: 0 };
   // A run that continued as new carries its cost into each execution: count only the chain's last.
-  const query = `WorkflowId STARTS_WITH ${queryString(`${prefix}-`)} AND BugfixCostUsd > 0 AND StartTime >= ${queryString(input.since)} AND ExecutionStatus != "ContinuedAsNew"`;
+  const query = `WorkflowId STARTS_WITH ${queryString(`${prefix}-`)} AND BugfixCostUsd > 0 AND StartTime >= ${queryString(since)} AND ExecutionStatus != "ContinuedAsNew"`;
   for await (const run of client.workflow.list({ query })) {
     const cost = run.typedSearchAttributes.get(COST_USD) ?? 0;
-    totalUsd += cost;
-    if (run.typedSearchAttributes.get(SERVICE) === input.service) serviceUsd += cost;
-    runs++;
+    const service = run.typedSearchAttributes.get(SERVICE) ?? '';
+    day.totalUsd += cost;
+    day.byService.set(service, (day.byService.get(service) ?? 0) + cost);
+    day.runs++;
   }
-  return { totalUsd, serviceUsd, runs };
+  return day;
+}
+
+function spendOf(day: DaySpend, service: string) {
+  return { totalUsd: day.totalUsd, serviceUsd: day.byService.get(service) ?? 0, runs: day.runs };
 }
 
 /** How the latest earlier run of this error (same workflow id) ended, and when. */

@@ -93,8 +93,16 @@ export interface Config {
   };
   /** `pretty` on a terminal by default (LOG_FORMAT=auto); log shippers get JSON. */
   log: { level: LogLevel; format: LogFormat };
-  /** `metricsAddress` undefined: no Prometheus endpoint. */
-  worker: { maxConcurrentActivities: number; metricsAddress?: string };
+  /**
+   * `metricsAddress` undefined: no Prometheus endpoint. `maxCachedWorkflows`: runs kept in memory between
+   * their tasks; a run past it (most are parked, waiting for a human) is replayed from its history when it moves.
+   */
+  worker: {
+    maxConcurrentActivities: number;
+    maxCachedWorkflows: number;
+    maxConcurrentWorkflowTasks: number;
+    metricsAddress?: string;
+  };
 }
 
 export type ProtectedPathsPolicy = 'refuse' | 'separate-approval';
@@ -393,7 +401,11 @@ export function loadConfig(file: unknown, env: Env): Config {
     },
     log: { level: fromEnv(logLevelFrom, 'info'), format: fromEnv(logFormatFrom, 'auto') },
     worker: {
-      maxConcurrentActivities: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 8, 1, 1000),
+      // The activities wait on HTTP and git servers, mostly; Claude Code sessions have their own bound.
+      maxConcurrentActivities: int('WORKER_MAX_CONCURRENT_ACTIVITIES', 32, 1, 1000),
+      // About 0.4 MiB a cached run: 250 bound the worker's runs to ~100 MB however many are parked.
+      maxCachedWorkflows: int('WORKER_MAX_CACHED_WORKFLOWS', 250, 2, 100_000),
+      maxConcurrentWorkflowTasks: int('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40, 2, 1000),
       ...(metricsAddress ? { metricsAddress } : {}),
     },
   };

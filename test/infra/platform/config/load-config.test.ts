@@ -123,11 +123,21 @@ describe('loadConfig: logging, the worker and GitHub hosts', () => {
     }
   });
 
-  it('WORKER_MAX_CONCURRENT_ACTIVITIES: 8 by default, a positive integer', () => {
-    expect(loadConfig(shipped, {}).worker.maxConcurrentActivities).toBe(8);
+  it('WORKER_MAX_CONCURRENT_ACTIVITIES: 32 by default, a positive integer', () => {
+    expect(loadConfig(shipped, {}).worker.maxConcurrentActivities).toBe(32);
     expect(loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '2' }).worker.maxConcurrentActivities).toBe(2);
     expect(problemsOf(() => loadConfig(shipped, { WORKER_MAX_CONCURRENT_ACTIVITIES: '0' }))).toEqual([
       expect.stringContaining('WORKER_MAX_CONCURRENT_ACTIVITIES'),
+    ]);
+  });
+
+  it('WORKER_MAX_CACHED_WORKFLOWS: 250 by default, at least 2; WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 40', () => {
+    expect(loadConfig(shipped, {}).worker).toMatchObject({ maxCachedWorkflows: 250, maxConcurrentWorkflowTasks: 40 });
+    const set = { WORKER_MAX_CACHED_WORKFLOWS: '2', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '8' };
+    expect(loadConfig(shipped, set).worker).toMatchObject({ maxCachedWorkflows: 2, maxConcurrentWorkflowTasks: 8 });
+    // The SDK cannot run with a cache of one: it is either off (0, never wanted here) or at least 2.
+    expect(problemsOf(() => loadConfig(shipped, { WORKER_MAX_CACHED_WORKFLOWS: '1' }))).toEqual([
+      expect.stringContaining('WORKER_MAX_CACHED_WORKFLOWS'),
     ]);
   });
 
