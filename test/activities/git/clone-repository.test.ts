@@ -60,7 +60,12 @@ describe('cloneRepository', () => {
       onProgress: (p) => phases.add(p.phase),
     });
 
-    expect(result).toEqual({ dir: workDir, commit: await server.headOf('first'), fromCache: false });
+    expect(result).toEqual({
+      dir: workDir,
+      gitdir: `${workDir}.git`,
+      commit: await server.headOf('first'),
+      fromCache: false,
+    });
     expect(await readFile(path.join(workDir, 'src/index.ts'), 'utf8')).toBe(FILES['src/index.ts']);
     expect(await readFile(path.join(workDir, 'data/b.txt'), 'utf8')).toBe(FILES['data/b.txt']);
     expect(phases.size).toBeGreaterThan(1);

@@ -75,6 +75,7 @@ describe('pushFixBranch', () => {
       diff,
       commitMessage: 'Fix TypeError in handle\n\nDetails.',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('push'),
       onProgress: (p) => phases.push(p.phase),
     });
@@ -109,6 +110,7 @@ describe('pushFixBranch', () => {
       diff,
       commitMessage: 'Fix',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('push'),
     };
     const first = await pushFixBranch(opts);
@@ -140,6 +142,7 @@ describe('pushFixBranch', () => {
       diff,
       commitMessage: 'Fix',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('push'),
       onProgress: (p) => {
         // A plain file write into the bare repository (no child process: the server lives in this process).
@@ -172,6 +175,7 @@ describe('pushFixBranch', () => {
         diff,
         commitMessage: 'Fix',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('push'),
       }),
     );
@@ -193,6 +197,7 @@ describe('pushFixBranch', () => {
         diff: '',
         commitMessage: 'Fix',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('push'),
       }),
     );
@@ -210,6 +215,7 @@ describe('pushFixBranch', () => {
         diff: '',
         commitMessage: 'Fix',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('push'),
       }),
     );
@@ -236,6 +242,7 @@ describe('pushFixBranch with a token', () => {
     diff,
     commitMessage: 'Fix',
     author,
+    cacheDir: path.join(tmp, 'store'),
     workDir: dir('push'),
   });
 
