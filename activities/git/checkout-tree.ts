@@ -10,16 +10,18 @@ interface Entry {
   mode: string;
 }
 
-/** Files being written at once: enough to keep the thread pool busy, with little content in memory. */
-const WRITE_CONCURRENCY = 16;
+/** How much is written between two yields to the event loop (heartbeats, other activities' I/O). */
+const YIELD_EVERY_BYTES = 2 << 20;
 
 /**
  * Writes the tree of `commit` (read from `gitdir`) into the empty directory `dir`, and an index
  * of it into `gitdir`, as `git checkout` would. isomorphic-git's checkout inflates every object
  * with a JavaScript zlib, resolves delta chains again for each one and starts all writes at
  * once: on a 12,000-file tree it took several times as long and twice the memory. Here objects
- * come from `PackReader` in pack order (loose ones from isomorphic-git) and a bounded number of
- * files is written at a time.
+ * come from `PackReader` in pack order (loose ones from isomorphic-git) and each is written as
+ * it comes, synchronously: for thousands of small files one open/write/fstat/close on this
+ * thread costs far less than the same four hops through the thread pool (strace: 265,000 futex
+ * calls for 12,000 files). The event loop gets a turn every couple of megabytes.
  */
 export async function checkoutTree(opts: { gitdir: string; dir: string; commit: string }): Promise<void> {
   const { gitdir, dir } = opts;
@@ -63,19 +65,17 @@ export async function checkoutTree(opts: { gitdir: string; dir: string; commit: 
     else byOid.set(f.oid, [f]);
   }
   const stats = new Map<string, fs.Stats>();
-  const inFlight = new Set<Promise<void>>();
-  const failures: unknown[] = [];
+  let sinceYield = 0;
   await readObjects(reader, gitdir, byOid.keys(), async (oid, content) => {
-    const p = (async () => {
-      for (const e of byOid.get(oid)!) stats.set(e.path, await writeEntry(dir, e, content));
-    })()
-      .catch((err: unknown) => void failures.push(err))
-      .finally(() => inFlight.delete(p));
-    inFlight.add(p);
-    if (inFlight.size >= WRITE_CONCURRENCY) await Promise.race(inFlight);
+    for (const e of byOid.get(oid)!) {
+      stats.set(e.path, writeEntry(dir, e, content));
+      sinceYield += content.length + 512;
+    }
+    if (sinceYield >= YIELD_EVERY_BYTES) {
+      sinceYield = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   });
-  await Promise.all(inFlight);
-  if (failures.length) throw failures[0];
   if (stats.size !== files.length) throw new Error(`Checkout wrote ${stats.size} of ${files.length} files`);
 
   await fs.promises.writeFile(path.join(gitdir, 'index'), indexFile(files, stats));
@@ -139,19 +139,19 @@ export function parseTree(content: Buffer, oid: string): Array<{ mode: string; n
   return entries;
 }
 
-async function writeEntry(dir: string, e: Entry, content: Buffer): Promise<fs.Stats> {
+function writeEntry(dir: string, e: Entry, content: Buffer): fs.Stats {
   const full = path.join(dir, ...e.path.split('/'));
   if (e.mode === '120000') {
-    await fs.promises.symlink(content.toString('utf8'), full);
-    return fs.promises.lstat(full);
+    fs.symlinkSync(content.toString('utf8'), full);
+    return fs.lstatSync(full);
   }
   // 'wx': never follow or overwrite anything already there.
-  const fh = await fs.promises.open(full, 'wx', e.mode === '100755' ? 0o755 : 0o644);
+  const fd = fs.openSync(full, 'wx', e.mode === '100755' ? 0o755 : 0o644);
   try {
-    await fh.writeFile(content);
-    return await fh.stat();
+    fs.writeSync(fd, content);
+    return fs.fstatSync(fd);
   } finally {
-    await fh.close();
+    fs.closeSync(fd);
   }
 }
 
