@@ -106,7 +106,7 @@ async function fetchIntoStore(opts: FetchOptions, { fresh = false } = {}): Promi
   const remote = (): Remote => ({ url: opts.repoUrl, ...remoteAuth(opts.token, opts.onProgress) });
   return withLock(store, async () => {
     opts.onProgress?.({ phase: 'Fetching', loaded: 0 });
-    if (!fresh && (await isUsableStore(store))) {
+    if (!fresh && (await isUsableStore(store)) && (await packCount(store)) <= MAX_PACKS) {
       try {
         return { store, commit: await refreshStore(store, opts.branch, remote()), fromCache: true };
       } catch (err) {
@@ -176,6 +176,17 @@ async function refreshStore(store: string, branch: string, remote: Remote): Prom
   if (!fetchHead) throw new git.Errors.NotFoundError(branch);
   await git.writeRef({ fs: atomicFs, gitdir: store, ref, value: fetchHead, force: true });
   return fetchHead;
+}
+
+/**
+ * Every incremental fetch adds a pack, and every checkout reads every pack's index: past this
+ * many, the store is cloned afresh (one depth-1 pack) instead of fetched into.
+ */
+const MAX_PACKS = 50;
+
+async function packCount(store: string): Promise<number> {
+  const names = await fs.promises.readdir(path.join(store, 'objects', 'pack')).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith('.idx')).length;
 }
 
 async function isUsableStore(store: string): Promise<boolean> {

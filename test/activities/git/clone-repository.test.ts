@@ -196,6 +196,25 @@ describe('cloneRepository', () => {
     expect(await clone()).toMatchObject({ fromCache: true });
   });
 
+  it('clones the store afresh once incremental fetches have left too many packs', async () => {
+    const repoUrl = await server.createBareRepo('packs', FILES);
+    const { cacheDir } = dirs();
+    await fetchBranch({ repoUrl, branch: 'main', cacheDir });
+    const packDir = path.join(storePath(cacheDir, repoUrl), 'objects', 'pack');
+    const [idx] = (await readdir(packDir)).filter((f) => f.endsWith('.idx'));
+    const pack = idx!.replace(/\.idx$/, '.pack');
+    // Copies of the one pack stand for 50 fetches' packs: same objects, more indexes to read.
+    for (let i = 0; i < 50; i += 1) {
+      const name = `pack-${String(i).padStart(40, '0')}`;
+      await writeFile(path.join(packDir, `${name}.pack`), await readFile(path.join(packDir, pack)));
+      await writeFile(path.join(packDir, `${name}.idx`), await readFile(path.join(packDir, idx!)));
+    }
+    const run = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, 'packs-run') });
+    expect(run.fromCache).toBe(false);
+    expect((await readdir(packDir)).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    expect(await readFile(path.join(run.dir, 'data/b.txt'), 'utf8')).toBe(FILES['data/b.txt']);
+  });
+
   it('fetches another branch of a cached repository', async () => {
     const repoUrl = await server.createBareRepo('two-branches', FILES);
     await exec('git', ['--git-dir', server.repoPath('two-branches'), 'branch', 'feature', 'main']);
