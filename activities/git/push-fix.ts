@@ -85,8 +85,8 @@ export async function pushPatchBranch(
     await git.branch({ fs, dir, gitdir, ref: branch, checkout: true });
 
     progress(reverse ? 'Applying the reverse of the diff' : 'Applying the diff');
-    await applyUnifiedDiff(dir, opts.diff, { reverse });
-    if (!(await stageAll(dir, gitdir))) {
+    const { files } = await applyUnifiedDiff(dir, opts.diff, { reverse });
+    if (!(await stageAll(dir, gitdir, files))) {
       throw ApplicationFailure.create({
         type: GitFailureType.EmptyPatch,
         message: `The diff changes nothing on ${opts.baseBranch}`,
@@ -139,9 +139,13 @@ export async function pushPatchBranch(
   }
 }
 
-/** Stages every addition, modification and deletion; returns whether anything changed. */
-async function stageAll(dir: string, gitdir: string): Promise<boolean> {
-  const matrix = await git.statusMatrix({ fs, dir, gitdir });
+/**
+ * Stages every addition, modification and deletion among `files` (what the diff touched: on a
+ * large tree, a status of every file would cost seconds); returns whether anything changed.
+ */
+async function stageAll(dir: string, gitdir: string, files: string[]): Promise<boolean> {
+  if (!files.length) return false;
+  const matrix = await git.statusMatrix({ fs, dir, gitdir, filepaths: files });
   let changed = false;
   // [path, HEAD, WORKDIR (0 absent, 1 same as HEAD, 2 different), STAGE]
   for (const [filepath, , workdir] of matrix) {
