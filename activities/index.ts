@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../infra/platform/config/load-config';
@@ -8,7 +7,7 @@ import type { FixSuggestion, SlackMessageRef } from '../workflows/domain/types';
 import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
-import { createGitActivities, type ClonedRepository } from './git';
+import { createGitActivities, removeCheckout, type FetchedBranch } from './git';
 import { withoutCredentials } from './git/remote-auth';
 import { webhookTargetSignature } from '../workflows/domain/webhook-target';
 import { createGitHubActivities } from './github';
@@ -45,12 +44,11 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       fetchOccurrenceLogs: (input: FetchOccurrenceLogsInput) => fetchOccurrenceLogs(datadog.fetchErrorLogs, input),
     },
     git: {
-      /** The run needs the deployed commit; every Claude attempt and push makes its own checkout, so this one goes. */
-      async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
-        const checkout = await git.cloneRepository(input);
-        await rm(checkout.dir, { recursive: true, force: true });
-        return checkout;
-      },
+      /**
+       * The run needs the deployed commit only: a fetch into the shared store, no working tree (every
+       * Claude attempt and push checks out its own). The activity keeps its name for recorded histories.
+       */
+      cloneRepository: (_input: { runKey: string }): Promise<FetchedBranch> => git.fetchBranch(),
       pushFixBranch: git.pushFixBranch,
       pushRevertBranch: git.pushRevertBranch,
     },
@@ -81,8 +79,8 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
             },
           });
         } finally {
-          // The diff is the result; the checkout is not needed again (the PR step clones afresh).
-          await rm(checkout.dir, { recursive: true, force: true });
+          // The diff is the result; the checkout is not needed again (the PR step checks out afresh).
+          await removeCheckout(checkout.dir);
         }
       },
     },

@@ -2,10 +2,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
-import { remoteAuth, type RemoteAuth } from './remote-auth';
+import { remoteAuth, withoutCredentials, type RemoteAuth } from './remote-auth';
 import http from 'isomorphic-git/http/node';
 import { ApplicationFailure } from '@temporalio/common';
 import { GitFailureType } from '../../workflows/domain/failures';
+import { checkoutTree } from './checkout-tree';
 
 export interface CloneProgress {
   phase: string;
@@ -13,92 +14,159 @@ export interface CloneProgress {
   total?: number;
 }
 
-export interface CloneOptions {
+export interface FetchOptions {
   repoUrl: string;
   branch: string;
   token?: string;
-  /** Holds one shallow clone per repository, reused across runs. */
+  /** Holds one object store per repository, shared by every run. */
   cacheDir: string;
-  /** Where this run's working tree goes; replaced if it exists. */
-  workDir: string;
   onProgress?: (p: CloneProgress) => void;
 }
 
-export interface ClonedRepository {
-  dir: string;
+export interface CloneOptions extends FetchOptions {
+  /** Where this run's working tree goes; replaced if it exists. Its git directory is `${workDir}.git`. */
+  workDir: string;
+}
+
+export interface FetchedBranch {
   commit: string;
+  /** False when the store had to be cloned afresh (first use, or it was missing or broken). */
   fromCache: boolean;
 }
 
+export interface ClonedRepository extends FetchedBranch {
+  dir: string;
+  /** This run's git directory, outside the working tree (the tree's `.git` file points to it). */
+  gitdir: string;
+}
+
 /**
- * A fresh working tree of `branch` at its latest commit. The network part
- * happens in a per-repository cache: a shallow clone the first time, then
- * fetches of only what changed since (next to nothing when the branch has not
- * moved); each run gets its own copy of that cache.
+ * The latest commit of `branch`, fetched into the repository's shared object store: a shallow
+ * clone the first time, then fetches of only what changed since (next to nothing when the branch
+ * has not moved). No working tree is written: this is what resolving the commit costs.
  */
-export async function cloneRepository(opts: CloneOptions): Promise<ClonedRepository> {
-  const cachePath = path.join(opts.cacheDir, createHash('sha256').update(opts.repoUrl).digest('hex').slice(0, 16));
-  const remote = remoteOptions(opts);
+export async function fetchBranch(opts: FetchOptions): Promise<FetchedBranch> {
   try {
-    const { commit, fromCache } = await withLock(cachePath, async () => {
-      const cached = await isUsableRepo(cachePath);
-      const commit = cached
-        ? await refreshCache(cachePath, opts.branch, remote)
-        : await fillCache(cachePath, opts.branch, remote);
-      // Copy while holding the lock so a concurrent fetch cannot change the cache mid-copy.
-      opts.onProgress?.({ phase: 'Copying working tree', loaded: 0 });
-      await fs.promises.rm(opts.workDir, { recursive: true, force: true });
-      await fs.promises.mkdir(path.dirname(opts.workDir), { recursive: true });
-      // verbatimSymlinks: keep the repository's relative links as they are.
-      await fs.promises.cp(cachePath, opts.workDir, { recursive: true, verbatimSymlinks: true });
-      return { commit, fromCache: cached };
-    });
-    opts.onProgress?.({ phase: 'Checking out', loaded: 0 });
-    await git.checkout({ fs, dir: opts.workDir, ref: opts.branch, force: true });
-    return { dir: opts.workDir, commit, fromCache };
+    const { commit, fromCache } = await fetchIntoStore(opts);
+    return { commit, fromCache };
   } catch (err) {
     throw toFailure(err, opts);
   }
+}
+
+/**
+ * A fresh working tree of `branch` at its latest commit, checked out from the shared store
+ * into a directory of its own, with a git directory of its own next to it whose `objects` is
+ * the store's: nothing is copied, runs never share an index or refs, and the per-repository
+ * lock covers the fetch only. A store that cannot be read is replaced by a fresh clone.
+ */
+export async function cloneRepository(opts: CloneOptions): Promise<ClonedRepository> {
+  const gitdir = `${opts.workDir}.git`;
+  try {
+    let fetched = await fetchIntoStore(opts);
+    try {
+      await checkoutFromStore(fetched, opts, gitdir);
+    } catch (err) {
+      if (isRemoteError(err)) throw err;
+      // The store is damaged (a truncated pack, a lost object): clone it afresh, once.
+      fetched = await fetchIntoStore(opts, { fresh: true });
+      await checkoutFromStore(fetched, opts, gitdir);
+    }
+    return { dir: opts.workDir, gitdir, commit: fetched.commit, fromCache: fetched.fromCache };
+  } catch (err) {
+    throw toFailure(err, opts);
+  }
+}
+
+/** Deletes a working tree made by `cloneRepository`, and its git directory. */
+export async function removeCheckout(dir: string): Promise<void> {
+  await Promise.all([
+    fs.promises.rm(dir, { recursive: true, force: true }),
+    fs.promises.rm(`${dir}.git`, { recursive: true, force: true }),
+  ]);
+}
+
+/** The store of one repository: a bare repository under `cacheDir`, named after its URL. */
+export function storePath(cacheDir: string, repoUrl: string): string {
+  return path.join(cacheDir, `${createHash('sha256').update(repoUrl).digest('hex').slice(0, 16)}.git`);
+}
+
+interface Stored {
+  store: string;
+  commit: string;
+  fromCache: boolean;
 }
 
 interface Remote extends RemoteAuth {
   url: string;
 }
 
-function remoteOptions(opts: CloneOptions): Remote {
-  return { url: opts.repoUrl, ...remoteAuth(opts.token, opts.onProgress) };
+async function fetchIntoStore(opts: FetchOptions, { fresh = false } = {}): Promise<Stored> {
+  const store = storePath(opts.cacheDir, opts.repoUrl);
+  const remote = (): Remote => ({ url: opts.repoUrl, ...remoteAuth(opts.token, opts.onProgress) });
+  return withLock(store, async () => {
+    opts.onProgress?.({ phase: 'Fetching', loaded: 0 });
+    if (!fresh && (await isUsableStore(store)) && (await packCount(store)) <= MAX_PACKS) {
+      try {
+        return { store, commit: await refreshStore(store, opts.branch, remote()), fromCache: true };
+      } catch (err) {
+        if (isRemoteError(err)) throw err;
+        // A fetch that fails on our side (a broken pack or ref): start again from nothing.
+      }
+    }
+    return { store, commit: await fillStore(store, opts, remote()), fromCache: false };
+  });
 }
 
-/** Clones into a temporary directory and renames it into place, so a crash never leaves half a cache. */
-async function fillCache(cachePath: string, branch: string, remote: Remote): Promise<string> {
-  await fs.promises.mkdir(path.dirname(cachePath), { recursive: true });
-  await fs.promises.rm(cachePath, { recursive: true, force: true });
-  const tmp = `${cachePath}.tmp-${randomUUID()}`;
+/**
+ * Clones the branch (depth 1) into a temporary directory and renames it into place, so a crash
+ * never leaves half a store. A broken store is moved aside first and deleted after: runs still
+ * checking out of it fail and retry rather than read a half-replaced one.
+ */
+async function fillStore(store: string, opts: FetchOptions, remote: Remote): Promise<string> {
+  await fs.promises.mkdir(path.dirname(store), { recursive: true });
+  // The cache of earlier versions: a non-bare clone at the same name without `.git`.
+  await fs.promises.rm(store.replace(/\.git$/, ''), { recursive: true, force: true });
+  const tmp = `${store}.tmp-${randomUUID()}`;
+  const old = `${store}.old-${randomUUID()}`;
   try {
-    await git.clone({ fs, http, dir: tmp, ref: branch, singleBranch: true, depth: 1, noTags: true, ...remote });
-    const commit = await git.resolveRef({ fs, dir: tmp, ref: 'HEAD' });
-    await fs.promises.rename(tmp, cachePath);
+    await git.clone({
+      fs: atomicFs,
+      http,
+      dir: tmp,
+      gitdir: tmp,
+      ref: opts.branch,
+      singleBranch: true,
+      depth: 1,
+      noTags: true,
+      noCheckout: true,
+      ...remote,
+    });
+    const commit = await git.resolveRef({ fs, gitdir: tmp, ref: `refs/heads/${opts.branch}` });
+    await fs.promises.rename(store, old).catch(() => undefined);
+    await fs.promises.rename(tmp, store);
     return commit;
   } finally {
     await fs.promises.rm(tmp, { recursive: true, force: true });
+    await fs.promises.rm(old, { recursive: true, force: true });
   }
 }
 
 /**
- * Fetches the branch's tip into the cache and moves the cache's working tree to it.
- * A branch the cache already holds is fetched without a depth: isomorphic-git does not
- * ask for thin packs, and without them a depth-1 fetch makes git resend the whole tree
- * of the new commit; an incremental fetch gets only the objects of the new commits.
+ * Fetches the branch's tip into the store. A branch the store already holds is fetched without
+ * a depth: isomorphic-git does not ask for thin packs, and without them a depth-1 fetch makes git
+ * resend the whole tree of the new commit; an incremental fetch gets only the new objects.
  */
-async function refreshCache(cachePath: string, branch: string, remote: Remote): Promise<string> {
-  const known = await git.resolveRef({ fs, dir: cachePath, ref: `refs/heads/${branch}` }).then(
+async function refreshStore(store: string, branch: string, remote: Remote): Promise<string> {
+  const ref = `refs/heads/${branch}`;
+  const known = await git.resolveRef({ fs, gitdir: store, ref }).then(
     () => true,
     () => false,
   );
   const { fetchHead } = await git.fetch({
-    fs,
+    fs: atomicFs,
     http,
-    dir: cachePath,
+    gitdir: store,
     ref: branch,
     singleBranch: true,
     tags: false,
@@ -106,19 +174,88 @@ async function refreshCache(cachePath: string, branch: string, remote: Remote): 
     ...remote,
   });
   if (!fetchHead) throw new git.Errors.NotFoundError(branch);
-  await git.writeRef({ fs, dir: cachePath, ref: `refs/heads/${branch}`, value: fetchHead, force: true });
-  await git.checkout({ fs, dir: cachePath, ref: branch, force: true });
+  await git.writeRef({ fs: atomicFs, gitdir: store, ref, value: fetchHead, force: true });
   return fetchHead;
 }
 
-async function isUsableRepo(dir: string): Promise<boolean> {
+/**
+ * Every incremental fetch adds a pack, and every checkout reads every pack's index: past this
+ * many, the store is cloned afresh (one depth-1 pack) instead of fetched into.
+ */
+const MAX_PACKS = 50;
+
+async function packCount(store: string): Promise<number> {
+  const names = await fs.promises.readdir(path.join(store, 'objects', 'pack')).catch(() => [] as string[]);
+  return names.filter((n) => n.endsWith('.idx')).length;
+}
+
+async function isUsableStore(store: string): Promise<boolean> {
   try {
-    await git.resolveRef({ fs, dir, ref: 'HEAD' });
+    const head = await git.resolveRef({ fs, gitdir: store, ref: 'HEAD' });
+    await git.readCommit({ fs, gitdir: store, oid: head });
     return true;
   } catch {
     return false;
   }
 }
+
+/**
+ * The run's git directory shares the store's objects through a symlink and has everything else
+ * of its own: HEAD on `branch` at the fetched commit, the shallow boundary, an index. The tree
+ * gets a `.git` file naming it (isomorphic-git and the git CLI both follow it), so nothing in
+ * the tree can reach the store through a path.
+ */
+async function checkoutFromStore(stored: Stored, opts: CloneOptions, gitdir: string): Promise<void> {
+  const { workDir: dir, branch } = opts;
+  opts.onProgress?.({ phase: 'Checking out', loaded: 0 });
+  await removeCheckout(dir);
+  await fs.promises.mkdir(path.join(gitdir, 'refs', 'heads'), { recursive: true });
+  await fs.promises.symlink(
+    await fs.promises.realpath(path.join(stored.store, 'objects')),
+    path.join(gitdir, 'objects'),
+  );
+  const shallow = await fs.promises.readFile(path.join(stored.store, 'shallow'), 'utf8').catch(() => '');
+  if (shallow) await fs.promises.writeFile(path.join(gitdir, 'shallow'), shallow);
+  await fs.promises.writeFile(
+    path.join(gitdir, 'config'),
+    `[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n[remote "origin"]\n\turl = ${withoutCredentials(opts.repoUrl)}\n\tfetch = +refs/heads/${branch}:refs/remotes/origin/${branch}\n`,
+  );
+  await git.writeRef({ fs, gitdir, ref: `refs/heads/${branch}`, value: stored.commit, force: true });
+  // What the server had when fetched: a push sends only what is not in it (isomorphic-git reads origin/HEAD).
+  await git.writeRef({ fs, gitdir, ref: `refs/remotes/origin/${branch}`, value: stored.commit, force: true });
+  await git.writeRef({
+    fs,
+    gitdir,
+    ref: 'refs/remotes/origin/HEAD',
+    value: `refs/remotes/origin/${branch}`,
+    symbolic: true,
+    force: true,
+  });
+  await git.writeRef({ fs, gitdir, ref: 'HEAD', value: `refs/heads/${branch}`, symbolic: true, force: true });
+  await checkoutTree({ gitdir, dir, commit: stored.commit });
+  await fs.promises.writeFile(path.join(dir, '.git'), `gitdir: ${gitdir}\n`);
+}
+
+/**
+ * The file system isomorphic-git writes the shared store with: every file is written to a
+ * temporary name and renamed into place, so a run reading the store while another fetches (or
+ * commits into it) never sees half a pack, index, ref or object.
+ */
+export const atomicFs = {
+  promises: {
+    ...fs.promises,
+    async writeFile(file: string, data: string | Uint8Array, options?: fs.WriteFileOptions): Promise<void> {
+      const tmp = `${file}.${randomUUID()}.tmp`;
+      try {
+        await fs.promises.writeFile(tmp, data, options);
+        await fs.promises.rename(tmp, file);
+      } catch (err) {
+        await fs.promises.rm(tmp, { force: true });
+        throw err;
+      }
+    },
+  },
+};
 
 const locks = new Map<string, Promise<unknown>>();
 
@@ -146,6 +283,23 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
   'UND_ERR_SOCKET',
 ]);
+
+/**
+ * Errors of the server or the network: a fresh clone would fail the same way. Anything else
+ * (a missing object, a pack that does not parse, an unknown branch) is worth one fresh clone,
+ * which for an unknown branch fails at once, before anything is downloaded.
+ */
+function isRemoteError(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return (
+    err instanceof ApplicationFailure ||
+    code === 'HttpError' ||
+    code === 'SmartHttpError' ||
+    code === 'UnknownTransportError' ||
+    code === 'UrlParseError' ||
+    (code !== undefined && NETWORK_CODES.has(code))
+  );
+}
 
 /** Maps a clone or fetch error to the failure type a retry policy can name. Never leaks the token. */
 export function toFailure(err: unknown, opts: Pick<CloneOptions, 'repoUrl' | 'branch' | 'token'>): ApplicationFailure {

@@ -2,14 +2,21 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Config } from '../../infra/platform/config/load-config';
-import { cloneRepository, type ClonedRepository, type CloneProgress } from './clone-repository';
+import {
+  cloneRepository,
+  fetchBranch,
+  type ClonedRepository,
+  type CloneProgress,
+  type FetchedBranch,
+} from './clone-repository';
 import { pushFixBranch, type PushBranchOptions, type PushedBranch } from './push-fix';
 import { pushRevertBranch } from './revert-fix';
 import { currentActivity } from '../activity-context';
 import { GitFailureType } from '../../workflows/domain/failures';
 import { protectedChanges, protectedPathMatcher, type ProtectedPathMatcher } from './protected-paths';
 
-export type { ClonedRepository } from './clone-repository';
+export type { ClonedRepository, FetchedBranch } from './clone-repository';
+export { removeCheckout } from './clone-repository';
 export type { PushedBranch } from './push-fix';
 export { applyUnifiedDiff } from './apply-patch';
 
@@ -44,25 +51,35 @@ export function createGitActivities(
         nonRetryable: true,
       });
   };
-  return {
-    /** Clones (or refreshes from the cache) the configured branch into a directory of its own for this run. */
-    async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
-      if (!config.repoUrl) {
-        throw ApplicationFailure.create({
-          type: GitFailureType.Config,
-          message: 'GIT_REPO_URL is not set',
-          nonRetryable: true,
-        });
-      }
-      const heartbeat = activityHeartbeat();
-      return cloneRepository({
-        repoUrl: config.repoUrl,
-        branch: config.branch,
-        ...(config.token ? { token: config.token } : {}),
-        cacheDir: path.resolve(config.cacheDir),
-        workDir: path.join(path.resolve(workRoot), workDirName(input.runKey)),
-        ...(heartbeat ? { onProgress: throttle(heartbeat, HEARTBEAT_INTERVAL_MS) } : {}),
+  const repoUrl = () => {
+    if (!config.repoUrl) {
+      throw ApplicationFailure.create({
+        type: GitFailureType.Config,
+        message: 'GIT_REPO_URL is not set',
+        nonRetryable: true,
       });
+    }
+    return config.repoUrl;
+  };
+  const remote = () => {
+    const heartbeat = activityHeartbeat();
+    return {
+      repoUrl: repoUrl(),
+      branch: config.branch,
+      ...(config.token ? { token: config.token } : {}),
+      cacheDir: path.resolve(config.cacheDir),
+      ...(heartbeat ? { onProgress: throttle(heartbeat, HEARTBEAT_INTERVAL_MS) } : {}),
+    };
+  };
+  return {
+    /** The configured branch's latest commit, fetched into the shared store: no working tree. */
+    async fetchBranch(): Promise<FetchedBranch> {
+      return fetchBranch(remote());
+    },
+
+    /** A working tree of the configured branch's latest commit in a directory of its own for this run. */
+    async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
+      return cloneRepository({ ...remote(), workDir: path.join(path.resolve(workRoot), workDirName(input.runKey)) });
     },
 
     /** Pushes `branch` = the configured branch plus one commit with the fix's diff; returns the existing branch if an earlier attempt pushed it. */
@@ -79,7 +96,7 @@ export function createGitActivities(
   };
 }
 
-/** Each push gets a clone of its own, apart from the run's fix working tree. */
+/** Each push gets a working tree of its own, apart from the run's fix working tree, from the shared store. */
 function pushOptions(
   config: Config['git'],
   workRoot: string,
@@ -97,6 +114,7 @@ function pushOptions(
   return {
     repoUrl: config.repoUrl,
     ...(config.token ? { token: config.token } : {}),
+    cacheDir: path.resolve(config.cacheDir),
     baseBranch: config.branch,
     branch: input.branch,
     diff: input.diff,

@@ -5,7 +5,14 @@ import { remoteAuth, type RemoteAuth } from './remote-auth';
 import http from 'isomorphic-git/http/node';
 import { ApplicationFailure } from '@temporalio/common';
 import { applyUnifiedDiff } from './apply-patch';
-import { toFailure, type CloneProgress } from './clone-repository';
+import {
+  atomicFs,
+  cloneRepository,
+  removeCheckout,
+  storePath,
+  toFailure,
+  type CloneProgress,
+} from './clone-repository';
 import { GitFailureType } from '../../workflows/domain/failures';
 
 export interface PushBranchOptions {
@@ -19,7 +26,9 @@ export interface PushBranchOptions {
   commitMessage: string;
   /** Author and committer of the commit. */
   author: { name: string; email: string };
-  /** Where the clone goes; replaced if it exists. */
+  /** Holds the repository's shared object store (see `cloneRepository`). */
+  cacheDir: string;
+  /** Where the working tree goes (its git directory next to it); replaced if it exists. */
   workDir: string;
   onProgress?: (p: CloneProgress) => void;
 }
@@ -62,34 +71,33 @@ export async function pushPatchBranch(
       return { branch, commit: existing, baseCommit: await parentOf(existing, opts, remote), alreadyPushed: true };
     }
 
-    await fs.promises.rm(dir, { recursive: true, force: true });
-    await fs.promises.mkdir(path.dirname(dir), { recursive: true });
-    // Without depth: isomorphic-git cannot push a new branch from a shallow clone.
-    await git.clone({
-      fs,
-      http,
-      dir,
-      url: opts.repoUrl,
-      ref: opts.baseBranch,
-      singleBranch: true,
-      noTags: true,
-      ...remote(),
+    // A shallow checkout from the shared store: the push sends only the new commit's objects.
+    const base = await cloneRepository({
+      repoUrl: opts.repoUrl,
+      branch: opts.baseBranch,
+      ...(opts.token ? { token: opts.token } : {}),
+      cacheDir: opts.cacheDir,
+      workDir: dir,
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     });
-    const baseCommit = await git.resolveRef({ fs, dir, ref: 'HEAD' });
-    await git.branch({ fs, dir, ref: branch, checkout: true });
+    const { gitdir } = base;
+    const baseCommit = base.commit;
+    await git.branch({ fs, dir, gitdir, ref: branch, checkout: true });
 
     progress(reverse ? 'Applying the reverse of the diff' : 'Applying the diff');
-    await applyUnifiedDiff(dir, opts.diff, { reverse });
-    if (!(await stageAll(dir))) {
+    const { files } = await applyUnifiedDiff(dir, opts.diff, { reverse });
+    if (!(await stageAll(dir, gitdir, files))) {
       throw ApplicationFailure.create({
         type: GitFailureType.EmptyPatch,
         message: `The diff changes nothing on ${opts.baseBranch}`,
         nonRetryable: true,
       });
     }
+    // The new objects go into the shared store: written atomically, like its fetches.
     const commit = await git.commit({
-      fs,
+      fs: atomicFs,
       dir,
+      gitdir,
       message: opts.commitMessage,
       author: opts.author,
       committer: opts.author,
@@ -100,6 +108,8 @@ export async function pushPatchBranch(
       fs,
       http,
       dir,
+      gitdir,
+      url: opts.repoUrl,
       remote: 'origin',
       ref: branch,
       remoteRef: ref,
@@ -124,31 +134,36 @@ export async function pushPatchBranch(
       ...(opts.token ? { token: opts.token } : {}),
     });
   } finally {
-    // The branch is on the server now (or not at all): the clone is not needed again.
-    await fs.promises.rm(dir, { recursive: true, force: true });
+    // The branch is on the server now (or not at all): the checkout is not needed again.
+    await removeCheckout(dir);
   }
 }
 
-/** Stages every addition, modification and deletion; returns whether anything changed. */
-async function stageAll(dir: string): Promise<boolean> {
-  const matrix = await git.statusMatrix({ fs, dir });
+/**
+ * Stages every addition, modification and deletion among `files` (what the diff touched: on a
+ * large tree, a status of every file would cost seconds); returns whether anything changed.
+ */
+async function stageAll(dir: string, gitdir: string, files: string[]): Promise<boolean> {
+  if (!files.length) return false;
+  const matrix = await git.statusMatrix({ fs, dir, gitdir, filepaths: files });
   let changed = false;
   // [path, HEAD, WORKDIR (0 absent, 1 same as HEAD, 2 different), STAGE]
   for (const [filepath, , workdir] of matrix) {
     if (workdir === 1) continue;
     changed = true;
-    if (workdir === 0) await git.remove({ fs, dir, filepath });
-    else await git.add({ fs, dir, filepath });
+    if (workdir === 0) await git.remove({ fs, dir, gitdir, filepath });
+    else await git.add({ fs: atomicFs, dir, gitdir, filepath });
   }
   return changed;
 }
 
 /**
- * The parent of an already pushed tip. The earlier attempt's clone usually
- * still holds it; otherwise one commit is fetched (a retry path, so rare).
+ * The parent of an already pushed tip. The shared store usually holds it (the earlier attempt
+ * committed into it); otherwise one commit is fetched (a retry path, so rare).
  */
 async function parentOf(tip: string, opts: PushBranchOptions, remote: () => RemoteAuth): Promise<string> {
-  const local = await git.readCommit({ fs, dir: opts.workDir, oid: tip }).catch(() => undefined);
+  const store = storePath(opts.cacheDir, opts.repoUrl);
+  const local = await git.readCommit({ fs, gitdir: store, oid: tip }).catch(() => undefined);
   if (local?.commit.parent[0]) return local.commit.parent[0];
   const dir = opts.workDir;
   await fs.promises.rm(dir, { recursive: true, force: true });

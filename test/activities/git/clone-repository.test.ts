@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, realpath, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cloneRepository, type CloneOptions } from '../../../activities/git/clone-repository';
+import { cloneRepository, fetchBranch, storePath, type CloneOptions } from '../../../activities/git/clone-repository';
+import { workingTreeDiff } from '../../../activities/git/working-tree-diff';
 import { startGitServer, type GitServer } from '../../fakes/git-server';
 import { failureOf } from '../../support/failure-of';
 
@@ -60,7 +61,12 @@ describe('cloneRepository', () => {
       onProgress: (p) => phases.add(p.phase),
     });
 
-    expect(result).toEqual({ dir: workDir, commit: await server.headOf('first'), fromCache: false });
+    expect(result).toEqual({
+      dir: workDir,
+      gitdir: `${workDir}.git`,
+      commit: await server.headOf('first'),
+      fromCache: false,
+    });
     expect(await readFile(path.join(workDir, 'src/index.ts'), 'utf8')).toBe(FILES['src/index.ts']);
     expect(await readFile(path.join(workDir, 'data/b.txt'), 'utf8')).toBe(FILES['data/b.txt']);
     expect(phases.size).toBeGreaterThan(1);
@@ -108,6 +114,105 @@ describe('cloneRepository', () => {
     expect(new Set(results.map((r) => r.commit))).toEqual(new Set([await server.headOf('concurrent')]));
     expect(results.filter((r) => !r.fromCache)).toHaveLength(1);
     for (const r of results) expect(await readFile(path.join(r.dir, 'data/a.txt'), 'utf8')).toBe(FILES['data/a.txt']);
+  });
+
+  it('gives concurrent runs independent working trees over one shared store, copying no objects', async () => {
+    const repoUrl = await server.createBareRepo('independent', FILES);
+    const { cacheDir } = dirs();
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((k) =>
+        cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, `independent-${k}`) }),
+      ),
+    );
+    const store = storePath(cacheDir, repoUrl);
+    for (const run of [a!, b!]) {
+      // The run's objects are the store's, through a link; its git directory is outside the tree.
+      expect((await lstat(path.join(run.gitdir, 'objects'))).isSymbolicLink()).toBe(true);
+      expect(await readlink(path.join(run.gitdir, 'objects'))).toBe(await realpath(path.join(store, 'objects')));
+      expect(await readFile(path.join(run.dir, '.git'), 'utf8')).toBe(`gitdir: ${run.gitdir}\n`);
+    }
+    expect(await readdir(store)).not.toContain('index'); // a bare store: no working tree of its own
+
+    await writeFile(path.join(a!.dir, 'src/index.ts'), 'export const answer = 0;\n');
+    expect((await workingTreeDiff(a!.dir)).files).toEqual(['src/index.ts']);
+    expect((await workingTreeDiff(b!.dir)).files).toEqual([]);
+    expect(await readFile(path.join(b!.dir, 'src/index.ts'), 'utf8')).toBe(FILES['src/index.ts']);
+    // The git CLI reads the same trees: status sees the edit in one run only.
+    expect((await exec('git', ['status', '--porcelain'], { cwd: a!.dir })).stdout).toBe(' M src/index.ts\n');
+    expect((await exec('git', ['status', '--porcelain'], { cwd: b!.dir })).stdout).toBe('');
+  });
+
+  it('resolves the commit with a fetch into the store and no working tree, seeing new commits', async () => {
+    const repoUrl = await server.createBareRepo('resolve', FILES);
+    const { cacheDir } = dirs();
+    const first = await fetchBranch({ repoUrl, branch: 'main', cacheDir });
+    expect(first).toEqual({ commit: await server.headOf('resolve'), fromCache: false });
+    expect(await readdir(cacheDir)).toEqual([path.basename(storePath(cacheDir, repoUrl))]);
+
+    const next = await server.commitToRepo('resolve', { 'src/index.ts': 'export const answer = 44;\n' });
+    const before = server.requests.length;
+    expect(await fetchBranch({ repoUrl, branch: 'main', cacheDir })).toEqual({ commit: next, fromCache: true });
+    const fetched = server.requests.slice(before).reduce((sum, r) => sum + r.responseBytes, 0);
+    expect(fetched).toBeLessThan(5_000); // the new commit, not the 80 kB tree again
+
+    // The next run's checkout is of the new commit, from the store.
+    const run = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, 'resolve-run') });
+    expect(run).toMatchObject({ commit: next, fromCache: true });
+    expect(await readFile(path.join(run.dir, 'src/index.ts'), 'utf8')).toBe('export const answer = 44;\n');
+  });
+
+  it('falls back to a fresh clone when the store is missing or corrupted', async () => {
+    const repoUrl = await server.createBareRepo('broken', FILES);
+    const { cacheDir } = dirs();
+    const workDir = path.join(tmp, 'broken-run');
+    const clone = () => cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir });
+    const check = async () => {
+      expect(await readFile(path.join(workDir, 'data/a.txt'), 'utf8')).toBe(FILES['data/a.txt']);
+      expect((await workingTreeDiff(workDir)).files).toEqual([]);
+    };
+    await clone();
+    const store = storePath(cacheDir, repoUrl);
+    const packDir = path.join(store, 'objects', 'pack');
+    const pack = async () =>
+      path.join(
+        packDir,
+        (await readdir(packDir)).find((f) => f.endsWith('.pack'))!,
+      );
+
+    await rm(store, { recursive: true, force: true });
+    expect(await clone()).toMatchObject({ fromCache: false });
+    await check();
+
+    // A pack cut short: the checkout cannot read it, so the store is cloned again.
+    const file = await pack();
+    await truncate(file, 2_000);
+    expect(await clone()).toMatchObject({ fromCache: false });
+    await check();
+
+    // A ref naming an object the store does not have.
+    await writeFile(path.join(store, 'refs', 'heads', 'main'), `${'1'.repeat(40)}\n`);
+    expect(await clone()).toMatchObject({ fromCache: false });
+    await check();
+    expect(await clone()).toMatchObject({ fromCache: true });
+  });
+
+  it('clones the store afresh once incremental fetches have left too many packs', async () => {
+    const repoUrl = await server.createBareRepo('packs', FILES);
+    const { cacheDir } = dirs();
+    await fetchBranch({ repoUrl, branch: 'main', cacheDir });
+    const packDir = path.join(storePath(cacheDir, repoUrl), 'objects', 'pack');
+    const [idx] = (await readdir(packDir)).filter((f) => f.endsWith('.idx'));
+    const pack = idx!.replace(/\.idx$/, '.pack');
+    // Copies of the one pack stand for 50 fetches' packs: same objects, more indexes to read.
+    for (let i = 0; i < 50; i += 1) {
+      const name = `pack-${String(i).padStart(40, '0')}`;
+      await writeFile(path.join(packDir, `${name}.pack`), await readFile(path.join(packDir, pack)));
+      await writeFile(path.join(packDir, `${name}.idx`), await readFile(path.join(packDir, idx!)));
+    }
+    const run = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: path.join(tmp, 'packs-run') });
+    expect(run.fromCache).toBe(false);
+    expect((await readdir(packDir)).filter((f) => f.endsWith('.idx'))).toHaveLength(1);
+    expect(await readFile(path.join(run.dir, 'data/b.txt'), 'utf8')).toBe(FILES['data/b.txt']);
   });
 
   it('fetches another branch of a cached repository', async () => {

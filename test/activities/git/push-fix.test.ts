@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -75,6 +75,7 @@ describe('pushFixBranch', () => {
       diff,
       commitMessage: 'Fix TypeError in handle\n\nDetails.',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('push'),
       onProgress: (p) => phases.push(p.phase),
     });
@@ -99,6 +100,37 @@ describe('pushFixBranch', () => {
     expect(phases).toEqual(expect.arrayContaining(['Looking up the branch', 'Applying the diff', 'Pushing']));
   });
 
+  it('pushes from a shallow checkout of the shared store, sending only the new commit', async () => {
+    // A history of two commits and 200 kB of content: neither the old commit nor the tree goes back up.
+    const big = Array.from({ length: 5_000 }, (_, i) => `line ${i} ${((i * 7919) % 104729).toString(36)}`).join('\n');
+    const repoUrl = await server.createBareRepo('shallow', { ...FILES, 'data/big.txt': big });
+    const base = await server.commitToRepo('shallow', { 'data/more.txt': `${big}\nmore\n` });
+    const cacheDir = dir('cache');
+    const diff = await fixDiff(repoUrl);
+    const { gitdir } = await cloneRepository({ repoUrl, branch: 'main', cacheDir, workDir: dir('peek') });
+    expect((await readFile(path.join(gitdir, 'shallow'), 'utf8')).trim()).toBe(base);
+
+    const result = await pushFixBranch({
+      repoUrl,
+      baseBranch: 'main',
+      branch: 'bugfix/shallow',
+      diff,
+      commitMessage: 'Fix',
+      author,
+      cacheDir,
+      workDir: dir('push'),
+    });
+    expect(result).toMatchObject({ baseCommit: base, alreadyPushed: false });
+    expect(await bare(server, 'shallow', 'rev-parse', 'bugfix/shallow^')).toBe(base);
+    expect(await bare(server, 'shallow', 'show', 'bugfix/shallow:src/handler.ts')).toBe(FIXED.trimEnd());
+    await exec('git', ['--git-dir', server.repoPath('shallow'), 'fsck', '--strict']);
+    const pushed = server.requests
+      .filter((r) => r.path === '/shallow.git/git-receive-pack' && r.method === 'POST')
+      .reduce((sum, r) => sum + r.requestBytes, 0);
+    expect(pushed).toBeGreaterThan(0);
+    expect(pushed).toBeLessThan(3_000);
+  });
+
   it('returns the existing branch on a second call, without pushing again', async () => {
     const repoUrl = await server.createBareRepo('twice', FILES);
     const diff = await fixDiff(repoUrl);
@@ -109,6 +141,7 @@ describe('pushFixBranch', () => {
       diff,
       commitMessage: 'Fix',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('push'),
     };
     const first = await pushFixBranch(opts);
@@ -140,6 +173,7 @@ describe('pushFixBranch', () => {
       diff,
       commitMessage: 'Fix',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('push'),
       onProgress: (p) => {
         // A plain file write into the bare repository (no child process: the server lives in this process).
@@ -172,6 +206,7 @@ describe('pushFixBranch', () => {
         diff,
         commitMessage: 'Fix',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('push'),
       }),
     );
@@ -193,6 +228,7 @@ describe('pushFixBranch', () => {
         diff: '',
         commitMessage: 'Fix',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('push'),
       }),
     );
@@ -210,6 +246,7 @@ describe('pushFixBranch', () => {
         diff: '',
         commitMessage: 'Fix',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('push'),
       }),
     );
@@ -236,6 +273,7 @@ describe('pushFixBranch with a token', () => {
     diff,
     commitMessage: 'Fix',
     author,
+    cacheDir: path.join(tmp, 'store'),
     workDir: dir('push'),
   });
 

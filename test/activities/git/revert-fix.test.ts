@@ -64,6 +64,7 @@ async function mergedFix(name: string): Promise<{ repoUrl: string; diff: string 
     diff,
     commitMessage: 'Fix',
     author,
+    cacheDir: path.join(tmp, 'store'),
     workDir: dir('push'),
   });
 
@@ -91,6 +92,7 @@ describe('pushRevertBranch', () => {
       diff,
       commitMessage: 'Revert fix',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('revert'),
     });
 
@@ -121,6 +123,7 @@ describe('pushRevertBranch', () => {
       diff,
       commitMessage: 'Revert',
       author,
+      cacheDir: path.join(tmp, 'store'),
       workDir: dir('revert'),
     };
     const first = await pushRevertBranch(opts);
@@ -147,6 +150,7 @@ describe('pushRevertBranch', () => {
         diff,
         commitMessage: 'Revert',
         author,
+        cacheDir: path.join(tmp, 'store'),
         workDir: dir('revert'),
       }),
     );
