@@ -3,6 +3,7 @@
  * and on a Temporal cluster on PostgreSQL (the suite starts both, each of its own, on free ports).
  *   --topology dev-server|cluster|both (both)   --size small|full (full)   --only <part,...>
  *   --report <file.json>  also writes the rows as JSON
+ *   --parked <runs>  runs parked awaiting approval (1,000 at full size; each takes ~0.4 s of CPU to park)
  * Parts: ingress, storm, pipeline, parked, clone. Exits 1 when a goal is missed.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -14,6 +15,8 @@ import { ClusterTemporal } from '../chaos/cluster-temporal';
 import { formatTable, type BenchRow } from './figure';
 import { pipelineRows } from './pipeline-rows';
 import { runIngressVsRaw, runStorm, startBenchServices, type Row } from './ingress-bench';
+import { runParkedBench } from './parked-bench';
+import { runCloneBench } from './clone-bench';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 
 const { values } = parseArgs({
@@ -22,6 +25,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: 'full' },
     only: { type: 'string' },
     report: { type: 'string' },
+    parked: { type: 'string' },
   },
   strict: true,
 });
@@ -34,8 +38,22 @@ const say = (line: string) => console.log(line);
 const rows: BenchRow[] = [];
 
 const SIZES = full
-  ? { vsRaw: 1_500, storm: 10_000, parked: 5_000, clone: 12_000, pipelineRuns: 8, workerCounts: [1, 2, 4] }
-  : { vsRaw: 300, storm: 1_000, parked: 200, clone: 2_000, pipelineRuns: 3, workerCounts: [1, 2] };
+  ? {
+      vsRaw: 1_500,
+      storm: 10_000,
+      parked: Number(values.parked ?? 1_000),
+      clone: 12_000,
+      pipelineRuns: 8,
+      workerCounts: [1, 2, 4],
+    }
+  : {
+      vsRaw: 300,
+      storm: 1_000,
+      parked: Number(values.parked ?? 200),
+      clone: 2_000,
+      pipelineRuns: 3,
+      workerCounts: [1, 2],
+    };
 
 // The storms' runs stop at their first steps by design (nothing configured): keep their logs out of the figures.
 const silent = () => undefined;
@@ -84,9 +102,17 @@ try {
             say,
           })),
         );
+      if (parts.has('parked')) {
+        say(`bench: ${SIZES.parked} runs parked awaiting approval on the ${topology}`);
+        add(topology, await runParkedBench({ runs: SIZES.parked, temporalAddress: temporal.address, log: say }));
+      }
     } finally {
       await temporal.stop();
     }
+  }
+  if (parts.has('clone')) {
+    say(`bench: clone path on a ${SIZES.clone}-file repository`);
+    add('none', await runCloneBench({ files: SIZES.clone }));
   }
 } finally {
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);
