@@ -306,30 +306,37 @@ async function countExactly(
   });
   const workerDone = worker.run();
   try {
-    const deadline = Date.now() + timeoutMs;
-    const settled = new Map<string, number | undefined>();
     const ids = [...expected.keys()];
-    let nextId = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (nextId < ids.length) {
-          const id = ids[nextId++]!;
-          let last: number | undefined;
-          let since = 0;
-          while (Date.now() < deadline) {
+    const deadline = Date.now() + timeoutMs + 200 * ids.length;
+    // Rounds over every run (32 queries at a time) until a whole round changes nothing and the last
+    // change is `settleMs` old: one wait for the lot, not one per run.
+    const settled = new Map<string, number | undefined>();
+    let lastChange = Date.now();
+    while (Date.now() < deadline) {
+      let next = 0;
+      let changed = false;
+      await Promise.all(
+        Array.from({ length: 32 }, async () => {
+          while (next < ids.length) {
+            const id = ids[next++]!;
             const n = await s.client.workflow
               .getHandle(id)
               .query(statusQuery)
               .then((st) => st.occurrences)
               .catch(() => undefined);
-            if (n !== undefined && n !== last) [last, since] = [n, Date.now()];
-            if (last !== undefined && Date.now() - since >= settleMs) break;
-            await new Promise((r) => setTimeout(r, 200));
+            // A failed query keeps the last answer (or none): never a 0.
+            if (n !== undefined && n !== settled.get(id)) {
+              settled.set(id, n);
+              changed = true;
+            }
           }
-          settled.set(id, last);
-        }
-      }),
-    );
+        }),
+      );
+      if (changed) lastChange = Date.now();
+      const answered = ids.every((id) => settled.get(id) !== undefined);
+      if (answered && !changed && Date.now() - lastChange >= settleMs) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     // Visibility lags: list until every expected run shows (or the deadline), then take the distinct ids.
     const listed = new Set<string>();
     do {

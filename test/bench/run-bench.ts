@@ -73,6 +73,9 @@ try {
       topology === 'cluster'
         ? await ClusterTemporal.start(path.join(dir, topology))
         : await ChaosTemporal.start(path.join(dir, topology));
+    // Interrupted, the suite still stops its server (a cluster's PostgreSQL would outlive it otherwise).
+    const interrupted = () => void temporal.stop().finally(() => process.exit(130));
+    process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
     try {
       if (parts.has('ingress') || parts.has('storm')) {
         const services = await startBenchServices({ ...process.env, TEMPORAL_ADDRESS: temporal.address });
@@ -107,6 +110,7 @@ try {
         add(topology, await runParkedBench({ runs: SIZES.parked, temporalAddress: temporal.address, log: say }));
       }
     } finally {
+      process.off('SIGINT', interrupted).off('SIGTERM', interrupted);
       await temporal.stop();
     }
   }

@@ -34,6 +34,12 @@ console.log(
     '  Ctrl-C stops it; the data stays in .data/cluster/',
   ].join('\n'),
 );
-const stop = () => void cluster.stop().finally(() => process.exit(0));
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+// A second Ctrl-C (or npm passing the signal on) must not cut the shutdown short and leave PostgreSQL running.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void cluster.stop().finally(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
