@@ -9,7 +9,6 @@ import { updateSuggestion } from './update-suggestion';
 import { threadReplies, type ThreadReply } from './thread-replies';
 import { diffFits, type SuggestionView } from './suggestion-blocks';
 import { attachFullDiff } from './attach-full-diff';
-import { currentActivity } from '../activity-context';
 
 export type { SuggestionView } from './suggestion-blocks';
 
@@ -33,11 +32,7 @@ export function createSlackActivities(config: Config['slack']) {
   return {
     /** Posts the approval message; a diff too long for it goes to the thread whole, as a file. */
     async postSuggestion(input: { view: SuggestionView }): Promise<SlackMessageRef> {
-      const ref = await postSuggestion(slack(), {
-        channel: await channel(),
-        view: input.view,
-        firstAttempt: currentActivity()?.info.attempt === 1,
-      });
+      const ref = await postSuggestion(slack(), { channel: await channel(), view: input.view });
       const diff = input.view.fix?.diff;
       if (diff && !diffFits(diff))
         await attachFullDiff(slack(), ref, { diff, filename: `fix-${input.view.identity.fingerprint}.diff` });

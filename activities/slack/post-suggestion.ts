@@ -10,8 +10,6 @@ export interface PostSuggestionInput {
   view: SuggestionView;
   /** How many recent channel messages to search for an earlier attempt's post. */
   lookback?: number;
-  /** The activity's first attempt: no earlier attempt can have posted, so the channel is not searched. */
-  firstAttempt?: boolean;
 }
 
 export function runMetadata(view: Pick<SuggestionView, 'workflowId' | 'runId'>) {
@@ -29,18 +27,15 @@ export function runMetadata(view: Pick<SuggestionView, 'workflowId' | 'runId'>) 
  */
 export async function postSuggestion(
   client: WebClient,
-  { channel, view, lookback = 100, firstAttempt = false }: PostSuggestionInput,
+  { channel, view, lookback = 100 }: PostSuggestionInput,
 ): Promise<SlackMessageRef> {
   const { text, blocks } = suggestionBlocks(view);
   const metadata = runMetadata(view);
 
-  // Reading 100 messages with their blocks is the heaviest call here: only a retry needs it.
-  const history = firstAttempt
-    ? undefined
-    : await slackCall('conversations.history', () =>
-        client.conversations.history({ channel, include_all_metadata: true, limit: lookback }),
-      );
-  const earlier = findByMetadata(history?.messages, RUN_EVENT_TYPE, {
+  const history = await slackCall('conversations.history', () =>
+    client.conversations.history({ channel, include_all_metadata: true, limit: lookback }),
+  );
+  const earlier = findByMetadata(history.messages, RUN_EVENT_TYPE, {
     workflow_id: view.workflowId,
     ...(view.runId ? { run_id: view.runId } : {}),
   });

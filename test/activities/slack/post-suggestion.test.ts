@@ -48,15 +48,6 @@ describe('postSuggestion', () => {
     expect(fake.callCount('chat.postMessage')).toBe(1);
   });
 
-  it("an activity's first attempt posts without reading the channel's history; a retry reads it", async () => {
-    const first = await postSuggestion(client, { channel: CHANNEL, view: sampleView(), firstAttempt: true });
-    expect(fake.callCount('conversations.history')).toBe(0);
-    const retry = await postSuggestion(client, { channel: CHANNEL, view: sampleView() });
-    expect(fake.callCount('conversations.history')).toBe(1);
-    expect(retry.ts).toBe(first.ts);
-    expect(fake.messages(CHANNEL)).toHaveLength(1);
-  });
-
   it('different runs get different messages', async () => {
     await postSuggestion(client, { channel: CHANNEL, view: sampleView() });
     await postSuggestion(client, { channel: CHANNEL, view: sampleView({ workflowId: 'bugfix-other' }) });
