@@ -3,6 +3,7 @@
  * and on a Temporal cluster on PostgreSQL (the suite starts both, each of its own, on free ports).
  *   --topology dev-server|cluster|both (both)   --size small|full (full)   --only <part,...>
  *   --report <file.json>  also writes the rows as JSON
+ *   --storm <deliveries>  deliveries per storm (10,000 at full size)
  *   --parked <runs>  runs parked awaiting approval (1,000 at full size; each takes ~0.4 s of CPU to park)
  * Parts: ingress, storm, pipeline, parked, clone. Exits 1 when a goal is missed.
  */
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     only: { type: 'string' },
     report: { type: 'string' },
     parked: { type: 'string' },
+    storm: { type: 'string' },
   },
   strict: true,
 });
@@ -40,7 +42,7 @@ const rows: BenchRow[] = [];
 const SIZES = full
   ? {
       vsRaw: 1_500,
-      storm: 10_000,
+      storm: Number(values.storm ?? 10_000),
       parked: Number(values.parked ?? 1_000),
       clone: 12_000,
       pipelineRuns: 8,
@@ -48,7 +50,7 @@ const SIZES = full
     }
   : {
       vsRaw: 300,
-      storm: 1_000,
+      storm: Number(values.storm ?? 1_000),
       parked: Number(values.parked ?? 200),
       clone: 2_000,
       pipelineRuns: 3,
