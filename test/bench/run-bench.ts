@@ -64,8 +64,14 @@ Runtime.install({
   telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR', other: 'ERROR' }) } },
   shutdownSignals: [],
 });
-const add = (topology: string, more: Row[]) =>
-  rows.push(...more.map((r) => ({ ...r, topology, value: String(r.value), baseline: String(r.baseline) })));
+// Each row is printed as it comes, so an interrupted suite still leaves its figures.
+const add = (topology: string, more: Row[]) => {
+  for (const r of more) {
+    const row = { ...r, topology, value: String(r.value), baseline: String(r.baseline) };
+    rows.push(row);
+    say(`ROW ${JSON.stringify(row)}`);
+  }
+};
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'bugfix-bench-suite-'));
 try {
@@ -100,12 +106,13 @@ try {
         }
       }
       if (parts.has('pipeline'))
-        rows.push(
-          ...(await pipelineRows(temporal, topology, {
+        add(
+          topology,
+          await pipelineRows(temporal, topology, {
             runs: SIZES.pipelineRuns,
             workerCounts: topology === 'cluster' ? SIZES.workerCounts : [],
             say,
-          })),
+          }),
         );
       if (parts.has('parked')) {
         say(`bench: ${SIZES.parked} runs parked awaiting approval on the ${topology}`);
