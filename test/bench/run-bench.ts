@@ -99,7 +99,13 @@ try {
           if (parts.has('storm'))
             for (const errors of [50, 1_000]) {
               say(`bench: storm of ${SIZES.storm} deliveries over ${errors} errors on the ${topology}`);
-              add(topology, await runStorm({ deliveries: SIZES.storm, errors, concurrency: 32, services, log }));
+              add(
+                topology,
+                (await runStorm({ deliveries: SIZES.storm, errors, concurrency: 32, services, log })).map((r) => ({
+                  ...r,
+                  figure: r.figure.replace('storm:', `storm of ${SIZES.storm} over ${errors} errors:`),
+                })),
+              );
             }
         } finally {
           await services.close();
