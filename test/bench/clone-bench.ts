@@ -19,18 +19,11 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { startGitServer } from '../fakes/git-server';
+import type { Row } from './figure';
 
 const exec = promisify(execFile);
 const here = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(here), '../..');
-
-export interface BenchFigure {
-  figure: string;
-  value: string;
-  baseline: string;
-  goal: string;
-  met: boolean;
-}
 
 /** What one child process measured. */
 interface ChildResult {
@@ -49,7 +42,7 @@ const FIXED_ENV = {
   GIT_COMMITTER_EMAIL: 'bench@example.test',
 };
 
-export async function runCloneBench(opts: { files?: number; runs?: number } = {}): Promise<BenchFigure[]> {
+export async function runCloneBench(opts: { files?: number; runs?: number } = {}): Promise<Row[]> {
   const files = opts.files ?? 12_000;
   const runs = opts.runs ?? 3;
   const source = await benchRepository(files);
@@ -292,7 +285,7 @@ if (isMain && process.argv[2] === '--child') {
   const figures = await runCloneBench({ files: Number(values.files), runs: Number(values.runs) });
   const rows = [
     ['figure', 'value', 'baseline', 'goal', 'met'],
-    ...figures.map((f) => [f.figure, f.value, f.baseline, f.goal, f.met ? 'yes' : 'no']),
+    ...figures.map((f) => [f.figure, String(f.value), String(f.baseline), f.goal, f.met ? 'yes' : 'no']),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows) process.stdout.write(`${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);

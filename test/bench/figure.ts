@@ -1,12 +1,18 @@
-/** One line of the benchmark suite's table: a figure beside the baseline it is judged against. */
-export interface BenchRow {
+/** One figure of a benchmark, next to what it is compared with and the goal it must meet. */
+export interface Row {
   figure: string;
+  value: number | string;
+  baseline: number | string;
+  goal: string;
+  met: boolean;
+}
+
+/** One line of the benchmark suite's table. */
+export interface BenchRow extends Row {
   /** dev-server, cluster, or none (the clone path does not touch Temporal). */
   topology: string;
   value: string;
   baseline: string;
-  goal: string;
-  met: boolean;
 }
 
 export function formatTable(rows: BenchRow[]): string {

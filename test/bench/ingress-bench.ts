@@ -40,15 +40,9 @@ import type { bugfixWorkflow } from '../../workflows/bugfix';
 import type { OccurrenceBatch } from '../../workflows/domain/types';
 import { quietLogger } from '../support/quiet-logger';
 import { freePort } from '../support/local';
+import type { Row } from './figure';
 
-/** One figure of a benchmark, next to what it is compared with and the goal it must meet. */
-export interface Row {
-  figure: string;
-  value: number | string;
-  baseline: number | string;
-  goal: string;
-  met: boolean;
-}
+export type { Row } from './figure';
 
 export interface BenchOptions {
   /** Environment for the configuration (e.g. TEMPORAL_ADDRESS of a running server); the process's otherwise. */

@@ -41,14 +41,7 @@ import { envForFakes } from '../fakes/fakes-env';
 import { scriptedFixTurns } from '../fakes/scripted-fix';
 import { freePort, readTree } from '../support/local';
 import { quietLogger } from '../support/quiet-logger';
-
-export interface BenchFigure {
-  figure: string;
-  value: string;
-  baseline: string;
-  goal: string;
-  met: boolean;
-}
+import type { Row } from './figure';
 
 export interface ParkedBenchOptions {
   runs: number;
@@ -78,7 +71,7 @@ const BASELINE = {
   p99: '194–268 ms (1,950 parked)',
 };
 
-export async function runParkedBench(opts: ParkedBenchOptions): Promise<BenchFigure[]> {
+export async function runParkedBench(opts: ParkedBenchOptions): Promise<Row[]> {
   const say = opts.log ?? (() => undefined);
   const approvals = Math.min(opts.approvals ?? 50, opts.runs);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'parked-bench-'));
@@ -162,7 +155,7 @@ export async function runParkedBench(opts: ParkedBenchOptions): Promise<BenchFig
     await scripted.close();
 
     const overStart = (rssParked - rssStart) / 1e6;
-    const figures: BenchFigure[] = [
+    const figures: Row[] = [
       {
         figure: `worker RSS with ${opts.runs} runs parked, above its start`,
         value: `+${overStart.toFixed(0)} MB (start ${(rssStart / MiB).toFixed(0)} MiB, parked ${(rssParked / MiB).toFixed(0)} MiB, peak ${(rssPeak / MiB).toFixed(0)} MiB)`,

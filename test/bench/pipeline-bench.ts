@@ -13,10 +13,10 @@ import { chaosCases } from '../chaos/model-script';
 import { startWorld, SERVICE } from '../chaos/world';
 import { startIngress, writeWorkflowBundle, type TemporalUnderTest } from '../chaos/services';
 import { WorkerPool, type FaultLog } from '../chaos/faults';
-import { CHAOS_DURATIONS } from '../chaos/chaos';
-import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
+import { servicesEnv } from '../chaos/chaos';
+import { errorLogEvent } from '../fakes/datadog-shapes';
 import { createClient } from '../../infra/platform/temporal-connection';
-import { statusOf } from '../chaos/drive';
+import { alertBody, statusOf } from '../chaos/drive';
 
 export interface PipelineFigures {
   runs: number;
@@ -50,16 +50,7 @@ export async function runPipelineBench(o: {
     const [world, bundle] = await Promise.all([startWorld(cases), writeWorkflowBundle(dir)]);
     cleanup.push(() => world.close());
     const prefix = `bench${salt}`;
-    const env: Record<string, string> = {
-      ...world.env,
-      ...CHAOS_DURATIONS,
-      TEMPORAL_ADDRESS: o.temporal.address,
-      TEMPORAL_TASK_QUEUE: `${prefix}-queue`,
-      WORKFLOW_ID_PREFIX: prefix,
-      CHAOS_WORKFLOW_BUNDLE: bundle,
-      HOST: '127.0.0.1',
-      PORT: '0',
-    };
+    const env = servicesEnv({ world, address: o.temporal.address, prefix, bundle });
     const ingress = await startIngress(env);
     cleanup.push(() => ingress.stop());
     const log: FaultLog = { kills: [], temporalRestarts: [], outages: [], unplannedWorkerExits: [] };
@@ -75,15 +66,7 @@ export async function runPipelineBench(o: {
         world.datadog.addLog(
           errorLogEvent({ service: SERVICE, kind: 'TypeError', message: c.message, timestamp: Date.now() - 60_000 }),
         );
-        const body = JSON.stringify({
-          id: `${prefix}-${i}`,
-          event_type: 'log_alert',
-          title: `[Triggered] Errors in ${SERVICE}`,
-          date: String(Date.now()),
-          alert: { id: '98765', transition: 'Triggered', scope: `service:${SERVICE}` },
-          tags: `env:prod,service:${SERVICE}`,
-          logs_sample: logsSample([{ service: SERVICE, message: c.message }]),
-        });
+        const body = alertBody(`${prefix}-${i}`, c.message);
         const started = Date.now();
         const res = await fetch(`${ingress.url}/webhooks/datadog`, {
           method: 'POST',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createClient } from '../../infra/platform/temporal-connection';
 import { rng, type ChaosOptions } from './options';
 import { chaosCases } from './model-script';
-import { startWorld } from './world';
+import { startWorld, type World } from './world';
 import { ChaosTemporal, startIngress, writeWorkflowBundle } from './services';
 import { ClusterTemporal } from './cluster-temporal';
 import { runFaults, WorkerPool, type FaultLog } from './faults';
@@ -30,6 +30,26 @@ export const CHAOS_DURATIONS: Record<string, string> = {
   DEPLOY_TIMEOUT: '20m',
   VERIFY_WINDOW: '3s',
 };
+
+/** The ingress's and workers' environment: the fakes, short waits, the suite's own Temporal and task queue. */
+export function servicesEnv(o: {
+  world: World;
+  address: string;
+  prefix: string;
+  bundle: string;
+}): Record<string, string> {
+  return {
+    ...o.world.env,
+    ...CHAOS_DURATIONS,
+    ...Object.fromEntries(Object.keys(CHAOS_DURATIONS).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
+    TEMPORAL_ADDRESS: o.address,
+    TEMPORAL_TASK_QUEUE: `${o.prefix}-queue`,
+    WORKFLOW_ID_PREFIX: o.prefix,
+    CHAOS_WORKFLOW_BUNDLE: o.bundle,
+    HOST: '127.0.0.1',
+    PORT: '0',
+  };
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -54,17 +74,7 @@ export async function runChaos(options: ChaosOptions, say: (line: string) => voi
       () => temporal.stop(),
     );
     const prefix = `chaos${randomBytes(3).toString('hex')}`;
-    const env: Record<string, string> = {
-      ...world.env,
-      ...CHAOS_DURATIONS,
-      ...Object.fromEntries(Object.keys(CHAOS_DURATIONS).flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : []))),
-      TEMPORAL_ADDRESS: temporal.address,
-      TEMPORAL_TASK_QUEUE: `${prefix}-queue`,
-      WORKFLOW_ID_PREFIX: prefix,
-      CHAOS_WORKFLOW_BUNDLE: bundle,
-      HOST: '127.0.0.1',
-      PORT: '0',
-    };
+    const env = servicesEnv({ world, address: temporal.address, prefix, bundle });
     const ingress = await startIngress(env);
     cleanup.push(() => ingress.stop());
     const client = await createClient(temporal.config.temporal);

@@ -30,6 +30,19 @@ export async function statusOf(client: Client, workflowId: string, runId?: strin
   }
 }
 
+/** A Datadog monitor's webhook for one error of the service, as the project's payload template renders it. */
+export function alertBody(id: string, message: string): string {
+  return JSON.stringify({
+    id,
+    event_type: 'log_alert',
+    title: `[Triggered] Errors in ${SERVICE}`,
+    date: String(Date.now()),
+    alert: { id: '98765', transition: 'Triggered', scope: `service:${SERVICE}` },
+    tags: `env:prod,service:${SERVICE}`,
+    logs_sample: logsSample([{ service: SERVICE, message }]),
+  });
+}
+
 /** Why an open run is where it is: its status, pending workflow task and activities' attempts and last failures. */
 export async function whyOpen(client: Client, workflowId: string): Promise<string> {
   let d;
@@ -93,15 +106,7 @@ export function createDriver(o: {
   /** One delivery, redelivered until a 202 (Datadog retries), same $ID each time. */
   async function deliver(c: ChaosCase, out: RunOutcome, n: number, deadline: number): Promise<void> {
     const id = `${o.prefix}-${c.id}-${n}`;
-    const body = JSON.stringify({
-      id,
-      event_type: 'log_alert',
-      title: `[Triggered] Errors in ${SERVICE}`,
-      date: String(Date.now()),
-      alert: { id: '98765', transition: 'Triggered', scope: `service:${SERVICE}` },
-      tags: `env:prod,service:${SERVICE}`,
-      logs_sample: logsSample([{ service: SERVICE, message: c.message }]),
-    });
+    const body = alertBody(id, c.message);
     out.deliveries++;
     for (let attempt = 0; Date.now() < deadline; attempt++) {
       const res = await fetch(`${o.ingressUrl}/webhooks/datadog`, {
