@@ -14,6 +14,8 @@ import { createGitHubActivities } from './github';
 import { createCursorActivities, type AgentInstructions } from './cursor';
 import { selfTestActivities } from './self-test';
 import { createSlackActivities } from './slack';
+import { createSandboxActivities, detectTestCommand, sandboxReady } from './sandbox';
+import type { TestEvidence } from '../workflows/domain/test-evidence';
 import { toSuggestionView } from './slack/suggestion-view';
 import { pastRejections } from './temporal/past-rejections';
 import { previousAttempt, sharedClaudeSpend } from './temporal/claude-spend';
@@ -28,12 +30,14 @@ import { protectedPathMatcher } from './git/protected-paths';
 export function createActivityGroups(config: Config, deps: { client: Client; workRoot?: string }) {
   const datadog = createDatadogActivities(config.datadog);
   const isProtected = protectedPathMatcher(config.fix.extraProtectedPaths);
-  const git = createGitActivities(
-    config.git,
-    deps.workRoot ?? path.join(path.dirname(config.git.cacheDir), 'work'),
-    isProtected,
+  const workRoot = deps.workRoot ?? path.join(path.dirname(config.git.cacheDir), 'work');
+  const git = createGitActivities(config.git, workRoot, isProtected);
+  const claude = createClaudeActivities(
+    config.claude,
+    { isProtected, maxDiffBytes: config.fix.maxDiffBytes },
+    { serviceDirs: [config.git.cacheDir, workRoot], allowedDomains: config.tests.allowedDomains },
   );
-  const claude = createClaudeActivities(config.claude, { isProtected, maxDiffBytes: config.fix.maxDiffBytes });
+  const sandbox = createSandboxActivities(config.tests, { serviceDirs: [config.git.cacheDir, workRoot] });
   const slack = createSlackActivities(config.slack);
   const github = createGitHubActivities(config.github, isProtected);
   const cursor = createCursorActivities(config.cursor);
@@ -66,11 +70,20 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           runKey: `${input.runKey}-attempt-${currentActivity()?.info.attempt ?? 1}`,
         });
         try {
+          const tests =
+            config.tests.policy === 'off'
+              ? undefined
+              : {
+                  command: config.tests.command ?? (await detectTestCommand(checkout.dir)),
+                  // Without bubblewrap Claude Code would refuse to start: no Bash then, rather than no fix.
+                  canRun: config.claude.sandbox && (await sandboxReady()),
+                };
           return await claude.proposeFix({
             dir: checkout.dir,
             baseCommit: checkout.commit,
             request: {
               ...input.request,
+              ...(tests ? { tests } : {}),
               repo: {
                 ...(config.git.repoUrl ? { url: withoutCredentials(config.git.repoUrl) } : {}),
                 branch: config.git.branch,
@@ -80,6 +93,31 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           });
         } finally {
           // The diff is the result; the checkout is not needed again (the PR step checks out afresh).
+          await removeCheckout(checkout.dir);
+        }
+      },
+    },
+    sandbox: {
+      /**
+       * The application's tests in the sandbox, on a checkout of its own: the deployed commit, then with the
+       * fix's test files, then with the whole fix. Runs on the Claude queue, where the sandbox is installed.
+       */
+      async runRegressionTests(input: {
+        runKey: string;
+        diff: string;
+        errorWords: string[];
+      }): Promise<TestEvidence> {
+        const checkout = await git.cloneRepository({
+          runKey: `${input.runKey}-tests-${currentActivity()?.info.attempt ?? 1}`,
+        });
+        try {
+          return await sandbox.runRegressionTests({
+            dir: checkout.dir,
+            commit: checkout.commit,
+            diff: input.diff,
+            errorWords: input.errorWords,
+          });
+        } finally {
           await removeCheckout(checkout.dir);
         }
       },
@@ -155,6 +193,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...groups.datadog,
     ...groups.git,
     ...groups.claude,
+    ...groups.sandbox,
     ...groups.slack,
     ...groups.github,
     ...groups.cursor,

@@ -7,6 +7,7 @@
 import { ConfigError, type Config } from './platform/config/load-config';
 import { readConfig } from './platform/config/read-config';
 import { ensureTemporalCli } from './temporal/ensure-cli';
+import { missingSandboxPackages } from './sandbox/ensure-sandbox';
 import { startDevServer, type DevServer } from './temporal/dev-server';
 import { createClient } from './platform/temporal-connection';
 import { addMissingSearchAttributes } from './temporal/register-search-attributes';
@@ -51,6 +52,11 @@ async function main(): Promise<void> {
     return [];
   });
   if (added.length) console.log(`Registered search attributes: ${added.join(', ')}`);
+  const missing = config.tests.policy === 'off' ? [] : await missingSandboxPackages();
+  if (missing.length)
+    console.warn(
+      `The test sandbox needs ${missing.join(', ')} (apt-get install -y ${missing.join(' ')}): until then fixes are posted with "tests not run".`,
+    );
 
   const client = await createClient(config.temporal);
   const { worker, connection } = await createWorker({ config, client });

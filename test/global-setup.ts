@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { readConfig } from '../infra/platform/config/read-config';
 import { ensureGit } from './support/ensure-git';
+import { ensureSandboxPackages } from '../infra/sandbox/ensure-sandbox';
 import { ensureTemporalCli } from '../infra/temporal/ensure-cli';
 import { ensureTemporalServer } from '../infra/temporal/cluster/ensure-server';
 import { ensurePostgres } from '../infra/temporal/cluster/postgres';
@@ -23,6 +24,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // Lets unit tests of a single module run without a server: `TEST_NO_TEMPORAL=1 npx vitest run test/activities/...`
   await ensureGit();
+  await ensureSandboxPackages();
   if (process.env.TEST_NO_TEMPORAL) {
     project.provide('temporalAddress', '');
     project.provide('workflowBundleCode', '');

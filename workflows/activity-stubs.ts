@@ -8,6 +8,7 @@ import {
   DatadogFailureType,
   GitFailureType,
   GitHubFailureType,
+  SandboxFailureType,
   SlackFailureType,
 } from './domain/failures';
 
@@ -77,6 +78,25 @@ export function activityStubs(settings: RunSettings) {
           GitFailureType.Config,
           ClaudeFailureType.WorkingTreeMismatch,
           ClaudeFailureType.OverBudget,
+        ],
+      },
+    }),
+
+    /** The application's tests, three sandboxed runs, on the Claude queue where the sandbox is installed. */
+    sandbox: proxyActivities<ActivityGroups['sandbox']>({
+      taskQueue: claudeTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: 3 * (settings.tests?.timeoutMs ?? 600_000) + 120_000,
+      heartbeatTimeout: '30s',
+      retry: {
+        initialInterval: '5s',
+        maximumAttempts: 3,
+        nonRetryableErrorTypes: [
+          SandboxFailureType.Unavailable,
+          GitFailureType.Auth,
+          GitFailureType.NotFound,
+          GitFailureType.Config,
+          GitFailureType.PatchDoesNotApply,
+          GitFailureType.EmptyPatch,
         ],
       },
     }),

@@ -26,7 +26,15 @@ import {
 import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
 import type { BugfixInput, RunStatus } from './domain/run-status';
 import type { OccurrenceBatch, Stage } from './domain/types';
-import { DatadogFailureType, PipelineFailureType, isFailureOfType } from './domain/failures';
+import { DatadogFailureType, PipelineFailureType, SandboxFailureType, isFailureOfType } from './domain/failures';
+import {
+  acceptable,
+  evidenceFeedback,
+  evidenceHeadline,
+  notRun,
+  productionErrorWords,
+  type TestEvidence,
+} from './domain/test-evidence';
 import { escapeText } from './domain/slack-text';
 import { refusalOf } from './domain/fix-policy';
 import { Run } from './run-state';
@@ -133,18 +141,37 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
         return await finish('rejected');
       }
 
-      // 3. Claude Code explains the error and edits a clone; the diff is the suggestion.
-      await advance('proposing');
-      r.fix = await proposeFix({
-        runKey: workflowInfo().workflowId,
-        baseCommit: checkout.commit,
-        request: {
-          identity,
-          message: run.message(),
-          samples: run.ledger.examples,
-          previousRejections: r.previousRejections,
-        },
-      });
+      // 3. Claude Code writes a regression test and the fix in a clone; the diff is the suggestion. The sandbox
+      //    runs the tests on the deployed commit, with the new test, and with the fix: a fix they send back gets
+      //    another attempt, told why (VERIFY_TEST_ATTEMPTS).
+      const tests = settings.tests && settings.tests.policy !== 'off' && patched('regression-tests') ? settings.tests : undefined;
+      let testFeedback: string | undefined;
+      for (let attempt = 1; ; attempt++) {
+        await reach('proposing');
+        r.fix = await proposeFix({
+          runKey: workflowInfo().workflowId,
+          baseCommit: checkout.commit,
+          request: {
+            identity,
+            message: run.message(),
+            samples: run.ledger.examples,
+            previousRejections: r.previousRejections,
+            ...(testFeedback ? { testFeedback } : {}),
+          },
+        });
+        if (!tests || !r.fix.diff || refusalOf(r.fix, settings)) break;
+        await advance('testing');
+        r.fix = { ...r.fix, attempt, tests: await testFix(run, r.fix.diff) };
+        if (acceptable(r.fix.tests!, tests.policy) || attempt >= tests.maxAttempts) break;
+        testFeedback = evidenceFeedback(r.fix.tests!);
+        r.notes.push(`Attempt ${attempt} was sent back by its tests: ${evidenceHeadline(r.fix.tests!)}`);
+      }
+      if (tests?.policy === 'require' && r.fix.tests?.verdict !== 'reproduced' && !refusalOf(r.fix, settings)) {
+        r.notes.push(
+          `VERIFY_TEST_POLICY=require: no test reproduces the error with this fix (${r.fix.tests ? evidenceHeadline(r.fix.tests) : 'no change to test'}), so it is not offered for approval.`,
+        );
+        return await finish('refused');
+      }
 
       // A fix nobody may approve here (protected files, too large) is reported, never offered.
       const refusal = refusalOf(r.fix, settings);
@@ -280,6 +307,21 @@ async function openPullRequestWithRetries(
       if (!(await answerTo(run, 'retry-pull-request'))?.approved) throw err;
       await advance('opening-pr');
     }
+  }
+}
+
+/** The sandboxed test runs; a worker without the sandbox makes them "not run", never unconfined. */
+async function testFix(run: Run, diff: string): Promise<TestEvidence> {
+  const { identity } = run.input;
+  try {
+    return await run.act.sandbox.runRegressionTests({
+      runKey: workflowInfo().workflowId,
+      diff,
+      errorWords: productionErrorWords(identity.errorType, run.message()),
+    });
+  } catch (err) {
+    if (!isFailureOfType(err, SandboxFailureType.Unavailable)) throw err;
+    return notRun(run.record.fix?.baseCommit ?? '', causeMessage(err));
   }
 }
 

@@ -13,13 +13,15 @@ export type { FixRequest } from './prompt';
 export function createClaudeActivities(
   config: Config['claude'],
   guard: FixGuard,
-  opts: { heartbeatIntervalMs?: number } = {},
+  opts: { heartbeatIntervalMs?: number; serviceDirs?: string[]; allowedDomains?: string[] } = {},
 ) {
   return {
     async proposeFix(input: ProposeFixInput): Promise<FixSuggestion> {
       const ctx = currentActivity();
       return proposeFix(config, guard, input, {
         heartbeatIntervalMs: opts.heartbeatIntervalMs,
+        ...(opts.serviceDirs ? { serviceDirs: opts.serviceDirs } : {}),
+        ...(opts.allowedDomains ? { allowedDomains: opts.allowedDomains } : {}),
         ...(ctx ? { signal: ctx.cancellationSignal, heartbeat: (info) => ctx.heartbeat(info) } : {}),
       });
     },

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
@@ -11,6 +11,7 @@ import { protectedChanges, type ProtectedPathMatcher } from '../git/protected-pa
 import { buildFixPrompt, type FixRequest } from './prompt';
 import { runClaude } from './run-claude';
 import { claudeArgs, claudeEnvironment } from './sandbox';
+import { SCRATCH_DIRS, sandboxPolicy, toolchainEnvironment } from '../sandbox/sandbox-policy';
 import { ClaudeFailureType } from '../../workflows/domain/failures';
 
 export interface ProposeFixInput {
@@ -34,6 +35,10 @@ export interface ProposeFixHooks {
   onSpawn?: (pid: number) => void;
   /** The parent environment the allow-list picks from; tests pass one with planted secrets. */
   parentEnv?: NodeJS.ProcessEnv;
+  /** The worker's data directories (repository store, work root): unreadable from Claude's Bash. */
+  serviceDirs?: string[];
+  /** VERIFY_TEST_ALLOWED_DOMAINS: the only hosts Claude's Bash may reach. */
+  allowedDomains?: string[];
 }
 
 /**
@@ -49,21 +54,43 @@ export async function proposeFix(
 ): Promise<FixSuggestion> {
   await assertPristine(input.dir, input.baseCommit);
   const home = await mkdtemp(join(tmpdir(), 'claude-home-'));
+  const scratch = `${input.dir}.sandbox`;
+  // Bash only with the sandbox, and only when the run asks for a regression test.
+  const sandbox =
+    config.sandbox && input.request.tests?.canRun
+      ? sandboxPolicy({
+          checkout: input.dir,
+          scratch,
+          allowedDomains: hooks.allowedDomains ?? [],
+          serviceDirs: hooks.serviceDirs ?? [],
+          pathEnv: (hooks.parentEnv ?? process.env).PATH ?? '',
+        })
+      : undefined;
   try {
+    if (sandbox) await Promise.all(SCRATCH_DIRS.map((d) => mkdir(join(scratch, d), { recursive: true })));
     const run = await runClaude({
       cwd: input.dir,
       prompt: buildFixPrompt({ ...input.request, repo: { ...input.request.repo, commit: input.baseCommit } }),
       ...(config.path ? { cliPath: config.path } : {}),
-      env: claudeEnvironment(
-        {
-          home,
-          anthropicBaseUrl: config.anthropicBaseUrl,
-          anthropicApiKey: config.anthropicApiKey,
-          model: config.model,
-        },
-        hooks.parentEnv,
-      ),
-      args: claudeArgs({ maxTurns: config.maxTurns, maxBudgetUsd: config.maxBudgetUsd, model: config.model }),
+      env: {
+        ...claudeEnvironment(
+          {
+            home,
+            anthropicBaseUrl: config.anthropicBaseUrl,
+            anthropicApiKey: config.anthropicApiKey,
+            model: config.model,
+          },
+          hooks.parentEnv,
+        ),
+        // Bash commands inherit these: toolchain caches in scratch, offline.
+        ...(sandbox ? toolchainEnvironment(sandbox) : {}),
+      },
+      args: claudeArgs({
+        maxTurns: config.maxTurns,
+        maxBudgetUsd: config.maxBudgetUsd,
+        model: config.model,
+        ...(sandbox ? { sandbox } : {}),
+      }),
       timeoutMs: config.timeoutMs,
       signal: hooks.signal,
       onHeartbeat: hooks.heartbeat,
@@ -86,6 +113,7 @@ export async function proposeFix(
     };
   } finally {
     await rm(home, { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 

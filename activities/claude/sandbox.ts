@@ -17,6 +17,8 @@
  *  4. `--permission-prompts none`: anything that would ask for approval is denied.
  */
 
+import { claudeSandboxSettings, type SandboxPolicy } from '../sandbox/sandbox-policy';
+
 /** Read, search and edit: all a fix needs. MultiEdit is gone in 2.1.x; kept for older CLIs. */
 export const ALLOWED_TOOLS = ['Read', 'Grep', 'Glob', 'Edit', 'MultiEdit', 'Write'] as const;
 
@@ -115,8 +117,28 @@ export const CLAUDE_SETTINGS = {
   enableAllProjectMcpServers: false,
 } as const;
 
+/**
+ * With a sandbox, Bash joins the tools: every command runs under bubblewrap with the policy's
+ * boundaries (activities/sandbox/sandbox-policy.ts), never outside it.
+ */
+function toolsAndSettings(sandbox: SandboxPolicy | undefined) {
+  if (!sandbox) return { tools: [...ALLOWED_TOOLS], settings: CLAUDE_SETTINGS, denied: [...DISALLOWED_TOOLS] };
+  const denied = DISALLOWED_TOOLS.filter((t) => t !== 'Bash');
+  return {
+    tools: [...ALLOWED_TOOLS, 'Bash'],
+    settings: { ...CLAUDE_SETTINGS, permissions: { deny: denied }, sandbox: claudeSandboxSettings(sandbox) },
+    denied,
+  };
+}
+
 /** Arguments for a headless run: prompt on stdin, one JSON result on stdout. */
-export function claudeArgs(opts: { maxTurns: number; maxBudgetUsd?: number; model?: string }): string[] {
+export function claudeArgs(opts: {
+  maxTurns: number;
+  maxBudgetUsd?: number;
+  model?: string;
+  sandbox?: SandboxPolicy;
+}): string[] {
+  const { tools, settings, denied } = toolsAndSettings(opts.sandbox);
   return [
     '-p',
     '--output-format',
@@ -129,13 +151,13 @@ export function claudeArgs(opts: { maxTurns: number; maxBudgetUsd?: number; mode
     '--permission-prompts',
     'none',
     '--tools',
-    ALLOWED_TOOLS.join(','),
+    tools.join(','),
     '--allowedTools',
-    ALLOWED_TOOLS.join(','),
+    tools.join(','),
     '--disallowedTools',
-    DISALLOWED_TOOLS.join(','),
+    denied.join(','),
     '--settings',
-    JSON.stringify(CLAUDE_SETTINGS),
+    JSON.stringify(settings),
     '--restricted',
     '--strict-mcp-config',
     '--disable-slash-commands',

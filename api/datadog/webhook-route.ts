@@ -31,6 +31,7 @@ export function runSettings(config: Config): RunSettings {
     maxPollIntervalMs: config.tracking.maxPollIntervalMs,
     protectedPaths: config.fix.protectedPaths,
     budget: config.budget,
+    tests: { policy: config.tests.policy, maxAttempts: config.tests.maxAttempts, timeoutMs: config.tests.timeoutMs },
     outage: {
       toleranceMs: config.tracking.outageToleranceMs,
       maxRetryIntervalMs: config.tracking.outageMaxRetryIntervalMs,

@@ -34,5 +34,7 @@ export function envForFakes(f: {
     GITHUB_REPOSITORY: f.repository,
     // The harness's clicks come from this user; nobody else may decide (approvers fail closed).
     APPROVER_SLACK_USER_IDS: 'U0APPROVER',
+    // sample-repo's scripted fix comes without a test: the suites of the regression test turn it on.
+    VERIFY_TEST_POLICY: 'off',
   };
 }

@@ -58,8 +58,11 @@ export async function startE2E(
     worker?: boolean;
     datadog?: DatadogFakeOptions;
     cursor?: CursorFakeOptions;
+    /** The repository the pipeline fixes: a fixture tree and its name (default test/fixtures/sample-repo as shop-api). */
+    repo?: { name: string; dir: string };
   } = {},
 ): Promise<E2E> {
+  const repo = opts.repo ?? { name: 'shop-api', dir: path.join(fixtures, 'sample-repo') };
   const [datadog, slack, git, anthropic, cursor] = await Promise.all([
     startDatadogFake(opts.datadog),
     SlackFake.start(),
@@ -70,8 +73,8 @@ export async function startE2E(
     }),
     CursorFake.start(opts.cursor),
   ]);
-  const repoUrl = await git.createBareRepo('shop-api', await readTree(path.join(fixtures, 'sample-repo')));
-  const github = await startGitHubFake({ owner: 'acme', repo: 'shop-api', bareRepoPath: git.repoPath('shop-api') });
+  const repoUrl = await git.createBareRepo(repo.name, await readTree(repo.dir));
+  const github = await startGitHubFake({ owner: 'acme', repo: repo.name, bareRepoPath: git.repoPath(repo.name) });
   // Cursor calls back on the public URL, so the API's port is chosen before it starts.
   const port = await freePort();
   const pipeline = await startPipeline(
@@ -82,7 +85,7 @@ export async function startE2E(
         anthropic,
         github,
         repoUrl,
-        repository: 'acme/shop-api',
+        repository: `acme/${repo.name}`,
         webhookToken: WEBHOOK_TOKEN,
         signingSecret: SIGNING_SECRET,
         channel: SLACK_CHANNEL,

@@ -92,6 +92,12 @@ export const ClaudeFailureType = {
   WorkingTreeMismatch: 'WorkingTreeMismatch',
 } as const;
 
+/** The sandbox that runs the application's tests. */
+export const SandboxFailureType = {
+  /** bubblewrap, socat or ripgrep is missing, or the sandbox refused to start: no test runs unconfined. */
+  Unavailable: 'SandboxUnavailable',
+} as const;
+
 /** Raised by the workflow itself. */
 export const PipelineFailureType = {
   /** The run failed; its cause says where. */

@@ -15,6 +15,7 @@ import type {
   SlackMessageRef,
   Stage,
 } from './types';
+import type { TestPolicy } from './test-evidence';
 
 /** Settings a run is started with; they come from the service's configuration, so tests can shorten them. */
 export interface RunSettings {
@@ -38,6 +39,8 @@ export interface RunSettings {
   outage?: { toleranceMs: number; maxRetryIntervalMs: number };
   /** Cost bounds (absent in runs started before them): daily Claude Code budgets, and FIX_COOLDOWN. */
   budget?: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
+  /** VERIFY_TEST_POLICY and VERIFY_TEST_ATTEMPTS (absent in runs started before regression tests). */
+  tests?: { policy: TestPolicy; maxAttempts: number; timeoutMs: number };
 }
 
 export interface BugfixInput {

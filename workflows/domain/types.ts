@@ -3,6 +3,7 @@
  * Plain data only: everything here crosses Temporal's payload boundary as JSON.
  */
 import type { StackLanguage } from './identity/parsed-stack';
+import type { TestEvidence } from './test-evidence';
 
 /** What identifies a unique error: the same fingerprint means the same bug. */
 export interface ErrorIdentity {
@@ -102,6 +103,10 @@ export interface FixSuggestion {
   protectedFiles?: ProtectedChange[];
   /** Set when the diff was over FIX_MAX_DIFF_BYTES: `diff` is then empty, and the fix is refused. */
   oversized?: { bytes: number };
+  /** What the sandboxed test runs proved (absent when they did not run, as in runs before them). */
+  tests?: TestEvidence;
+  /** Fix attempts this suggestion took (more than 1 when the tests sent one back). */
+  attempt?: number;
 }
 
 /** A changed file a fix may not carry without a protected-path approver, and why. */
@@ -134,6 +139,8 @@ export type Stage =
   /** The daily or per-service Claude Code budget is spent: the run waits for the next day (or an operator). */
   | 'awaiting-budget'
   | 'proposing'
+  /** The application's tests run in the sandbox: on the deployed commit, with the regression test, with the fix. */
+  | 'testing'
   | 'awaiting-approval'
   | 'approved'
   | 'opening-pr'

@@ -4,6 +4,7 @@ import type { PullRequestCheck, PullRequestRef } from '../domain/types';
 import type { AgentInfo } from '../../activities/cursor';
 import { pollUntil } from '../poll';
 import { githubInert } from '../domain/github-text';
+import { evidenceHeadline, type TestEvidence, type TestRunSummary } from '../domain/test-evidence';
 import { PipelineFailureType } from '../domain/failures';
 import { isTerminalStatus, pullRequestNumber } from '../domain/cursor-agent';
 
@@ -228,6 +229,7 @@ function pullRequestBody(run: Run, marker: string): string {
     '',
     '> ' + githubInert(s.message).replace(/\n/g, '\n> '),
     '',
+    ...testEvidenceSection(run.record.fix!.tests),
     '## Explanation (Claude Code)',
     githubInert(run.record.fix!.explanation),
     '',
@@ -236,4 +238,32 @@ function pullRequestBody(run: Run, marker: string): string {
     '',
     marker,
   ].join('\n');
+}
+
+/** The regression test's evidence, for reviewers: the approver saw the same line in Slack. */
+function testEvidenceSection(tests: TestEvidence | undefined): string[] {
+  if (!tests) return [];
+  const row = (name: string, t: TestRunSummary | undefined) =>
+    t
+      ? `| ${name} | ${t.passed ?? '–'} | ${t.failed ?? '–'} | ${t.timedOut ? 'timed out' : t.exitCode} | ${(t.durationMs / 1000).toFixed(1)} s |`
+      : `| ${name} | – | – | not run | – |`;
+  const inline = (s: string) => githubInert(s).replace(/`/g, "'");
+  return [
+    '## Regression test (sandboxed)',
+    githubInert(evidenceHeadline(tests)),
+    '',
+    ...(tests.command
+      ? [
+          `Test command \`${inline(tests.command)}\` on \`${tests.commit.slice(0, 12)}\`, no network, no secrets:`,
+          '',
+          '| run | passed | failed | exit | time |',
+          '| --- | --- | --- | --- | --- |',
+          row('deployed commit', tests.baseline),
+          row('with the regression test only', tests.reproduction),
+          row('with the fix', tests.withFix),
+          '',
+        ]
+      : []),
+    ...(tests.failureExcerpt ? ['```', githubInert(tests.failureExcerpt).replace(/```/g, '` ` `'), '```', ''] : []),
+  ];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import type { TestPolicy } from '../../../workflows/domain/test-evidence';
 
 /**
  * The whole configuration of the service, from `temporal.config.json` and the
@@ -57,6 +58,23 @@ export interface Config {
     maxBudgetUsd: number;
     /** Claude Code sessions one worker runs at once; the rest wait in the task queue. */
     maxConcurrent: number;
+    /** CLAUDE_SANDBOX: Claude may run the tests with Bash, inside the sandbox; off leaves it read/edit-only. */
+    sandbox: boolean;
+  };
+  /**
+   * The regression test before approval: the application's tests run in the sandbox on the deployed
+   * commit and with the fix. `command` undefined: detected from the repository.
+   */
+  tests: {
+    policy: TestPolicy;
+    command?: string;
+    timeoutMs: number;
+    cpuSeconds: number;
+    maxOutputBytes: number;
+    /** Hosts the tests may reach (a registry mirror); none by default. */
+    allowedDomains: string[];
+    /** Fix attempts when the tests say a fix is wrong (breaks tests, or its own test still fails). */
+    maxAttempts: number;
   };
   /** What all runs may spend on Claude Code in a UTC day, in all and per service; and the pause after a no. */
   budget: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
@@ -349,6 +367,20 @@ export function loadConfig(file: unknown, env: Env): Config {
       timeoutMs: duration('CLAUDE_TIMEOUT', '15m'),
       maxBudgetUsd: usd('CLAUDE_MAX_BUDGET_USD', 5),
       maxConcurrent: int('CLAUDE_MAX_CONCURRENT', 2, 1, 100),
+      sandbox: check('CLAUDE_SANDBOX', z.enum(['on', 'off'], { error: 'expected on or off' }), 'on') === 'on',
+    },
+    tests: {
+      policy: check(
+        'VERIFY_TEST_POLICY',
+        z.enum(['require', 'prefer', 'off'], { error: 'expected require, prefer or off' }),
+        'prefer',
+      ),
+      ...(str('VERIFY_TEST_COMMAND') ? { command: str('VERIFY_TEST_COMMAND') } : {}),
+      timeoutMs: duration('VERIFY_TEST_TIMEOUT', '10m'),
+      cpuSeconds: int('VERIFY_TEST_CPU_SECONDS', 1_200, 1, 86_400),
+      maxOutputBytes: int('VERIFY_TEST_MAX_OUTPUT', 1_000_000, 10_000, 100_000_000),
+      allowedDomains: list('VERIFY_TEST_ALLOWED_DOMAINS'),
+      maxAttempts: int('VERIFY_TEST_ATTEMPTS', 2, 1, 5),
     },
     budget: {
       dailyUsd: usd('CLAUDE_DAILY_BUDGET_USD', 100),

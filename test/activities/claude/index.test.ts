@@ -20,6 +20,7 @@ const claudeConfig = (f: AnthropicFake) => ({
   timeoutMs: 60_000,
   maxBudgetUsd: 5,
   maxConcurrent: 1,
+  sandbox: false,
 });
 const guard = { isProtected: protectedPathMatcher(), maxDiffBytes: 200_000 };
 const request = {

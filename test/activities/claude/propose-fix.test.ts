@@ -55,6 +55,7 @@ function config(fake: AnthropicFake, over: Partial<Config['claude']> = {}): Conf
     timeoutMs: 60_000,
     maxBudgetUsd: 5,
     maxConcurrent: 1,
+    sandbox: false,
     ...over,
   };
 }
