@@ -63,8 +63,9 @@ export async function createWorker({
     connection,
     namespace,
     taskQueue: claudeTaskQueue(taskQueue),
-    activities: { proposeFix: activities.proposeFix },
-    // What bounds the bill and the machine: CLAUDE_MAX_CONCURRENT sessions per worker, the rest queued.
+    // Claude sessions and the sandboxed test runs: the work that needs the CLI, the sandbox and the CPU.
+    activities: { proposeFix: activities.proposeFix, runRegressionTests: activities.runRegressionTests },
+    // What bounds the bill and the machine: CLAUDE_MAX_CONCURRENT of them per worker, the rest queued.
     maxConcurrentActivityTaskExecutions: config.claude.maxConcurrent,
   });
   return { worker: both(main, claude), connection };

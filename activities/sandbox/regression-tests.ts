@@ -92,7 +92,10 @@ function judge(
   reproduction: Run | undefined,
   withFix: Run,
   errorWords: string[],
-): Pick<TestEvidence, 'verdict' | 'reason' | 'regressionTests' | 'newFailures' | 'productionErrorSeen' | 'failureExcerpt'> {
+): Pick<
+  TestEvidence,
+  'verdict' | 'reason' | 'regressionTests' | 'newFailures' | 'productionErrorSeen' | 'failureExcerpt'
+> {
   const failedBefore = new Set(baseline.parsed.failing);
   const newFailures = withFix.parsed.failing.filter((t) => !failedBefore.has(t));
   const regressionTests = reproduction ? newlyFailing(baseline, reproduction) : [];
@@ -106,6 +109,16 @@ function judge(
     ...extra,
   });
 
+  if (!passing(baseline) && !baseline.parsed.failing.length && !baseline.parsed.passing.length) {
+    const last = lastLines(baseline.output, 1) || `exit ${baseline.summary.exitCode}`;
+    return verdict(
+      'not-run',
+      `the test command fails on the deployed commit before any test runs (${last.slice(0, 200)})`,
+      {
+        failureExcerpt: lastLines(baseline.output, 12),
+      },
+    );
+  }
   if (withFix.summary.timedOut) return verdict('breaks-tests', 'the tests did not finish in time with the fix');
   if (stillFailing.length || (regressionTests[0] === UNNAMED && !passing(withFix)))
     return verdict('fix-fails-test', 'the regression test still fails with the fix');
@@ -113,7 +126,10 @@ function judge(
     return verdict('breaks-tests', 'tests that pass on the deployed commit fail with the fix');
   if (!reproduction) return verdict('not-reproduced', 'the fix comes without a regression test');
   if (!regressionTests.length)
-    return verdict('not-reproduced', 'the new test passes on the deployed commit too, so it does not reproduce the error');
+    return verdict(
+      'not-reproduced',
+      'the new test passes on the deployed commit too, so it does not reproduce the error',
+    );
   const seen = errorWords.find((w) => w && reproduction.output.includes(w));
   const excerpt = excerptAround(reproduction.output, seen ?? regressionTests[0]!);
   if (!seen)
@@ -152,6 +168,10 @@ function summarise(result: SandboxedResult): Run {
       failing: parsed.failing.slice(0, 20),
     },
   };
+}
+
+function lastLines(output: string, n: number): string {
+  return output.trimEnd().split('\n').slice(-n).join('\n').slice(-1_500);
 }
 
 /** A few lines around the first line that mentions `needle`. */

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { SandboxFailureType } from '../../workflows/domain/failures';
@@ -61,7 +62,9 @@ function spawnBounded(opts: SandboxedCommand, settingsFile: string): Promise<San
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cli, '--settings', settingsFile, '-c', boundedCommand(opts)], {
       cwd: opts.policy.checkout,
-      env: sandboxEnvironment(opts.policy, opts.parentEnv ?? process.env),
+      // srt's own sockets go to the worker's temp dir: a Unix socket path must stay under 108 bytes,
+      // and scratch lives deep in the work root. The command's TMPDIR is scratch's (CLAUDE_CODE_TMPDIR).
+      env: { ...sandboxEnvironment(opts.policy, opts.parentEnv ?? process.env), TMPDIR: tmpdir() },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -34,20 +34,12 @@ export function parseTestOutput(output: string): ParsedTests {
   try {
     if (typeof output !== 'string' || output.length === 0) return unknown();
     const lines = toLines(output);
-    const candidates: [TestOutputFormat, (lines: string[]) => Candidate | undefined][] = [
-      ['maven', parseMaven],
-      ['dotnet', parseDotnet],
-      ['go', parseGo],
-      ['pytest', parsePytest],
-      ['unittest', parseUnittest],
-      ['jest', parseJest],
-      ['node-test', parseNodeSpec],
-      ['tap', parseTap],
-    ];
+    // Every reader looks at the whole output; the one that recognised the most wins, and ties go to the
+    // earlier, more distinctive format (a build log may quote another runner's line or two).
+    const readers = [parseMaven, parseDotnet, parseGo, parsePytest, parseUnittest, parseJest, parseNodeSpec, parseTap];
     let best: Candidate | undefined;
-    for (const [, parse] of candidates) {
-      const found = parse(lines);
-      // Ties go to the earlier, more distinctive format.
+    for (const read of readers) {
+      const found = read(lines);
       if (found && found.evidence > 0 && (!best || found.evidence > best.evidence)) best = found;
     }
     return best ? best.result : unknown();
@@ -470,7 +462,7 @@ function pytestClosing(line: string): { passed: number; failed: number } | undef
     if (!m) return undefined;
     const n = toInt(m[1]);
     if (m[2] === 'passed') passed += n;
-    else if (m[2] === 'failed') failed += n;
+    else if (m[2] === 'failed' || m[2] === 'error' || m[2] === 'errors') failed += n;
   }
   return { passed, failed };
 }

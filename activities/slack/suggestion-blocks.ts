@@ -2,6 +2,7 @@ import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slac
 import type { ErrorIdentity, FixSuggestion } from '../../workflows/domain/types';
 import { APPROVE_ACTION_ID, DECISION_BLOCK_ID, REJECT_ACTION_ID } from '../../workflows/domain/slack-actions';
 import { clip, escapeCode, escapeInlineCode, escapeText, link, slackDate } from './mrkdwn';
+import { testEvidenceBlocks } from './test-evidence-blocks';
 
 export type SuggestionState =
   | { kind: 'awaiting' }
@@ -158,7 +159,10 @@ function samplesText(view: SuggestionView): string {
 
 function fixBlocks(fix: FixSuggestion | undefined): KnownBlock[] {
   if (!fix) return [section('*Suggested fix*\n_Claude Code produced no suggestion._')];
-  const blocks: KnownBlock[] = [section(`*Suggested fix*\n${escapeText(fix.explanation)}`)];
+  const blocks: KnownBlock[] = [
+    ...testEvidenceBlocks(fix.tests),
+    section(`*Suggested fix*\n${escapeText(fix.explanation)}`),
+  ];
   const guarded = fix.protectedFiles ?? [];
   if (guarded.length)
     blocks.push(

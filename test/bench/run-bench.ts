@@ -5,7 +5,7 @@
  *   --report <file.json>  also writes the rows as JSON
  *   --storm <deliveries>  deliveries per storm (10,000 at full size)
  *   --parked <runs>  runs parked awaiting approval (1,000 at full size; each takes ~0.4 s of CPU to park)
- * Parts: ingress, storm, pipeline, parked, clone. Exits 1 when a goal is missed.
+ * Parts: ingress, storm, pipeline, parked, clone, verify (proof before approval: sandboxed tests per language). Exits 1 when a goal is missed.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,6 +18,7 @@ import { pipelineRows } from './pipeline-rows';
 import { runIngressVsRaw, runStorm, startBenchServices, type Row } from './ingress-bench';
 import { runParkedBench } from './parked-bench';
 import { runCloneBench } from './clone-bench';
+import { runVerifyBench } from './verify-bench';
 import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
 
 const { values } = parseArgs({
@@ -35,7 +36,7 @@ const full = values.size !== 'small';
 const topologies = values.topology === 'both' ? ['dev-server', 'cluster'] : [values.topology!];
 for (const t of topologies)
   if (t !== 'dev-server' && t !== 'cluster') throw new Error(`--topology: dev-server, cluster or both (got ${t})`);
-const parts = new Set((values.only ?? 'ingress,storm,pipeline,parked,clone').split(','));
+const parts = new Set((values.only ?? 'ingress,storm,pipeline,parked,clone,verify').split(','));
 const say = (line: string) => console.log(line);
 const rows: BenchRow[] = [];
 
@@ -132,6 +133,10 @@ try {
   if (parts.has('clone')) {
     say(`bench: clone path on a ${SIZES.clone}-file repository`);
     add('none', await runCloneBench({ files: SIZES.clone }));
+  }
+  if (parts.has('verify')) {
+    say('bench: proof before approval, per language');
+    add('none', await runVerifyBench(say));
   }
 } finally {
   await rm(dir, { recursive: true, force: true }).catch(() => undefined);

@@ -61,10 +61,13 @@ describe.each([nodeOrders, pythonBilling, goInventory])('a $language bug ($servi
         env: { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'on', CLAUDE_TIMEOUT: '4m' },
       });
       const workflowId = await alertFor(app, e, `evt-${app.service}`);
-      const s = await e.waitFor(workflowId, (st) => st.slack !== undefined, GO_COLD_CACHE_MS);
+      const s = await e.waitFor(workflowId, (st) => st.slack !== undefined || st.stage === 'failed', GO_COLD_CACHE_MS);
       const tests = s.fix!.tests!;
       expect(s.stage).toBe('awaiting-approval');
-      expect(tests).toMatchObject({ verdict: 'reproduced', regressionTests: [app.regressionTest!.name] });
+      expect(tests, JSON.stringify(tests, null, 1)).toMatchObject({
+        verdict: 'reproduced',
+        regressionTests: [app.regressionTest!.name],
+      });
       expect(tests.testFiles).toEqual([app.regressionTest!.file]);
       expect(tests.commit).toBe(s.fix!.baseCommit);
       expect(tests.reproduction?.exitCode).not.toBe(0);
@@ -126,7 +129,7 @@ describe('the tests send a fix back', () => {
       env: { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'off', VERIFY_TEST_ATTEMPTS: '2' },
     });
     const workflowId = await alertFor(nodeOrders, e, 'evt-retry');
-    const s = await e.waitFor(workflowId, (st) => st.slack !== undefined, 120_000);
+    const s = await e.waitFor(workflowId, (st) => st.slack !== undefined || st.stage === 'failed', 120_000);
     expect(s.fix?.attempt).toBe(2);
     expect(s.fix?.tests?.verdict).toBe('reproduced');
     expect(s.notes.join('\n')).toMatch(/Attempt 1 was sent back by its tests: Warning: the fix breaks `[^`]*coupon/);
@@ -153,7 +156,7 @@ describe('a bug no offline test can reproduce', () => {
       env: { VERIFY_TEST_POLICY: policy, CLAUDE_SANDBOX: 'off', VERIFY_TEST_ATTEMPTS: '1' },
     });
     const workflowId = await alertFor(nodePaymentsTimeout, e, `evt-unreproducible-${policy}`);
-    return e.waitFor(workflowId, (st) => st.slack !== undefined, 120_000);
+    return e.waitFor(workflowId, (st) => st.slack !== undefined || st.stage === 'failed', 120_000);
   };
 
   it('is offered under `prefer`, saying plainly that it was not reproduced', async () => {
