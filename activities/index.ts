@@ -102,11 +102,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
        * The application's tests in the sandbox, on a checkout of its own: the deployed commit, then with the
        * fix's test files, then with the whole fix. Runs on the Claude queue, where the sandbox is installed.
        */
-      async runRegressionTests(input: {
-        runKey: string;
-        diff: string;
-        errorWords: string[];
-      }): Promise<TestEvidence> {
+      async runRegressionTests(input: { runKey: string; diff: string; errorWords: string[] }): Promise<TestEvidence> {
         const checkout = await git.cloneRepository({
           runKey: `${input.runKey}-tests-${currentActivity()?.info.attempt ?? 1}`,
         });

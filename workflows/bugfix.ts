@@ -144,7 +144,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       // 3. Claude Code writes a regression test and the fix in a clone; the diff is the suggestion. The sandbox
       //    runs the tests on the deployed commit, with the new test, and with the fix: a fix they send back gets
       //    another attempt, told why (VERIFY_TEST_ATTEMPTS).
-      const tests = settings.tests && settings.tests.policy !== 'off' && patched('regression-tests') ? settings.tests : undefined;
+      const tests =
+        settings.tests && settings.tests.policy !== 'off' && patched('regression-tests') ? settings.tests : undefined;
       let testFeedback: string | undefined;
       for (let attempt = 1; ; attempt++) {
         await reach('proposing');

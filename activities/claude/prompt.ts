@@ -83,7 +83,9 @@ export function buildFixPrompt(input: FixRequest, nonce: string = randomBytes(12
         '   same error (let the error surface; do not catch it). It must need no network, no credentials and no services.',
         ...(tests.command ? [`   The tests run with \`${field(tests.command)}\`.`] : []),
         ...(tests.canRun
-          ? ['   Run the tests with Bash (a sandbox: no network, writes only in this directory) and see the new test fail.']
+          ? [
+              '   Run the tests with Bash (a sandbox: no network, writes only in this directory) and see the new test fail.',
+            ]
           : []),
         '   If the error cannot be reproduced by a test without a network or services, write no test and say why.',
         '3. Make the smallest correct fix with the Edit tool, so the new test passes and no other test breaks.',

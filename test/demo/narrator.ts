@@ -32,13 +32,13 @@ export class Narrator {
   ): void {
     const at = dim(`[${seconds(this.elapsedMs()).padStart(7)}]`);
     const took = opts.tookMs !== undefined ? dim(` (took ${seconds(opts.tookMs)})`) : '';
-    this.write(`${at} ${green('✔')} ${bold(name.padEnd(NAME_WIDTH))}${summary}${took}`);
+    this.write(`${at} ${green('✔')} ${bold(`${name} `.padEnd(NAME_WIDTH))}${summary}${took}`);
     for (const line of opts.details ?? []) this.write(line ? `${INDENT}${line}` : '');
   }
 
   fail(name: string, message: string): void {
     const at = `[${seconds(this.elapsedMs()).padStart(7)}]`;
-    this.write(`${at} ${red('✘')} ${bold(name.padEnd(NAME_WIDTH))}${red('failed')}`);
+    this.write(`${at} ${red('✘')} ${bold(`${name} `.padEnd(NAME_WIDTH))}${red('failed')}`);
     for (const line of message.split('\n')) this.write(`${INDENT}${line}`);
   }
 

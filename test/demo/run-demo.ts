@@ -16,6 +16,7 @@ import { ConfigError } from '../../infra/platform/config/load-config';
 import { StageError, type DemoStage, type PipelineContext } from './context';
 import { bold, cyan, Narrator, seconds } from './narrator';
 import { pipelineStages } from './pipeline-stages';
+import { proofStages } from './proof-stages';
 import { setupStages, type DemoServices } from './setup-stages';
 
 const USAGE = `Usage: npm run demo [-- --exit]
@@ -135,6 +136,9 @@ async function main(): Promise<void> {
       announce: (name, outcome) => narrator.step(name, outcome.summary, outcome),
     };
     for (const stage of pipelineStages) await runStage(narrator, stage, ctx);
+    narrator.line();
+    narrator.line(bold('Proof before approval: a regression test per language, run in the sandbox.'));
+    for (const stage of proofStages) await runStage(narrator, stage, ctx);
   } catch (err) {
     const stage = err instanceof StageError ? err.stage : 'setup';
     const message =

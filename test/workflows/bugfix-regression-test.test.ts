@@ -143,7 +143,9 @@ describe('the tests send a fix back', () => {
       'awaiting-approval',
     ]);
     // The second session was told what broke, as data.
-    const second = e.anthropic.turnRequests().find((r) => requestText(r.body).includes('previous attempt was sent back'));
+    const second = e.anthropic
+      .turnRequests()
+      .find((r) => requestText(r.body).includes('previous attempt was sent back'));
     expect(requestText(second!.body)).toMatch(/fail with that fix: .*coupon/);
   }, 180_000);
 });
@@ -162,7 +164,10 @@ describe('a bug no offline test can reproduce', () => {
   it('is offered under `prefer`, saying plainly that it was not reproduced', async () => {
     const s = await unreproducible('prefer');
     expect(s.stage).toBe('awaiting-approval');
-    expect(s.fix?.tests).toMatchObject({ verdict: 'not-reproduced', reason: 'the fix comes without a regression test' });
+    expect(s.fix?.tests).toMatchObject({
+      verdict: 'not-reproduced',
+      reason: 'the fix comes without a regression test',
+    });
     const blocks = JSON.stringify(e!.slack.messages(SLACK_CHANNEL)[0]!.blocks);
     expect(blocks).toContain('Not reproduced: the fix comes without a regression test');
     expect(blocks).toContain('bugfix_approve');

@@ -73,7 +73,8 @@ function score(run: TestRunSummary | undefined): string {
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
 const short = (commit: string) => commit.slice(0, 7);
-const names = (list: string[]) => list.slice(0, 3).map(code).join(', ') + (list.length > 3 ? ` and ${list.length - 3} more` : '');
+const names = (list: string[]) =>
+  list.slice(0, 3).map(code).join(', ') + (list.length > 3 ? ` and ${list.length - 3} more` : '');
 
 /** The suite before and after, e.g. "suite 12/12 → 13/13". */
 export function suiteLine(e: TestEvidence): string {
@@ -121,7 +122,8 @@ export function notRun(commit: string, reason: string): TestEvidence {
  */
 export function productionErrorWords(errorType: string, message: string): string[] {
   const first = (message.split('\n')[0] ?? '').trim().slice(0, 120);
-  const bare = first.replace(/^[\w.$]*(Error|Exception|panic)\w*:\s*/, '');
+  // "TypeError: x", "runtime.errorString: x", "panic: x": the type before the colon is the runner's to print.
+  const bare = first.replace(/^[\w.$]+:\s+/, '');
   const words = [bare, first];
   if (!/^(Error|Exception|panic|Throwable|RuntimeError)$/.test(errorType)) words.push(errorType);
   return [...new Set(words.filter((w) => w.length >= 6))];

@@ -95,7 +95,9 @@ describe('the test sandbox', () => {
     ];
     // Control: each file is readable from outside.
     for (const t of targets) expect((await readFile(t, 'utf8')).length).toBeGreaterThan(0);
-    const r = await sandboxed(targets.map((t) => `cat ${t} >/dev/null 2>&1 && echo READ ${t} || echo DENIED`).join('; '));
+    const r = await sandboxed(
+      targets.map((t) => `cat ${t} >/dev/null 2>&1 && echo READ ${t} || echo DENIED`).join('; '),
+    );
     expect(r.output).not.toContain('READ');
     expect(r.output.match(/DENIED/g)).toHaveLength(targets.length);
   });
