@@ -103,6 +103,8 @@ export function claudeEnvironment(
     DISABLE_ERROR_REPORTING: '1',
     CLAUDE_CODE_DISABLE_WEB_FETCH: '1',
     ENABLE_TOOL_SEARCH: 'false',
+    // Its Bash commands (sandboxed tests) get no Anthropic or cloud credentials from this environment.
+    CLAUDE_CODE_SUBPROCESS_ENV_SCRUB: '1',
   });
   if (opts.anthropicBaseUrl) env.ANTHROPIC_BASE_URL = opts.anthropicBaseUrl;
   if (opts.anthropicApiKey) env.ANTHROPIC_API_KEY = opts.anthropicApiKey;

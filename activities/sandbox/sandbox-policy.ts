@@ -28,6 +28,12 @@ export interface SandboxPolicy {
 /** The project root of the running service: the directory holding its package.json. */
 export const SERVICE_ROOT = fileURLToPath(new URL('../..', import.meta.url)).replace(/\/$/, '');
 
+/**
+ * World-writable places outside the temp root (which is denied, so covered by an empty one inside):
+ * never writable. /dev/shm needs nothing: the sandbox has a /dev of its own.
+ */
+const SHARED_WRITABLE = ['/var/tmp'];
+
 /** Files a root-run worker could read that no test needs. */
 const SYSTEM_SECRETS = ['/etc/shadow', '/etc/gshadow', '/etc/ssl/private', '/run/secrets', '/var/run/secrets'];
 
@@ -91,7 +97,7 @@ export function srtSettings(policy: SandboxPolicy) {
       denyRead: policy.denyRead,
       allowRead: policy.allowRead,
       allowWrite: [policy.checkout, policy.scratch],
-      denyWrite: [path.join(policy.checkout, '.git')],
+      denyWrite: [path.join(policy.checkout, '.git'), ...SHARED_WRITABLE],
     },
   };
 }
@@ -111,7 +117,9 @@ export function claudeSandboxSettings(policy: SandboxPolicy) {
       denyRead: policy.denyRead,
       allowRead: policy.allowRead,
       allowWrite: [policy.checkout, policy.scratch],
-      denyWrite: [path.join(policy.checkout, '.git')],
+      // Claude Code protects the repository's git settings and hooks itself, but lets commands write the
+      // machine's shared temp places: not here, where they would outlive the run and reach other runs.
+      denyWrite: SHARED_WRITABLE,
     },
   };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { primaryWorkingDirectory, type FakeTurn, type RecordedRequest } from './anthropic-fake';
+import { primaryWorkingDirectory, requestText, type FakeTurn, type RecordedRequest } from './anthropic-fake';
 
 /**
  * Small offline applications in several languages (test/fixtures/apps), each with one production
@@ -429,3 +429,17 @@ export const nodePaymentsTimeout: AppFixture = {
 };
 
 export const APP_FIXTURES: AppFixture[] = [nodeOrders, pythonBilling, goInventory, nodePaymentsTimeout];
+
+/** A session that first breaks another test, then, told so by the pipeline's tests, gets it right. */
+export function breakThenFixTurns(app: AppFixture): FakeTurn[] {
+  const wrong = app.breakingTurns!();
+  const right = app.turns();
+  const retried = (req: RecordedRequest) => requestText(req.body).includes('previous attempt was sent back');
+  return Array.from({ length: Math.max(wrong.length, right.length) }, (_, i): FakeTurn => {
+    return (req) => {
+      const turn = (retried(req) ? right : wrong)[i];
+      if (!turn || turn === 'hang') return 'Done.';
+      return turn(req);
+    };
+  });
+}

@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { alertPayload, closeTerminatingRuns, SLACK_CHANNEL, startE2E, type E2E } from '../support/e2e';
 import { errorLogEvent } from '../fakes/datadog-shapes';
-import { requestText, type FakeTurn, type RecordedRequest } from '../fakes/anthropic-fake';
-import { goInventory, nodeOrders, nodePaymentsTimeout, pythonBilling, type AppFixture } from '../fakes/language-fixes';
+import { requestText, type RecordedRequest } from '../fakes/anthropic-fake';
+import {
+  breakThenFixTurns,
+  goInventory,
+  nodeOrders,
+  nodePaymentsTimeout,
+  pythonBilling,
+  type AppFixture,
+} from '../fakes/language-fixes';
 import type { RunStatus } from '../../workflows/domain/run-status';
 
 /**
@@ -107,25 +114,11 @@ describe.each([nodeOrders, pythonBilling, goInventory])('a $language bug ($servi
   );
 });
 
-/** A session that first breaks another test, then, told so, gets it right. */
-function breakThenFix(app: AppFixture): FakeTurn[] {
-  const wrong = app.breakingTurns!();
-  const right = app.turns();
-  const retried = (req: RecordedRequest) => requestText(req.body).includes('previous attempt was sent back');
-  return Array.from({ length: Math.max(wrong.length, right.length) }, (_, i): FakeTurn => {
-    return (req) => {
-      const turn = (retried(req) ? right : wrong)[i];
-      if (!turn || turn === 'hang') return 'Done.';
-      return turn(req);
-    };
-  });
-}
-
 describe('the tests send a fix back', () => {
   it('a fix that breaks another test gets a second attempt, told which test broke', async () => {
     e = await startE2E({
       repo: { name: nodeOrders.service, dir: nodeOrders.dir },
-      script: breakThenFix(nodeOrders),
+      script: breakThenFixTurns(nodeOrders),
       env: { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'off', VERIFY_TEST_ATTEMPTS: '2' },
     });
     const workflowId = await alertFor(nodeOrders, e, 'evt-retry');

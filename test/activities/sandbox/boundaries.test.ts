@@ -81,9 +81,13 @@ describe('the test sandbox', () => {
 
   it('writes only inside the checkout', async () => {
     const outsideFile = path.join(root, 'escaped.txt');
-    const r = await sandboxed(`echo in > inside.txt; echo out > ${outsideFile}; echo out > /etc/escaped-${Date.now()}`);
+    const shared = [`/var/tmp/bugfix-escape-${process.pid}`, `/dev/shm/bugfix-escape-${process.pid}`];
+    const r = await sandboxed(
+      `echo in > inside.txt; echo out > ${outsideFile}; echo out > /etc/escaped-${Date.now()}; ${shared.map((f) => `echo out > ${f}`).join('; ')}`,
+    );
     expect(await readFile(path.join(checkout, 'inside.txt'), 'utf8')).toBe('in\n');
     expect(existsSync(outsideFile)).toBe(false);
+    for (const f of shared) expect(existsSync(f), f).toBe(false);
     expect(r.output).toMatch(/Read-only file system|Permission denied|No such file/);
   });
 

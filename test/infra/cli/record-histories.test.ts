@@ -5,6 +5,8 @@ import { askCursorInThread, cursorOpensPullRequest, markerIn } from '../../suppo
 import { repoRoot } from '../../../infra/platform/config/read-config';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { cliEnv, runCli } from './run-cli';
+import { errorLogEvent } from '../../fakes/datadog-shapes';
+import { breakThenFixTurns, nodeOrders } from '../../fakes/language-fixes';
 
 /**
  * Records the histories that test/workflows/replay.test.ts replays, each through the CLI's
@@ -53,6 +55,31 @@ async function scenario(
 }
 
 describe.skipIf(!process.env.RECORD_HISTORIES)('record replay histories', () => {
+  it(
+    'regression test: the first fix breaks a test and is sent back, the second reproduces; approved, verified fixed',
+    () =>
+      scenario(
+        { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'off' },
+        async (e) => {
+          e.datadog.addLog(errorLogEvent({ service: nodeOrders.service, ...nodeOrders.error }));
+          const res = await e.sendAlert(
+            alertPayload({
+              id: 'evt-rec-regression-test',
+              service: nodeOrders.service,
+              message: `${nodeOrders.error.kind}: ${nodeOrders.error.message}`,
+            }),
+          );
+          const id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
+          await e.waitFor(id, (s) => s.slack !== undefined, 120_000);
+          await e.click('approve', id);
+          await mergeAndDeploy(e, id);
+          await record(e, id, 'regression-test-retried-verified', 'verified-fixed');
+        },
+        { repo: { name: nodeOrders.service, dir: nodeOrders.dir }, script: breakThenFixTurns(nodeOrders) },
+      ),
+    180_000,
+  );
+
   it(
     'direct mode: approved (CLI), merged, deployed, verified fixed',
     () =>
