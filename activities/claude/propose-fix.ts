@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import git from 'isomorphic-git';
@@ -55,6 +55,7 @@ export async function proposeFix(
   await assertPristine(input.dir, input.baseCommit);
   const home = await mkdtemp(join(tmpdir(), 'claude-home-'));
   const scratch = `${input.dir}.sandbox`;
+  // Beside the checkout, in the work root the sandbox cannot read: Bash commands never see the key.
   // Bash only with the sandbox, and only when the run asks for a regression test.
   const sandbox =
     config.sandbox && input.request.tests?.canRun
@@ -66,8 +67,10 @@ export async function proposeFix(
           pathEnv: (hooks.parentEnv ?? process.env).PATH ?? '',
         })
       : undefined;
+  const keyFile = sandbox && config.anthropicApiKey ? `${input.dir}.key` : undefined;
   try {
     if (sandbox) await Promise.all(SCRATCH_DIRS.map((d) => mkdir(join(scratch, d), { recursive: true })));
+    if (keyFile) await writeFile(keyFile, config.anthropicApiKey!, { mode: 0o600 });
     const run = await runClaude({
       cwd: input.dir,
       prompt: buildFixPrompt({ ...input.request, repo: { ...input.request.repo, commit: input.baseCommit } }),
@@ -77,7 +80,7 @@ export async function proposeFix(
           {
             home,
             anthropicBaseUrl: config.anthropicBaseUrl,
-            anthropicApiKey: config.anthropicApiKey,
+            ...(keyFile ? {} : { anthropicApiKey: config.anthropicApiKey }),
             model: config.model,
           },
           hooks.parentEnv,
@@ -90,6 +93,7 @@ export async function proposeFix(
         maxBudgetUsd: config.maxBudgetUsd,
         model: config.model,
         ...(sandbox ? { sandbox } : {}),
+        ...(keyFile ? { apiKeyHelper: `cat '${keyFile}'` } : {}),
       }),
       timeoutMs: config.timeoutMs,
       signal: hooks.signal,
@@ -114,6 +118,7 @@ export async function proposeFix(
   } finally {
     await rm(home, { recursive: true, force: true });
     await rm(scratch, { recursive: true, force: true });
+    if (keyFile) await rm(keyFile, { force: true });
   }
 }
 

@@ -103,8 +103,6 @@ export function claudeEnvironment(
     DISABLE_ERROR_REPORTING: '1',
     CLAUDE_CODE_DISABLE_WEB_FETCH: '1',
     ENABLE_TOOL_SEARCH: 'false',
-    // Its Bash commands (sandboxed tests) get no Anthropic or cloud credentials from this environment.
-    CLAUDE_CODE_SUBPROCESS_ENV_SCRUB: '1',
   });
   if (opts.anthropicBaseUrl) env.ANTHROPIC_BASE_URL = opts.anthropicBaseUrl;
   if (opts.anthropicApiKey) env.ANTHROPIC_API_KEY = opts.anthropicApiKey;
@@ -123,12 +121,17 @@ export const CLAUDE_SETTINGS = {
  * With a sandbox, Bash joins the tools: every command runs under bubblewrap with the policy's
  * boundaries (activities/sandbox/sandbox-policy.ts), never outside it.
  */
-function toolsAndSettings(sandbox: SandboxPolicy | undefined) {
+function toolsAndSettings(sandbox: SandboxPolicy | undefined, apiKeyHelper: string | undefined) {
   if (!sandbox) return { tools: [...ALLOWED_TOOLS], settings: CLAUDE_SETTINGS, denied: [...DISALLOWED_TOOLS] };
   const denied = DISALLOWED_TOOLS.filter((t) => t !== 'Bash');
   return {
     tools: [...ALLOWED_TOOLS, 'Bash'],
-    settings: { ...CLAUDE_SETTINGS, permissions: { deny: denied }, sandbox: claudeSandboxSettings(sandbox) },
+    settings: {
+      ...CLAUDE_SETTINGS,
+      permissions: { deny: denied },
+      sandbox: claudeSandboxSettings(sandbox),
+      ...(apiKeyHelper ? { apiKeyHelper } : {}),
+    },
     denied,
   };
 }
@@ -139,8 +142,13 @@ export function claudeArgs(opts: {
   maxBudgetUsd?: number;
   model?: string;
   sandbox?: SandboxPolicy;
+  /**
+   * With Bash, the API key comes from this command (run by the CLI itself, outside the sandbox) instead
+   * of the environment, which Bash commands inherit.
+   */
+  apiKeyHelper?: string;
 }): string[] {
-  const { tools, settings, denied } = toolsAndSettings(opts.sandbox);
+  const { tools, settings, denied } = toolsAndSettings(opts.sandbox, opts.apiKeyHelper);
   return [
     '-p',
     '--output-format',

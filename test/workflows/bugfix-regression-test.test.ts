@@ -11,6 +11,7 @@ import {
   type AppFixture,
 } from '../fakes/language-fixes';
 import type { RunStatus } from '../../workflows/domain/run-status';
+import { cliEnv, runCli } from '../infra/cli/run-cli';
 
 /**
  * Proof before approval, through the real path: the real Claude Code CLI (scripted model) writes a
@@ -100,6 +101,10 @@ describe.each([nodeOrders, pythonBilling, goInventory])('a $language bug ($servi
       expect(blocks).toContain(app.regressionTest!.name);
       expect(blocks).toContain(s.fix!.baseCommit.slice(0, 7));
       expect(blocks).toMatch(/suite \d+\/\d+ → \d+\/\d+/);
+
+      // On-call sees the same line in `bugfix status`.
+      const cli = await runCli(['status', workflowId], cliEnv(e));
+      expect(cli.stdout).toMatch(new RegExp(`Regression test +Reproduced: \`${app.regressionTest!.name}\``));
 
       // The pull request carries the regression test with the fix, and the evidence in its body.
       expect((await e.click('approve', workflowId)).status).toBe(200);

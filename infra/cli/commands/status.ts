@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { evidenceHeadline } from '../../../workflows/domain/test-evidence';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { withContext, type CommonOptions } from '../context';
 import { fields, formatCost, formatDuration } from '../format';
@@ -69,6 +70,7 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
         ? `${s.lastEvent.source} ${s.lastEvent.kind}${s.lastEvent.detail ? ` (${s.lastEvent.detail})` : ''} at ${s.lastEvent.at}`
         : undefined,
     ],
+    ['Regression test', s?.fix?.tests ? evidenceHeadline(s.fix.tests) : undefined],
     ['Cost', s?.fix ? `${formatCost(s.fix.costUsd)} (Claude Code, ${s.fix.turns} turns)` : undefined],
     ['Slack', s?.slack ? (s.slack.permalink ?? `${s.slack.channel} ${s.slack.ts}`) : undefined],
     ['Failure', s?.failure ?? v.closedBecause],

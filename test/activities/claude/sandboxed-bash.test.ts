@@ -99,6 +99,9 @@ describe("Claude's Bash", () => {
       const env = seen.slice(seen.lastIndexOf('ENV-BEGIN'), seen.lastIndexOf('ENV-END'));
       expect(env).toContain('SANDBOX_RUNTIME=1');
       expect(env).not.toContain('sk-ant-planted-key');
+      // The CLI itself still authenticates: the key reaches the API, from a file the sandbox cannot read.
+      expect(fake.turnRequests()[0]!.headers['x-api-key']).toBe('sk-ant-planted-key');
+      expect(existsSync(`${checkout.dir}.key`)).toBe(false);
       expect(env).not.toContain('ghp_planted_token');
       expect(seen).toContain('SERVICE-DENIED');
       expect(seen).toContain('WRITE-DENIED');

@@ -70,7 +70,16 @@ describe.skipIf(!process.env.RECORD_HISTORIES)('record replay histories', () => 
             }),
           );
           const id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
-          await e.waitFor(id, (s) => s.slack !== undefined, 120_000);
+          const s = await e.waitFor(id, (st) => st.slack !== undefined, 120_000);
+          expect(
+            s.stage,
+            JSON.stringify({
+              notes: s.notes,
+              files: s.fix?.filesTouched,
+              attempt: s.fix?.attempt,
+              tests: s.fix?.tests,
+            }),
+          ).toBe('awaiting-approval');
           await e.click('approve', id);
           await mergeAndDeploy(e, id);
           await record(e, id, 'regression-test-retried-verified', 'verified-fixed');
