@@ -104,7 +104,7 @@ describe.each([nodeOrders, pythonBilling, goInventory])('a $language bug ($servi
 
       // On-call sees the same line in `bugfix status`.
       const cli = await runCli(['status', workflowId], cliEnv(e));
-      expect(cli.stdout).toMatch(new RegExp(`Regression test +Reproduced: \`${app.regressionTest!.name}\``));
+      expect(cli.stdout).toMatch(new RegExp(`Regression test: +Reproduced: \`${app.regressionTest!.name}\``));
 
       // The pull request carries the regression test with the fix, and the evidence in its body.
       expect((await e.click('approve', workflowId)).status).toBe(200);
