@@ -23,9 +23,21 @@ export async function missingSandboxPackages(): Promise<string[]> {
   return missing;
 }
 
+/** Whether bubblewrap can make its namespaces here (a container without user namespaces cannot). */
+async function bwrapWorks(): Promise<boolean> {
+  try {
+    await run('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--unshare-all', '--die-with-parent', 'true'], {
+      timeout: 10_000,
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 let ready: Promise<boolean> | undefined;
 /** Whether the sandbox can start on this worker; checked once (installing packages means a restart). */
 export function sandboxReady(): Promise<boolean> {
-  ready ??= missingSandboxPackages().then((m) => m.length === 0);
+  ready ??= missingSandboxPackages().then(async (m) => m.length === 0 && (await bwrapWorks()));
   return ready;
 }

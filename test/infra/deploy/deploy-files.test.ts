@@ -4,6 +4,7 @@
  * queues the workers poll, the search attributes runs set. No Docker engine or cluster is needed; the
  * namespace setup script runs against the suite's Temporal dev server.
  */
+import { SANDBOX_PACKAGES } from '../../../activities/sandbox/sandbox-packages';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -159,9 +160,9 @@ describe('Dockerfile', () => {
     expect(Number(user)).toBeGreaterThan(0);
   });
 
-  it('installs git and what Claude Code sandbox needs, on the Node version CI tests', () => {
+  it('installs git and what the sandbox needs, on the Node version CI tests', () => {
     const installs = all('RUN').join(' ');
-    for (const pkg of ['git', 'bubblewrap', 'socat'])
+    for (const pkg of ['git', ...Object.values(SANDBOX_PACKAGES)])
       expect(installs).toMatch(new RegExp(`apt-get install[^&]*\\b${pkg}\\b`));
     const ciNode = /version="\$\{1:-([\d.]+)\}"/.exec(read('.ci/ensure-node.sh'))?.[1];
     expect(ciNode).toBeDefined();
