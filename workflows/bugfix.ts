@@ -150,7 +150,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       for (let attempt = 1; ; attempt++) {
         await reach('proposing');
         r.fix = await proposeFix({
-          runKey: workflowInfo().workflowId,
+          // A retry's checkout is its own, even while a crashed earlier session may still hold the first.
+          runKey: attempt > 1 ? `${workflowInfo().workflowId}-retry-${attempt}` : workflowInfo().workflowId,
           baseCommit: checkout.commit,
           request: {
             identity,
