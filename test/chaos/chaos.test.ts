@@ -15,7 +15,8 @@ const SMALL = {
   outageMs: 8_000,
   hostile: 200,
   faultWindowMs: 60_000,
-  deadlineMs: 150_000,
+  // About 80 s unloaded; a worker killed mid-verification is retried after its heartbeat timeout (30 s).
+  deadlineMs: 200_000,
 };
 
 describe('the pipeline under faults and abuse', () => {
@@ -33,5 +34,5 @@ describe('the pipeline under faults and abuse', () => {
     expect(figures.occurrencesAccepted).toBe((options.runs + options.injections) * (1 + options.repeats));
 
     for (const t of targets(figures)) expect.soft(t.value, t.name).toBeLessThanOrEqual(t.max);
-  }, 240_000);
+  }, 290_000);
 });
