@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
+import { cancellation, processGroup } from '../process-group';
 import { ClaudeFailureType } from '../../workflows/domain/failures';
 
 export interface RunClaudeOptions {
@@ -43,6 +44,7 @@ interface CliResult {
 }
 
 const TAIL = 4_000;
+const CANCELLED = 'Claude Code run cancelled';
 
 /** The CLI that `npm install` put in the project root's node_modules (a native binary). */
 export function defaultClaudePath(): string {
@@ -65,7 +67,7 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
   const started = Date.now();
   const cliPath = opts.cliPath ?? defaultClaudePath();
   return new Promise<ClaudeRun>((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(cancellation(opts.signal));
+    if (opts.signal?.aborted) return reject(cancellation(opts.signal, CANCELLED));
 
     const child = spawn(cliPath, opts.args, {
       cwd: opts.cwd,
@@ -77,7 +79,6 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
     let stderr = '';
     let bytes = 0;
     let stopping: Error | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
 
     child.stdout.on('data', (c: Buffer) => {
       stdout.push(c);
@@ -91,19 +92,11 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
     child.stdin.on('error', () => {});
     child.stdin.end(opts.prompt);
 
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
+    const group = processGroup(child, opts.killGraceMs ?? 3_000);
     const stop = (reason: Error) => {
       if (stopping) return;
       stopping = reason;
-      killGroup('SIGTERM');
-      killTimer = setTimeout(() => killGroup('SIGKILL'), opts.killGraceMs ?? 3_000);
+      group.stop();
     };
 
     const timeout = setTimeout(() => {
@@ -119,16 +112,15 @@ export function runClaude(opts: RunClaudeOptions): Promise<ClaudeRun> {
       () => opts.onHeartbeat?.({ elapsedMs: Date.now() - started, bytes }),
       opts.heartbeatIntervalMs ?? 5_000,
     );
-    const onAbort = () => stop(cancellation(opts.signal));
+    const onAbort = () => stop(cancellation(opts.signal, CANCELLED));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     const cleanup = () => {
       clearTimeout(timeout);
-      clearTimeout(killTimer);
       clearInterval(heartbeat);
       opts.signal?.removeEventListener('abort', onAbort);
       // Whatever the CLI left behind in its group goes with it.
-      killGroup('SIGKILL');
+      group.finish();
     };
 
     child.on('spawn', () => child.pid !== undefined && opts.onSpawn?.(child.pid));
@@ -214,9 +206,4 @@ function parseResult(stdout: string): CliResult | undefined {
 
 function lastLine(text: string): string {
   return text.trim().split('\n').at(-1)?.trim() ?? '';
-}
-
-function cancellation(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new CancelledFailure('Claude Code run cancelled');
 }

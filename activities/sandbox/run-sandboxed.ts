@@ -2,9 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
+import { cancellation, processGroup } from '../process-group';
 import { SandboxFailureType } from '../../workflows/domain/failures';
 import { SCRATCH_DIRS, sandboxEnvironment, sandboxRuntimeDir, srtSettings, type SandboxPolicy } from './sandbox-policy';
+
+const CANCELLED = 'Sandboxed command cancelled';
 
 export interface SandboxedCommand {
   /** A shell command line from the operator's configuration (VERIFY_TEST_COMMAND), never production text. */
@@ -43,7 +46,7 @@ function boundedCommand(opts: SandboxedCommand): string {
  * kills it and everything the command started.
  */
 export async function runSandboxed(opts: SandboxedCommand): Promise<SandboxedResult> {
-  if (opts.signal?.aborted) throw cancellation(opts.signal);
+  if (opts.signal?.aborted) throw cancellation(opts.signal, CANCELLED);
   await Promise.all(SCRATCH_DIRS.map((d) => mkdir(path.join(opts.policy.scratch, d), { recursive: true })));
   // The settings live beside scratch, not in it: nothing inside needs to read them.
   const settingsDir = await mkdtemp(`${opts.policy.scratch}-srt-`);
@@ -74,33 +77,20 @@ function spawnBounded(opts: SandboxedCommand, settingsFile: string): Promise<San
 
     let timedOut = false;
     let cancelled: Error | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // ESRCH: the group is gone already.
-      }
-    };
-    const stop = () => {
-      killGroup('SIGTERM');
-      killTimer ??= setTimeout(() => killGroup('SIGKILL'), opts.killGraceMs ?? 2_000);
-    };
+    const group = processGroup(child, opts.killGraceMs ?? 2_000);
     const timer = setTimeout(() => {
       timedOut = true;
-      stop();
+      group.stop();
     }, opts.timeoutMs);
     const onAbort = () => {
-      cancelled = cancellation(opts.signal);
-      stop();
+      cancelled = cancellation(opts.signal, CANCELLED);
+      group.stop();
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const cleanup = () => {
       clearTimeout(timer);
-      clearTimeout(killTimer);
       opts.signal?.removeEventListener('abort', onAbort);
-      killGroup('SIGKILL');
+      group.finish();
     };
 
     child.on('error', (err) => {
@@ -167,9 +157,4 @@ class BoundedOutput {
     const tail = this.tail.toString('utf8');
     return this.dropped ? `${head}\n[... ${this.dropped} bytes of output cut]\n${tail}` : head + tail;
   }
-}
-
-function cancellation(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason;
-  return reason instanceof Error ? reason : new CancelledFailure('Sandboxed command cancelled');
 }

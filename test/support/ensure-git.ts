@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { aptGetInstall } from '../../infra/apt-get-install';
 
 const run = promisify(execFile);
 
@@ -15,11 +16,7 @@ export async function ensureGit(): Promise<string> {
     if (process.getuid?.() !== 0)
       throw new Error('git is not installed: install it (e.g. `sudo apt-get install -y git`) and run the tests again');
     process.stderr.write('[setup] git not found: installing it with apt-get\n');
-    await run('apt-get', ['update'], { maxBuffer: 64 * 1024 * 1024 });
-    await run('apt-get', ['install', '-y', '--no-install-recommends', 'git'], {
-      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    await aptGetInstall(['git']);
     return version();
   }
 }

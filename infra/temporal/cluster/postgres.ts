@@ -3,6 +3,7 @@
  * from Debian's packages (installed when missing and we are root). PostgreSQL refuses to run as
  * root, so as root it runs as the `postgres` user the package creates.
  */
+import { aptGetInstall } from '../../apt-get-install';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, chown, mkdir, stat, writeFile } from 'node:fs/promises';
@@ -31,9 +32,7 @@ export async function ensurePostgres(): Promise<string> {
       'PostgreSQL is not installed: install it (e.g. `sudo apt-get install -y postgresql`) and run again',
     );
   log('PostgreSQL not found: installing Debian package postgresql with apt-get');
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  await run('apt-get', ['update'], { env, maxBuffer: 64 << 20 });
-  await run('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql'], { env, maxBuffer: 64 << 20 });
+  await aptGetInstall(['postgresql']);
   const installed = find();
   if (!installed) throw new Error('apt-get installed postgresql but no /usr/lib/postgresql/<major>/bin/postgres');
   return installed;
