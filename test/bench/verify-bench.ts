@@ -7,7 +7,7 @@
  * Run directly: `npx tsx test/bench/verify-bench.ts`, or as part of `npm run bench -- --only verify`.
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,33 +19,18 @@ import { sandboxPolicy } from '../../activities/sandbox/sandbox-policy';
 import { protectedPathMatcher } from '../../activities/git/protected-paths';
 import { productionErrorWords } from '../../workflows/domain/test-evidence';
 import { startAnthropicFake } from '../fakes/anthropic-fake';
-import { APP_FIXTURES, type AppFixture } from '../fakes/language-fixes';
+import { APP_FIXTURES } from '../fakes/language-fixes';
+import { createCheckoutOf } from '../fakes/scripted-fix';
 import { ms, type Row } from './figure';
 
 const exec = promisify(execFile);
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Bench',
-  GIT_AUTHOR_EMAIL: 'bench@example.test',
-  GIT_COMMITTER_NAME: 'Bench',
-  GIT_COMMITTER_EMAIL: 'bench@example.test',
-};
-
-async function checkoutOf(app: AppFixture, root: string): Promise<{ dir: string; commit: string }> {
-  const dir = path.join(root, app.service);
-  await cp(app.dir, dir, { recursive: true });
-  const git = (...args: string[]) => exec('git', args, { cwd: dir, env: GIT_ENV });
-  await git('init', '--quiet', '--initial-branch=main');
-  await git('add', '-A');
-  await git('commit', '--quiet', '--no-gpg-sign', '-m', 'deployed');
-  return { dir, commit: (await git('rev-parse', 'HEAD')).stdout.trim() };
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function runVerifyBench(say: (line: string) => void = () => undefined): Promise<Row[]> {
   const root = await mkdtemp(path.join(tmpdir(), 'verify-bench-'));
   const rows: Row[] = [];
+  const cleanups: (() => Promise<void>)[] = [];
   try {
     const starts: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -74,7 +59,8 @@ export async function runVerifyBench(say: (line: string) => void = () => undefin
 
     for (const app of APP_FIXTURES) {
       say(`bench: proof for ${app.service}`);
-      const checkout = await checkoutOf(app, root);
+      const checkout = await createCheckoutOf(app.dir, 'deployed');
+      cleanups.push(checkout.remove);
       const fake = await startAnthropicFake(app.regressionTest ? app.turnsWithBash() : app.turns());
       const started = Date.now();
       const fix = await proposeFix(
@@ -90,7 +76,7 @@ export async function runVerifyBench(say: (line: string) => void = () => undefin
         { isProtected: protectedPathMatcher(), maxDiffBytes: 200_000 },
         {
           dir: checkout.dir,
-          baseCommit: checkout.commit,
+          baseCommit: checkout.baseCommit,
           request: {
             identity: {
               fingerprint: 'bench',
@@ -115,7 +101,7 @@ export async function runVerifyBench(say: (line: string) => void = () => undefin
       await exec('git', ['clean', '-fdq'], { cwd: checkout.dir });
       const evidence = await runRegressionTests({
         dir: checkout.dir,
-        commit: checkout.commit,
+        commit: checkout.baseCommit,
         diff: fix.diff,
         errorWords: productionErrorWords(app.error.kind, `${app.error.kind}: ${app.error.message}`),
         policy: sandboxPolicy({
@@ -149,6 +135,7 @@ export async function runVerifyBench(say: (line: string) => void = () => undefin
       });
     }
   } finally {
+    for (const cleanup of cleanups) await cleanup();
     await rm(root, { recursive: true, force: true });
   }
   return rows;

@@ -12,12 +12,10 @@ import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
 import { APP_FIXTURES, type AppFixture } from '../fakes/language-fixes';
 import { readTree } from '../support/local';
 import { evidenceHeadline } from '../../workflows/domain/test-evidence';
-import type { RunStatus } from '../../workflows/domain/run-status';
-import { statusQuery } from '../../workflows/domain/messages';
 import type { Config } from '../../infra/platform/config/load-config';
 import { startApi, startWorker } from './services';
 import { SLACK_CHANNEL, WEBHOOK_TOKEN } from './fakes';
-import type { DemoStage, PipelineContext } from './context';
+import { waitForStatus, type DemoStage, type PipelineContext } from './context';
 import { renderBlocks } from './render-slack';
 
 /** Go builds its standard library once per run (a cold, per-run cache): allow for it. */
@@ -35,19 +33,6 @@ function alertFor(app: AppFixture): object {
     tags: `env:prod,service:${app.service}`,
     logs_sample: logsSample([{ service: app.service, message: `${app.error.kind}: ${app.error.message}` }]),
   };
-}
-
-/** The run's status once its Slack message is out; a failed run fails the stage at once. */
-async function slackPosted(workflowId: string, ctx: PipelineContext): Promise<RunStatus> {
-  const handle = ctx.client.workflow.getHandle(workflowId);
-  const deadline = Date.now() + SLACK_WAIT_MS;
-  for (;;) {
-    const s = await handle.query(statusQuery).catch(() => undefined);
-    if (s?.stage === 'failed') throw new Error(`the run failed: ${s.failure ?? ''}`);
-    if (s?.slack) return s;
-    if (Date.now() > deadline) throw new Error(`no Slack message within ${SLACK_WAIT_MS / 1000} s (stage ${s?.stage})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 function proofStage(app: AppFixture): DemoStage<PipelineContext> {
@@ -80,7 +65,12 @@ function proofStage(app: AppFixture): DemoStage<PipelineContext> {
         if (res.status !== 202) throw new Error(`POST /webhooks/datadog answered HTTP ${res.status}`);
         const { workflows } = (await res.json()) as { workflows: { workflowId: string }[] };
         const handle = ctx.client.workflow.getHandle(workflows[0]!.workflowId);
-        const status = await slackPosted(handle.workflowId, ctx);
+        const status = await waitForStatus(
+          { ...ctx, workflowId: handle.workflowId },
+          `the Slack message of ${app.service}`,
+          (s) => s.slack !== undefined,
+          SLACK_WAIT_MS,
+        );
         await handle.terminate('demo: the proof was shown').catch(() => undefined);
         const message = ctx.fakes.slack
           .messages(SLACK_CHANNEL)

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { primaryWorkingDirectory, type FakeTurn, type RecordedRequest } from './anthropic-fake';
@@ -82,9 +82,14 @@ export interface SampleCheckout {
 const execFileAsync = promisify(execFile);
 
 /** A git repository with one commit holding test/fixtures/sample-repo, in a fresh temp dir. */
-export async function createSampleCheckout(): Promise<SampleCheckout> {
-  const dir = await mkdtemp(join(tmpdir(), 'sample-repo-'));
-  await cp(fileURLToPath(new URL('../fixtures/sample-repo', import.meta.url)), dir, { recursive: true });
+export function createSampleCheckout(): Promise<SampleCheckout> {
+  return createCheckoutOf(fileURLToPath(new URL('../fixtures/sample-repo', import.meta.url)), 'shop-api 1.4.2');
+}
+
+/** A git repository with one commit holding a copy of the tree at `source`, in a fresh temp dir. */
+export async function createCheckoutOf(source: string, message: string): Promise<SampleCheckout> {
+  const dir = await mkdtemp(join(tmpdir(), `${basename(source)}-`));
+  await cp(source, dir, { recursive: true });
   const gitEnv = {
     ...process.env,
     GIT_AUTHOR_NAME: 'Test',
@@ -95,7 +100,7 @@ export async function createSampleCheckout(): Promise<SampleCheckout> {
   const run = (...args: string[]) => execFileAsync('git', args, { cwd: dir, env: gitEnv });
   await run('init', '--quiet', '--initial-branch=main');
   await run('add', '-A');
-  await run('commit', '--quiet', '--no-gpg-sign', '-m', 'shop-api 1.4.2');
+  await run('commit', '--quiet', '--no-gpg-sign', '-m', message);
   const { stdout } = await run('rev-parse', 'HEAD');
   return { dir, baseCommit: stdout.trim(), remove: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -10,7 +10,8 @@ import { CursorFake, type CursorFakeOptions } from '../fakes/cursor-fake';
 import { envForFakes } from '../fakes/fakes-env';
 import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
 import { scriptedFixTurns, sampleErrorMessage } from '../fakes/scripted-fix';
-import { logsSample } from '../fakes/datadog-shapes';
+import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
+import type { AppFixture } from '../fakes/language-fixes';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
 import type { RunStatus } from '../../workflows/domain/run-status';
 import type { Stage } from '../../workflows/domain/types';
@@ -218,6 +219,20 @@ export function alertPayload(o: {
     link: 'https://app.datadoghq.com/monitors/98765',
     logs_sample: logsSample([{ service: o.service ?? SERVICE, message }]),
   };
+}
+
+/**
+ * One of test/fixtures/apps' production errors, as Datadog shows it: a log event with the error's
+ * kind, message and stack, and the monitor's webhook naming the app's service. Returns the run.
+ */
+export async function sendAppAlert(e: E2E, app: AppFixture, deliveryId: string): Promise<string> {
+  e.datadog.addLog(errorLogEvent({ service: app.service, ...app.error, timestamp: Date.now() - 30_000 }));
+  const res = await e.sendAlert(
+    alertPayload({ id: deliveryId, service: app.service, message: `${app.error.kind}: ${app.error.message}` }),
+  );
+  if (res.status !== 202) throw new Error(`POST /webhooks/datadog answered ${res.status}: ${await res.text()}`);
+  const { workflows } = (await res.json()) as { workflows: { workflowId: string }[] };
+  return workflows[0]!.workflowId;
 }
 
 /** Ends the harness's runs still open (tests that park runs on purpose), then the harness. */

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { alertPayload, closeTerminatingRuns, SLACK_CHANNEL, startE2E, type E2E } from '../support/e2e';
-import { errorLogEvent } from '../fakes/datadog-shapes';
+import { closeTerminatingRuns, sendAppAlert, SLACK_CHANNEL, startE2E, type E2E } from '../support/e2e';
 import { requestText, type RecordedRequest } from '../fakes/anthropic-fake';
 import {
   breakThenFixTurns,
@@ -8,7 +7,6 @@ import {
   nodeOrders,
   nodePaymentsTimeout,
   pythonBilling,
-  type AppFixture,
 } from '../fakes/language-fixes';
 import type { RunStatus } from '../../workflows/domain/run-status';
 import { cliEnv, runCli } from '../infra/cli/run-cli';
@@ -24,16 +22,6 @@ afterEach(async () => {
   await closeTerminatingRuns(e);
   e = undefined;
 });
-
-async function alertFor(app: AppFixture, env: E2E, id: string): Promise<string> {
-  env.datadog.addLog(errorLogEvent({ service: app.service, ...app.error, timestamp: Date.now() - 30_000 }));
-  const res = await env.sendAlert(
-    alertPayload({ id, service: app.service, message: `${app.error.kind}: ${app.error.message}` }),
-  );
-  expect(res.status).toBe(202);
-  const { workflows } = (await res.json()) as { workflows: { workflowId: string }[] };
-  return workflows[0]!.workflowId;
-}
 
 async function pullRequest(env: E2E, repo: string, n: number) {
   const get = async (path: string) => {
@@ -68,7 +56,7 @@ describe.each([nodeOrders, pythonBilling, goInventory])('a $language bug ($servi
         script: app.turnsWithBash(),
         env: { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'on', CLAUDE_TIMEOUT: '4m' },
       });
-      const workflowId = await alertFor(app, e, `evt-${app.service}`);
+      const workflowId = await sendAppAlert(e, app, `evt-${app.service}`);
       const s = await e.waitFor(workflowId, (st) => st.slack !== undefined || st.stage === 'failed', GO_COLD_CACHE_MS);
       const tests = s.fix!.tests!;
       expect(s.stage).toBe('awaiting-approval');
@@ -126,7 +114,7 @@ describe('the tests send a fix back', () => {
       script: breakThenFixTurns(nodeOrders),
       env: { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'off', VERIFY_TEST_ATTEMPTS: '2' },
     });
-    const workflowId = await alertFor(nodeOrders, e, 'evt-retry');
+    const workflowId = await sendAppAlert(e, nodeOrders, 'evt-retry');
     const s = await e.waitFor(workflowId, (st) => st.slack !== undefined || st.stage === 'failed', 120_000);
     expect(s.fix?.attempt).toBe(2);
     expect(s.fix?.tests?.verdict).toBe('reproduced');
@@ -155,7 +143,7 @@ describe('a bug no offline test can reproduce', () => {
       script: nodePaymentsTimeout.turns(),
       env: { VERIFY_TEST_POLICY: policy, CLAUDE_SANDBOX: 'off', VERIFY_TEST_ATTEMPTS: '1' },
     });
-    const workflowId = await alertFor(nodePaymentsTimeout, e, `evt-unreproducible-${policy}`);
+    const workflowId = await sendAppAlert(e, nodePaymentsTimeout, `evt-unreproducible-${policy}`);
     return e.waitFor(workflowId, (st) => st.slack !== undefined || st.stage === 'failed', 120_000);
   };
 

@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startE2E, alertPayload, type E2E } from '../../support/e2e';
+import { startE2E, alertPayload, sendAppAlert, type E2E } from '../../support/e2e';
 import { askCursorInThread, cursorOpensPullRequest, markerIn } from '../../support/cursor-opens-pr';
 import { repoRoot } from '../../../infra/platform/config/read-config';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { cliEnv, runCli } from './run-cli';
-import { errorLogEvent } from '../../fakes/datadog-shapes';
 import { breakThenFixTurns, nodeOrders } from '../../fakes/language-fixes';
 
 /**
@@ -61,15 +60,7 @@ describe.skipIf(!process.env.RECORD_HISTORIES)('record replay histories', () => 
       scenario(
         { VERIFY_TEST_POLICY: 'prefer', CLAUDE_SANDBOX: 'off' },
         async (e) => {
-          e.datadog.addLog(errorLogEvent({ service: nodeOrders.service, ...nodeOrders.error }));
-          const res = await e.sendAlert(
-            alertPayload({
-              id: 'evt-rec-regression-test',
-              service: nodeOrders.service,
-              message: `${nodeOrders.error.kind}: ${nodeOrders.error.message}`,
-            }),
-          );
-          const id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
+          const id = await sendAppAlert(e, nodeOrders, 'evt-rec-regression-test');
           const s = await e.waitFor(id, (st) => st.slack !== undefined, 120_000);
           expect(
             s.stage,
