@@ -143,7 +143,7 @@ export function buildFixPrompt(input: FixRequest, nonce: string = randomBytes(12
 }
 
 /** Untrusted text as it may appear inside a fence: bounded, no control characters, no delimiter look-alikes. */
-function data(text: string, max: number): string {
+export function data(text: string, max: number): string {
   const cleaned = text
     // Terminal escapes and other control characters carry nothing a fix needs.
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
@@ -153,10 +153,10 @@ function data(text: string, max: number): string {
 }
 
 /** Short single-line values (ids, versions, file:function). */
-function field(text: string): string {
+export function field(text: string): string {
   return data(text, MAX_FIELD).replace(/\s+/g, ' ');
 }
 
-function clip(text: string, max: number): string {
+export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}\n[... ${text.length - max} more characters cut]`;
 }
