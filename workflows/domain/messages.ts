@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Decision, ExternalEvent, OccurrenceBatch, RecordedDecision } from './types';
 import type { RunStatus } from './run-status';
+import type { TriageExample } from './triage';
 
 /**
  * Every message a run accepts, in one module shared by the ingress (which sends
@@ -27,3 +28,9 @@ export const externalEventSignal = defineSignal<[ExternalEvent]>('externalEvent'
 
 /** Everything the Slack message, the CLI and the Web UI show about a run. */
 export const statusQuery = defineQuery<RunStatus>('status');
+
+/** A person's word on an error of a service (a correction or a decision): the triage memory keeps it. */
+export const triageExampleSignal = defineSignal<[TriageExample]>('triageExample');
+
+/** The triage memory's examples, newest first: the classifier's few-shot examples. */
+export const triageExamplesQuery = defineQuery<TriageExample[]>('triageExamples');
