@@ -21,6 +21,11 @@ import { pastRejections } from './temporal/past-rejections';
 import { previousAttempt, sharedClaudeSpend } from './temporal/claude-spend';
 import { currentActivity } from './activity-context';
 import { protectedPathMatcher } from './git/protected-paths';
+import { classifyError, type ClassifyRequest } from './claude/classify-error';
+import { recordTriageExample, triageExamples } from './temporal/triage-memory';
+import { findRelatedRun, joinRelatedRun } from './temporal/related-runs';
+import type { RelatedError, Triage, TriageExample } from '../workflows/domain/triage';
+import type { ErrorIdentity } from '../workflows/domain/types';
 
 /**
  * The pipeline's activities, one group per outside system, bound to the configuration. Each
@@ -41,7 +46,8 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
   const slack = createSlackActivities(config.slack);
   const github = createGitHubActivities(config.github, isProtected);
   const cursor = createCursorActivities(config.cursor);
-  const claudeSpend = sharedClaudeSpend(deps.client, config.temporal.workflowIdPrefix);
+  const prefix = config.temporal.workflowIdPrefix;
+  const claudeSpend = sharedClaudeSpend(deps.client, prefix);
 
   return {
     datadog: {
@@ -95,6 +101,21 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           // The diff is the result; the checkout is not needed again (the PR step checks out afresh).
           await removeCheckout(checkout.dir);
         }
+      },
+    },
+    triage: {
+      /**
+       * The cheap classifier, told what the team said about this service's earlier errors. Runs on the
+       * Claude queue, where the CLI is installed; a triage memory that cannot be read leaves it example-less.
+       */
+      async classifyError(input: Omit<ClassifyRequest, 'examples'>): Promise<Triage> {
+        const examples = await triageExamples(deps.client, prefix, input.identity.service).catch(() => []);
+        const ctx = currentActivity();
+        return classifyError(
+          { ...config.claude, triageModel: config.triage.model },
+          { ...input, examples },
+          ctx ? { signal: ctx.cancellationSignal } : {},
+        );
       },
     },
     sandbox: {
@@ -175,6 +196,15 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       pastRejections: (input: { workflowId: string; currentRunId: string }) => pastRejections(deps.client, input),
       previousAttempt: (input: { workflowId: string; currentRunId: string }) => previousAttempt(deps.client, input),
       claudeSpend,
+      recordTriageExample: (input: { service: string; example: TriageExample }) =>
+        recordTriageExample(
+          deps.client,
+          { prefix, taskQueue: config.temporal.taskQueue, service: input.service },
+          input.example,
+        ),
+      findRelatedRun: (input: { identity: ErrorIdentity; workflowId: string; startedAt: string }) =>
+        findRelatedRun(deps.client, input),
+      joinRelatedRun: (input: { target: string; related: RelatedError }) => joinRelatedRun(deps.client, input),
     },
   };
 }
@@ -190,6 +220,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...groups.git,
     ...groups.claude,
     ...groups.sandbox,
+    ...groups.triage,
     ...groups.slack,
     ...groups.github,
     ...groups.cursor,

@@ -82,6 +82,13 @@ export function activityStubs(settings: RunSettings) {
       },
     }),
 
+    /** The classifier: one short tool-less session on the Claude queue; a failed triage is retried, then fails the run. */
+    triage: proxyActivities<ActivityGroups['triage']>({
+      taskQueue: claudeTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: '3m',
+      retry: { initialInterval: '5s', maximumAttempts: 3, nonRetryableErrorTypes: [ClaudeFailureType.OverBudget] },
+    }),
+
     /** The application's tests, three sandboxed runs, on the Claude queue where the sandbox is installed. */
     sandbox: proxyActivities<ActivityGroups['sandbox']>({
       taskQueue: claudeTaskQueue(workflowInfo().taskQueue),

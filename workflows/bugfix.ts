@@ -21,9 +21,11 @@ import {
   externalEventSignal,
   occurrenceBatchesSignal,
   occurrencesSignal,
+  relatedErrorSignal,
   statusQuery,
 } from './domain/messages';
-import { ERROR_TYPE, FINGERPRINT, SERVICE } from './domain/search-attributes';
+import { ERROR_TYPE, FINGERPRINT, SERVICE, TOP_FRAME } from './domain/search-attributes';
+import { triageExampleFrom, triageLine, triageSignals, wantsFix } from './domain/triage';
 import type { BugfixInput, RunStatus } from './domain/run-status';
 import type { OccurrenceBatch, Stage } from './domain/types';
 import { DatadogFailureType, PipelineFailureType, SandboxFailureType, isFailureOfType } from './domain/failures';
@@ -64,6 +66,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     for (const batch of batches) addOccurrences(batch);
   });
   setHandler(externalEventSignal, (event) => run.notice(event));
+  setHandler(relatedErrorSignal, (related) => run.relate(related));
   setHandler(statusQuery, () => run.status());
   setHandler(decideUpdate, (d) => run.answer(d), {
     validator: (d) => {
@@ -77,6 +80,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     { key: SERVICE, value: identity.service },
     { key: ERROR_TYPE, value: identity.errorType },
   ]);
+  // Triage (TRIAGE=on; runs started before it skip it): classify before spending a fix, learn from people's answers.
+  const triage = settings.triage && patched('triage') ? settings.triage : undefined;
   // A run that continued as new picks up where it was; every step below skips what is already done.
   if (input.resume) run.mirror();
   else run.enter('collecting');
@@ -105,6 +110,16 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     });
     return run.status();
   };
+  /** Not for a code fix: the owners hear why, and the run ends. */
+  const escalated = async (reason: string, detail: string) => {
+    const status = await finish('escalated');
+    await slack.replyInThread({
+      ref: r.slack!,
+      text: `Escalated (${reason}): ${escapeText(detail)}`,
+      dedupeKey: `escalated-${reason}`,
+    });
+    return status;
+  };
 
   try {
     if (!r.fix) {
@@ -126,12 +141,47 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
           `Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`,
         );
       }
+
+      // 2. Triage: an open run of the same root cause takes this error over; a non-code error goes to people.
+      if (triage && !r.triage) {
+        if (identity.topFrames[0]) upsertSearchAttributes([{ key: TOP_FRAME, value: identity.topFrames[0] }]);
+        const related = await temporal.findRelatedRun({
+          identity,
+          workflowId: workflowInfo().workflowId,
+          startedAt: workflowInfo().startTime.toISOString(),
+        });
+        if (related) {
+          await temporal.joinRelatedRun({ target: related.workflowId, related: run.asRelated() });
+          r.joined = related;
+          r.notes.push(`Same root cause as ${related.workflowId}: joined that run, no fix of its own.`);
+          run.enter('joined');
+          return run.status();
+        }
+        await advance('triaging');
+        r.triage = await run.act.triage.classifyError({
+          identity,
+          message: run.message(),
+          ...(stackOf(run) ? { stack: stackOf(run) } : {}),
+          signals: triageSignals({
+            count: run.ledger.count,
+            firstSeen: run.ledger.firstSeen,
+            lastSeen: run.ledger.lastSeen,
+            users: run.ledger.userIds.length,
+          }),
+        });
+        run.mirror();
+        if (!wantsFix(r.triage, triage.minConfidence)) {
+          r.notes.push(`Triage: ${triageLine(r.triage)}. No fix attempted.`);
+          return await escalated('not-fixable-by-code', r.triage.rationale);
+        }
+      }
+
       r.previousRejections = await temporal.pastRejections({
         workflowId: workflowInfo().workflowId,
         currentRunId: runId,
       });
 
-      // 2. The repository at the deployed branch.
+      // 3. The repository at the deployed branch.
       await advance('cloning');
       const checkout = await git.cloneRepository({ runKey: workflowInfo().workflowId });
 
@@ -141,7 +191,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
         return await finish('rejected');
       }
 
-      // 3. Claude Code writes a regression test and the fix in a clone; the diff is the suggestion. The sandbox
+      // 4. Claude Code writes a regression test and the fix in a clone; the diff is the suggestion. The sandbox
       //    runs the tests on the deployed commit, with the new test, and with the fix: a fix they send back gets
       //    another attempt, told why (VERIFY_TEST_ATTEMPTS).
       const tests =
@@ -183,7 +233,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       }
     }
 
-    // 4. One Slack message per unique error; a human decides.
+    // 5. One Slack message per unique error; a human decides. The answer teaches the triage.
     if (!r.slack) {
       await advance('awaiting-approval');
       r.slack = await slack.postSuggestion({ status: run.status() });
@@ -198,11 +248,18 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
         });
         return await finish('expired');
       }
+      if (triage)
+        await temporal.recordTriageExample({
+          service: identity.service,
+          example: triageExampleFrom(identity, run.message(), r.decision, r.triage),
+        });
+      if (r.decision.correction)
+        return await escalated('not-fixable-by-code', `${r.decision.userName} says it is not a code bug`);
       if (!r.decision.approved) return await finish('rejected');
       await advance('approved');
     }
 
-    // 5. The fix becomes a pull request: pushed by the pipeline, or opened by Cursor.
+    // 6. The fix becomes a pull request: pushed by the pipeline, or opened by Cursor.
     if (!r.pullRequest) {
       await reach('opening-pr');
       const opened = await openPullRequestWithRetries(run, advance);
@@ -227,7 +284,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       await slack.replyInThread({ ref: r.slack, text: `Pull request opened: ${pr.url}`, dedupeKey: `pr-${pr.number}` });
     }
 
-    // 6. Review and merge, tracked by webhook and by polling.
+    // 7. Review and merge, tracked by webhook and by polling.
     if (!run.enteredAt('awaiting-deploy')) {
       await reach('awaiting-merge');
       const merge = await waitForMerge(run, (review) => (r.review = review));
@@ -236,14 +293,14 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       if (merge.outcome === 'stalled') return await finish('stalled');
     }
 
-    // 7. A successful deployment of the merge commit.
+    // 8. A successful deployment of the merge commit.
     if (!r.deployment) {
       await reach('awaiting-deploy');
       r.deployment = await waitForDeployment(run);
       if (!r.deployment) return await finish('stalled');
     }
 
-    // 8. Did the error stop? Watch production for the same error.
+    // 9. Did the error stop? Watch production for the same error.
     if (!r.verification) {
       await reach('verifying');
       r.verification = await verifyInProduction(run);
@@ -252,7 +309,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       if (r.verification.verdict === 'verified-fixed') return await finish('verified-fixed');
     }
 
-    // 9. It came back: say so, and revert after a second approval.
+    // 10. It came back: say so, and revert after a second approval.
     if (r.stage !== 'awaiting-revert-approval') {
       await advance('awaiting-revert-approval');
       await slack.replyInThread({ ref: r.slack, text: regressionText(run), dedupeKey: 'regressed' });
@@ -325,6 +382,11 @@ async function testFix(run: Run, diff: string): Promise<TestEvidence> {
     if (!isFailureOfType(err, SandboxFailureType.Unavailable)) throw err;
     return notRun(run.record.fix?.baseCommit ?? '', causeMessage(err));
   }
+}
+
+/** One stack as production logged it, for the classifier. */
+function stackOf(run: Run): string | undefined {
+  return run.ledger.examples.find((o) => o.stack)?.stack;
 }
 
 function causeMessage(err: unknown): string {

@@ -7,7 +7,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { bugfixWorkflow } from './bugfix';
-import { COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './domain/search-attributes';
+import { CATEGORY, COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './domain/search-attributes';
+import type { RelatedError } from './domain/triage';
 import { runUrl, type BugfixInput, type QuestionKind, type RunRecord, type RunStatus } from './domain/run-status';
 import type { Decision, ExternalEvent, RecordedDecision, Stage } from './domain/types';
 import { OccurrenceLedger } from './occurrence-ledger';
@@ -103,6 +104,7 @@ export class Run {
       ...(r.fix ? [{ key: COST_USD, value: r.fix.costUsd }] : []),
       ...(r.pullRequest ? [{ key: PULL_REQUEST, value: r.pullRequest.url }] : []),
       ...(r.pullRequest?.mergeCommitSha ? [{ key: MERGE_COMMIT, value: r.pullRequest.mergeCommitSha }] : []),
+      ...(r.triage ? [{ key: CATEGORY, value: r.triage.category }] : []),
     ]);
     const { identity } = this.input;
     upsertMemo({
@@ -151,6 +153,28 @@ export class Run {
   notice(event: ExternalEvent): void {
     this.events++;
     this.record.lastEvent = { ...event, at: new Date().toISOString() };
+  }
+
+  /** A related error (same root cause, another fingerprint) joins this run; a repeat adds its occurrences. */
+  relate(e: RelatedError): void {
+    const list = (this.record.related ??= []);
+    const same = list.find((x) => x.fingerprint === e.fingerprint);
+    if (same) same.occurrences += e.occurrences;
+    else if (list.length < 50) list.push(e);
+  }
+
+  /** This run's error, as it joins a related run. */
+  asRelated(): RelatedError {
+    const { workflowId } = workflowInfo();
+    const { identity } = this.input;
+    return {
+      workflowId,
+      fingerprint: identity.fingerprint,
+      errorType: identity.errorType,
+      message: this.message().slice(0, 500),
+      occurrences: this.ledger.count,
+      at: new Date().toISOString(),
+    };
   }
 
   eventCount(): number {

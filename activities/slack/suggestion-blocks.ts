@@ -1,6 +1,12 @@
 import type { ActionsBlock, ContextBlock, KnownBlock, SectionBlock } from '@slack/web-api';
 import type { ErrorIdentity, FixSuggestion } from '../../workflows/domain/types';
-import { APPROVE_ACTION_ID, DECISION_BLOCK_ID, REJECT_ACTION_ID } from '../../workflows/domain/slack-actions';
+import {
+  APPROVE_ACTION_ID,
+  DECISION_BLOCK_ID,
+  NOT_CODE_ACTION_ID,
+  REJECT_ACTION_ID,
+} from '../../workflows/domain/slack-actions';
+import { triageLine, type Triage } from '../../workflows/domain/triage';
 import { clip, escapeCode, escapeInlineCode, escapeText, link, slackDate } from './mrkdwn';
 import { testEvidenceBlocks } from './test-evidence-blocks';
 
@@ -17,7 +23,9 @@ export type SuggestionState =
   /** Cursor's pull request differs from the approved fix; the same buttons adopt it or leave it. */
   | { kind: 'adopt-awaiting'; differences: number }
   /** The PR step failed; the same buttons retry it or give up. */
-  | { kind: 'retry-awaiting'; reason: string };
+  | { kind: 'retry-awaiting'; reason: string }
+  /** Not a code defect (triage or a person said so): handed to people, no fix. */
+  | { kind: 'escalated'; category: string };
 
 /** Everything the approval message shows; plain data so a workflow can hand it to an activity. */
 export interface SuggestionView {
@@ -38,6 +46,10 @@ export interface SuggestionView {
   alertLink?: string;
   /** What Datadog's logs added, e.g. "Enriched from 3 Datadog log event(s) of 5 scanned." */
   logsSummary?: string;
+  /** What kind of error the classifier says this is. */
+  triage?: Triage;
+  /** Related fingerprints (same root cause) that joined this run. */
+  related?: number;
   /** Absent when Claude produced nothing. */
   fix?: FixSuggestion;
   /** Caveats shown to the reviewer, e.g. a data source that was unavailable. */
@@ -82,6 +94,7 @@ export function suggestionBlocks(view: SuggestionView): { text: string; blocks: 
       ],
     },
   ];
+  if (view.triage) blocks.push(section(triageText(view.triage, view.related)));
   const samples = samplesText(view);
   if (samples) blocks.push(section(samples));
   blocks.push({ type: 'divider' });
@@ -115,8 +128,16 @@ function fallbackText(view: SuggestionView): string {
     'revert-awaiting': 'regressed, revert awaiting approval',
     'retry-awaiting': 'pull request step failed, retry?',
     'adopt-awaiting': 'pull request differs from the approved fix',
+    escalated: 'not a code bug, escalated',
   };
   return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${status[view.state.kind]}`;
+}
+
+/** The category and confidence at a glance; the rationale is the model's words about production text. */
+function triageText(t: Triage, related = 0): string {
+  const icon = t.category === 'code-defect' ? ':bug:' : ':rotating_light:';
+  const joined = related ? `\n_${related} related error(s) with the same root cause joined this run_` : '';
+  return `${icon} *Triage:* ${triageLine(t)}\n${escapeText(clip(t.rationale, MAX_LINE))}${joined}`;
 }
 
 function section(text: string): SectionBlock {
@@ -235,7 +256,11 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
   const s = view.state;
   switch (s.kind) {
     case 'awaiting':
-      return decisionButtons(view, { text: 'Approve', style: 'primary' }, { text: 'Reject', style: 'danger' });
+      return decisionButtons(view, { text: 'Approve', style: 'primary' }, { text: 'Reject', style: 'danger' }, true);
+    case 'escalated':
+      return context([
+        `:rotating_light: Not a code bug (${escapeText(s.category)}): handed to the service's owners, no fix attempted`,
+      ]);
     case 'approved':
       return context([`:white_check_mark: Approved by *${escapeText(s.by)}* at ${slackDate(s.at)}`]);
     case 'rejected':
@@ -259,8 +284,8 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
 
 type Choice = { text: string; style?: 'primary' | 'danger' };
 
-/** Every question a run asks uses the same two actions: yes goes to APPROVE, no to REJECT. */
-function decisionButtons(view: SuggestionView, yes: Choice, no: Choice): ActionsBlock {
+/** Every question a run asks uses the same two actions: yes goes to APPROVE, no to REJECT (the fix's approval adds NOT_CODE). */
+function decisionButtons(view: SuggestionView, yes: Choice, no: Choice, notCode = false): ActionsBlock {
   const button = (actionId: string, c: Choice) => ({
     type: 'button' as const,
     action_id: actionId,
@@ -271,6 +296,11 @@ function decisionButtons(view: SuggestionView, yes: Choice, no: Choice): Actions
   return {
     type: 'actions',
     block_id: DECISION_BLOCK_ID,
-    elements: [button(APPROVE_ACTION_ID, yes), button(REJECT_ACTION_ID, no)],
+    // "Not a code bug" is a rejection that also corrects the triage: the classifier learns from it.
+    elements: [
+      button(APPROVE_ACTION_ID, yes),
+      button(REJECT_ACTION_ID, no),
+      ...(notCode ? [button(NOT_CODE_ACTION_ID, { text: 'Not a code bug' })] : []),
+    ],
   };
 }

@@ -6,28 +6,30 @@ import type { SuggestionView } from './suggestion-blocks';
 export function toSuggestionView(s: RunStatus): SuggestionView {
   const at = s.timeline.at(-1)?.at ?? s.lastSeen;
   const state: SuggestionView['state'] =
-    s.stage === 'refused'
-      ? { kind: 'refused' }
-      : s.stage === 'expired'
-        ? { kind: 'expired', at }
-        : s.stage === 'failed'
-          ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
-          : s.stage === 'awaiting-revert-approval'
-            ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
-            : s.stage === 'awaiting-pr-approval'
-              ? { kind: 'adopt-awaiting', differences: s.pullRequestCheck?.differences.length ?? 0 }
-              : s.stage === 'awaiting-retry'
-                ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
-                : s.decision?.approved
-                  ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
-                  : s.decision
-                    ? {
-                        kind: 'rejected',
-                        by: s.decision.userName,
-                        at: s.decision.at,
-                        ...(s.decision.reason ? { reason: s.decision.reason } : {}),
-                      }
-                    : { kind: 'awaiting' };
+    s.stage === 'escalated'
+      ? { kind: 'escalated', category: s.decision?.correction?.category ?? s.triage?.category ?? 'not code' }
+      : s.stage === 'refused'
+        ? { kind: 'refused' }
+        : s.stage === 'expired'
+          ? { kind: 'expired', at }
+          : s.stage === 'failed'
+            ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
+            : s.stage === 'awaiting-revert-approval'
+              ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
+              : s.stage === 'awaiting-pr-approval'
+                ? { kind: 'adopt-awaiting', differences: s.pullRequestCheck?.differences.length ?? 0 }
+                : s.stage === 'awaiting-retry'
+                  ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
+                  : s.decision?.approved
+                    ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
+                    : s.decision
+                      ? {
+                          kind: 'rejected',
+                          by: s.decision.userName,
+                          at: s.decision.at,
+                          ...(s.decision.reason ? { reason: s.decision.reason } : {}),
+                        }
+                      : { kind: 'awaiting' };
   return {
     workflowId: s.workflowId,
     // One message per attempt: a reset or continue-as-new (same first run) finds the message it posted.
@@ -43,6 +45,8 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
     sampleTraceIds: s.samples.traceIds,
     ...(s.alert?.link ? { alertLink: s.alert.link } : {}),
     ...(s.logs ? { logsSummary: logsLine(s.logs) } : {}),
+    ...(s.triage ? { triage: s.triage } : {}),
+    ...(s.related?.length ? { related: s.related.length } : {}),
     ...(s.fix ? { fix: s.fix } : {}),
     notes: s.notes,
     progress: progressOf(s),

@@ -32,6 +32,7 @@ export function runSettings(config: Config): RunSettings {
     protectedPaths: config.fix.protectedPaths,
     budget: config.budget,
     tests: { policy: config.tests.policy, maxAttempts: config.tests.maxAttempts, timeoutMs: config.tests.timeoutMs },
+    ...(config.triage.enabled ? { triage: { minConfidence: config.triage.minConfidence } } : {}),
     outage: {
       toleranceMs: config.tracking.outageToleranceMs,
       maxRetryIntervalMs: config.tracking.outageMaxRetryIntervalMs,

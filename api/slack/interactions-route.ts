@@ -8,11 +8,14 @@ import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
 import {
   APPROVE_ACTION_ID as APPROVE_ACTION,
+  NOT_CODE_ACTION_ID as NOT_CODE_ACTION,
+  NOT_CODE_DIALOG_ID as NOT_CODE_MODAL,
   REJECT_ACTION_ID as REJECT_ACTION,
   REJECT_REASON_DIALOG_ID as REJECT_MODAL,
 } from '../../workflows/domain/slack-actions';
 import { decideUpdate } from '../../workflows/domain/messages';
 import type { Decision } from '../../workflows/domain/types';
+import { ERROR_CATEGORIES, type ErrorCategory } from '../../workflows/domain/triage';
 
 interface SlackUser {
   id: string;
@@ -28,7 +31,9 @@ interface Interaction {
   view?: {
     callback_id?: string;
     private_metadata?: string;
-    state?: { values?: Record<string, Record<string, { value?: string | null }>> };
+    state?: {
+      values?: Record<string, Record<string, { value?: string | null; selected_option?: { value?: string } | null }>>;
+    };
   };
 }
 
@@ -89,16 +94,59 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
         return;
       }
 
+      if (payload.type === 'view_submission' && payload.view?.callback_id === NOT_CODE_MODAL) {
+        const meta = JSON.parse(payload.view.private_metadata ?? '{}') as { workflowId?: string; responseUrl?: string };
+        const values = payload.view.state?.values ?? {};
+        const picked = values.category?.category_select?.selected_option?.value;
+        const category = ERROR_CATEGORIES.find((c) => c === picked && c !== 'code-defect');
+        const note = values.note?.note_input?.value ?? undefined;
+        res.status(200).end();
+        if (!meta.workflowId) return;
+        const who = checkApprover(config.slack, user.id);
+        if (who.refused) return void refuseDecision(meta.workflowId, user, who.refused, meta.responseUrl);
+        void decide(
+          meta.workflowId,
+          {
+            approved: false,
+            reason: note ? `Not a code bug: ${note}` : 'Not a code bug',
+            mayApproveProtected: who.mayApproveProtected,
+            correction: category ? { category } : {},
+          },
+          user,
+          meta.responseUrl,
+        );
+        return;
+      }
+
+      const ours = [APPROVE_ACTION, REJECT_ACTION, NOT_CODE_ACTION];
       const action =
-        payload.type === 'block_actions'
-          ? payload.actions?.find((a) => a.action_id === APPROVE_ACTION || a.action_id === REJECT_ACTION)
-          : undefined;
+        payload.type === 'block_actions' ? payload.actions?.find((a) => ours.includes(a.action_id)) : undefined;
       res.status(200).end();
       if (!action?.value) return; // not ours: acknowledged and ignored
       const workflowId = action.value;
 
       const who = checkApprover(config.slack, user.id);
       if (who.refused) return void (await refuseDecision(workflowId, user, who.refused, payload.response_url));
+      if (action.action_id === NOT_CODE_ACTION) {
+        const opened =
+          slack && payload.trigger_id
+            ? await openNotCodeModal(slack, payload.trigger_id, workflowId, payload.response_url).catch(
+                (err: Error) => {
+                  log({ msg: 'could not open the category modal', workflowId, error: err.message });
+                  return false;
+                },
+              )
+            : false;
+        // Without the modal, the run takes the triage's own non-code category (or configuration).
+        if (!opened)
+          await decide(
+            workflowId,
+            { approved: false, reason: 'Not a code bug', mayApproveProtected: who.mayApproveProtected, correction: {} },
+            user,
+            payload.response_url,
+          );
+        return;
+      }
       if (action.action_id === REJECT_ACTION && slack && payload.trigger_id) {
         const opened = await openRejectModal(slack, payload.trigger_id, workflowId, payload.response_url).catch(
           (err: Error) => {
@@ -118,7 +166,12 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
 
   async function decide(
     workflowId: string,
-    d: { approved: boolean; reason?: string | undefined; mayApproveProtected: boolean },
+    d: {
+      approved: boolean;
+      reason?: string | undefined;
+      mayApproveProtected: boolean;
+      correction?: { category?: ErrorCategory };
+    },
     user: SlackUser,
     responseUrl?: string,
   ): Promise<void> {
@@ -129,6 +182,7 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       via: 'slack',
       mayApproveProtected: d.mayApproveProtected,
       ...(d.reason ? { reason: d.reason } : {}),
+      ...(d.correction ? { correction: d.correction } : {}),
     };
     try {
       await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
@@ -178,6 +232,47 @@ async function openRejectModal(
           optional: true,
           label: { type: 'plain_text', text: 'Why? (the next attempt at this error will be told)' },
           element: { type: 'plain_text_input', action_id: 'reason_input', multiline: true, max_length: 1000 },
+        },
+      ],
+    },
+  });
+  return true;
+}
+
+/** "Not a code bug": which kind, and why (optional); the service's triage learns from the answer. */
+async function openNotCodeModal(
+  slack: WebClient,
+  triggerId: string,
+  workflowId: string,
+  responseUrl?: string,
+): Promise<boolean> {
+  const option = (c: ErrorCategory) => ({ text: { type: 'plain_text' as const, text: c }, value: c });
+  await slack.views.open({
+    trigger_id: triggerId,
+    view: {
+      type: 'modal',
+      callback_id: NOT_CODE_MODAL,
+      private_metadata: JSON.stringify({ workflowId, responseUrl }),
+      title: { type: 'plain_text', text: 'Not a code bug' },
+      submit: { type: 'plain_text', text: 'Reject and teach' },
+      close: { type: 'plain_text', text: 'Cancel' },
+      blocks: [
+        {
+          type: 'input',
+          block_id: 'category',
+          label: { type: 'plain_text', text: 'What is it? (later errors of this service are classified with it)' },
+          element: {
+            type: 'static_select',
+            action_id: 'category_select',
+            options: ERROR_CATEGORIES.filter((c) => c !== 'code-defect').map(option),
+          },
+        },
+        {
+          type: 'input',
+          block_id: 'note',
+          optional: true,
+          label: { type: 'plain_text', text: 'Why?' },
+          element: { type: 'plain_text_input', action_id: 'note_input', multiline: true, max_length: 500 },
         },
       ],
     },

@@ -13,7 +13,7 @@ import { checkApprover } from '../../workflows/domain/approvers';
 export async function decide(
   ctx: CliContext,
   workflowId: string,
-  d: { approved: boolean; reason?: string; as?: string },
+  d: { approved: boolean; reason?: string; as?: string; correction?: Decision['correction'] },
 ): Promise<void> {
   const client = await ctx.temporal();
   const run = await describeRun(client, workflowId);
@@ -35,6 +35,7 @@ export async function decide(
     userName: name,
     via: 'cli',
     ...(d.reason ? { reason: d.reason } : {}),
+    ...(d.correction ? { correction: d.correction } : {}),
   };
   const recorded: RecordedDecision = await client.workflow
     .getHandle(workflowId, run.runId, { followRuns: false })

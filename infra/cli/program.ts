@@ -3,6 +3,7 @@ import { listCommand } from './commands/list';
 import { statusCommand } from './commands/status';
 import { approveCommand } from './commands/approve';
 import { rejectCommand } from './commands/reject';
+import { correctCommand } from './commands/correct';
 import { rerunCommand } from './commands/rerun';
 import { resetCommand } from './commands/reset';
 import { replayCommand } from './commands/replay';
@@ -28,6 +29,7 @@ export function createProgram(): Command {
     statusCommand(),
     approveCommand(),
     rejectCommand(),
+    correctCommand(),
     rerunCommand(),
     resetCommand(),
     replayCommand(),

@@ -36,5 +36,7 @@ export function envForFakes(f: {
     APPROVER_SLACK_USER_IDS: 'U0APPROVER',
     // sample-repo's scripted fix comes without a test: the suites of the regression test turn it on.
     VERIFY_TEST_POLICY: 'off',
+    // Likewise triage: its own tests turn it on (TRIAGE=on), the rest keep their timelines.
+    TRIAGE: 'off',
   };
 }

@@ -64,6 +64,18 @@ export function happyPath(): StubActivities {
       report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false },
     }),
     pastRejections: async () => [],
+    classifyError: async () => ({
+      category: 'code-defect',
+      severity: 'medium',
+      fixableByCode: true,
+      confidence: 0.9,
+      rationale: 'A missing guard.',
+      examplesUsed: 0,
+      costUsd: 0.001,
+    }),
+    recordTriageExample: async () => undefined,
+    findRelatedRun: async () => undefined,
+    joinRelatedRun: async () => undefined,
     previousAttempt: async () => undefined,
     claudeSpend: async () => ({ totalUsd: 0, serviceUsd: 0, runs: 0 }),
     cloneRepository: async () => ({

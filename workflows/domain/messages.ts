@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Decision, ExternalEvent, OccurrenceBatch, RecordedDecision } from './types';
 import type { RunStatus } from './run-status';
-import type { TriageExample } from './triage';
+import type { RelatedError, TriageExample } from './triage';
 
 /**
  * Every message a run accepts, in one module shared by the ingress (which sends
@@ -34,3 +34,6 @@ export const triageExampleSignal = defineSignal<[TriageExample]>('triageExample'
 
 /** The triage memory's examples, newest first: the classifier's few-shot examples. */
 export const triageExamplesQuery = defineQuery<TriageExample[]>('triageExamples');
+
+/** A related fingerprint (same root cause) joins this run instead of paying for a fix of its own. */
+export const relatedErrorSignal = defineSignal<[RelatedError]>('relatedError');

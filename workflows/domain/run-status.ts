@@ -16,6 +16,7 @@ import type {
   Stage,
 } from './types';
 import type { TestPolicy } from './test-evidence';
+import type { RelatedError, Triage } from './triage';
 
 /** Settings a run is started with; they come from the service's configuration, so tests can shorten them. */
 export interface RunSettings {
@@ -41,6 +42,8 @@ export interface RunSettings {
   budget?: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
   /** VERIFY_TEST_POLICY and VERIFY_TEST_ATTEMPTS (absent in runs started before regression tests). */
   tests?: { policy: TestPolicy; maxAttempts: number; timeoutMs: number };
+  /** TRIAGE on: classify before fixing (absent when off, and in runs started before triage). */
+  triage?: { minConfidence: number };
 }
 
 export interface BugfixInput {
@@ -78,6 +81,12 @@ export interface RunRecord {
   notes: string[];
   previousRejections: string[];
   alert?: AlertContext;
+  /** What kind of error this is, before anything was spent on a fix. */
+  triage?: Triage;
+  /** Related fingerprints (same root cause) that joined this run. */
+  related?: RelatedError[];
+  /** The run this one joined (this run's error has the same root cause). */
+  joined?: { workflowId: string };
   /** How the search of Datadog's logs for this error went: scanned, matched, discarded and why. */
   logs?: LogMatchReport;
   fix?: FixSuggestion;

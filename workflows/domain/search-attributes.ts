@@ -10,6 +10,10 @@ export const COST_USD = defineSearchAttributeKey('BugfixCostUsd', SearchAttribut
 /** The fix's pull request URL, and its merge commit: how a GitHub webhook finds its run. */
 export const PULL_REQUEST = defineSearchAttributeKey('BugfixPullRequest', SearchAttributeType.KEYWORD);
 export const MERGE_COMMIT = defineSearchAttributeKey('BugfixMergeCommit', SearchAttributeType.KEYWORD);
+/** The triage's category (code-defect, infrastructure, ...), once classified. */
+export const CATEGORY = defineSearchAttributeKey('BugfixCategory', SearchAttributeType.KEYWORD);
+/** The top in-app frame: runs of one service sharing it share a root cause (related fingerprints). */
+export const TOP_FRAME = defineSearchAttributeKey('BugfixTopFrame', SearchAttributeType.KEYWORD);
 
 export const ALL_SEARCH_ATTRIBUTES = [
   FINGERPRINT,
@@ -20,6 +24,8 @@ export const ALL_SEARCH_ATTRIBUTES = [
   COST_USD,
   PULL_REQUEST,
   MERGE_COMMIT,
+  CATEGORY,
+  TOP_FRAME,
 ] as const;
 
 /** A value as a string literal in a visibility query: quoted, its quotes and backslashes escaped. */

@@ -5,5 +5,8 @@
  */
 export const APPROVE_ACTION_ID = 'bugfix_approve';
 export const REJECT_ACTION_ID = 'bugfix_reject';
+/** A rejection of the fix that also says the error is not a code bug: the triage learns from it. */
+export const NOT_CODE_ACTION_ID = 'bugfix_not_code';
+export const NOT_CODE_DIALOG_ID = 'bugfix_not_code_category';
 export const DECISION_BLOCK_ID = 'bugfix_decision';
 export const REJECT_REASON_DIALOG_ID = 'bugfix_reject_reason';

@@ -79,9 +79,47 @@ export function parseTriage(value: unknown): Omit<Triage, 'examplesUsed' | 'cost
   return { category, severity, fixableByCode: v.fixableByCode, confidence, rationale };
 }
 
-/** Only a code defect goes on to a fix; the rest go to people. */
-export function wantsFix(t: Triage): boolean {
-  return t.category === 'code-defect' && t.fixableByCode;
+/**
+ * Only a code defect goes on to a fix; the rest go to people. A classifier that is not sure
+ * (under TRIAGE_MIN_CONFIDENCE) does not stop a fix: a wasted attempt costs less than a missed bug.
+ */
+export function wantsFix(t: Triage, minConfidence = 0): boolean {
+  return (t.category === 'code-defect' && t.fixableByCode) || t.confidence < minConfidence;
+}
+
+/** What the classifier is told about the run's occurrences, from the ledger's own figures. */
+export function triageSignals(o: { count: number; firstSeen: string; lastSeen: string; users: number }): TriageSignals {
+  const minutes = Math.max(1, (Date.parse(o.lastSeen) - Date.parse(o.firstSeen)) / 60_000 || 1);
+  return {
+    occurrences: o.count,
+    ratePerMinute: o.count / minutes,
+    usersAffected: o.users,
+    firstSeen: o.firstSeen,
+    lastSeen: o.lastSeen,
+  };
+}
+
+/** Another unique error with the same root cause, which joined a run rather than start its own fix. */
+export interface RelatedError {
+  workflowId: string;
+  fingerprint: string;
+  errorType: string;
+  message: string;
+  occurrences: number;
+  at: string;
+}
+
+/**
+ * Same root cause, different message: the same service, error type and top in-app frame. A
+ * fingerprint tells messages apart; these differ in the message only (another field, another id).
+ */
+export function sameRootCause(
+  a: { service: string; errorType: string; topFrames: string[] },
+  b: { service: string; errorType: string; topFrames: string[] },
+): boolean {
+  return (
+    a.service === b.service && a.errorType === b.errorType && !!a.topFrames[0] && a.topFrames[0] === b.topFrames[0]
+  );
 }
 
 /** e.g. "infrastructure · high · 92 % · not fixable by code" */
@@ -92,4 +130,29 @@ export function triageLine(t: Triage): string {
     `${Math.round(t.confidence * 100)} %`,
     t.fixableByCode ? 'fixable by code' : 'not fixable by code',
   ].join(' · ');
+}
+
+/**
+ * What a person's answer teaches the classifier: "not a code bug" with its category, an approval
+ * (a code defect), a rejection with its reason (the triage's category, and why).
+ */
+export function triageExampleFrom(
+  identity: { errorType: string },
+  message: string,
+  d: { approved: boolean; reason?: string; correction?: { category?: ErrorCategory } },
+  triage?: Triage,
+): TriageExample {
+  const base = { errorType: identity.errorType, message: message.slice(0, 500) };
+  const note = d.reason?.slice(0, 300);
+  if (d.correction) {
+    const said = triage && triage.category !== 'code-defect' ? triage.category : 'configuration';
+    return { ...base, category: d.correction.category ?? said, fixableByCode: false, ...(note ? { note } : {}) };
+  }
+  if (d.approved) return { ...base, category: 'code-defect', fixableByCode: true, note: 'a code fix was approved' };
+  return {
+    ...base,
+    category: triage?.category ?? 'code-defect',
+    fixableByCode: triage?.fixableByCode ?? true,
+    note: note ? `fix rejected: ${note}` : 'fix rejected',
+  };
 }

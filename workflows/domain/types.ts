@@ -2,6 +2,7 @@
  * The pipeline's domain, shared by the ingress, the workflows and the activities.
  * Plain data only: everything here crosses Temporal's payload boundary as JSON.
  */
+import type { ErrorCategory } from './triage';
 import type { StackLanguage } from './identity/parsed-stack';
 import type { TestEvidence } from './test-evidence';
 
@@ -124,6 +125,8 @@ export interface Decision {
   via: 'slack' | 'cli';
   /** The decider is a protected-path approver (PROTECTED_PATH_APPROVER_SLACK_USER_IDS). */
   mayApproveProtected?: boolean;
+  /** "Not a code bug": the decider's own classification (with a rejection); the triage memory keeps it. */
+  correction?: { category?: ErrorCategory };
 }
 
 export interface RecordedDecision extends Decision {
@@ -133,6 +136,8 @@ export interface RecordedDecision extends Decision {
 /** Stages a run goes through; also the `BugfixStage` search attribute. */
 export type Stage =
   | 'collecting'
+  /** The classifier decides whether this is a code defect worth a fix, or one for people. */
+  | 'triaging'
   | 'cloning'
   /** An earlier run of this error was rejected, expired or refused lately: no new proposal until FIX_COOLDOWN ends (or an operator says go). */
   | 'cooling-down'
@@ -153,6 +158,10 @@ export type Stage =
   /** Cursor's pull request differs from the approved fix: adopt it (a new approval) or leave it. */
   | 'awaiting-pr-approval'
   // Final stages:
+  /** Not a code defect (triage, or a person's correction): handed to the service's owners, no fix. */
+  | 'escalated'
+  /** The same root cause as another open run (a related fingerprint): that run carries it. */
+  | 'joined'
   /** The fix changes protected files (or is too large) and the policy refuses such fixes. */
   | 'refused'
   | 'rejected'
@@ -165,6 +174,8 @@ export type Stage =
   | 'reverted';
 
 export const FINAL_STAGES: readonly Stage[] = [
+  'escalated',
+  'joined',
   'refused',
   'rejected',
   'expired',

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { evidenceHeadline } from '../../../workflows/domain/test-evidence';
+import { triageLine } from '../../../workflows/domain/triage';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { withContext, type CommonOptions } from '../context';
 import { fields, formatCost, formatDuration } from '../format';
@@ -44,6 +45,14 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
     ['Fingerprint', s?.identity.fingerprint],
     ['Seen', s ? `${s.occurrences} time(s), first ${s.firstSeen || '?'}, last ${s.lastSeen || '?'}` : undefined],
     ['Datadog logs', s?.logs ? logsLine(s.logs) : undefined],
+    ['Triage', s?.triage ? `${triageLine(s.triage)} — ${s.triage.rationale}` : undefined],
+    ['Joined', s?.joined ? `same root cause as ${s.joined.workflowId}` : undefined],
+    [
+      'Related',
+      s?.related?.length
+        ? s.related.map((e) => `${e.fingerprint} (${e.occurrences}×, ${e.workflowId})`).join(', ')
+        : undefined,
+    ],
     [
       'Decision',
       s?.decision

@@ -76,6 +76,11 @@ export interface Config {
     /** Fix attempts when the tests say a fix is wrong (breaks tests, or its own test still fails). */
     maxAttempts: number;
   };
+  /**
+   * Triage before a fix: a cheap model classifies each unique error; non-code errors go to people.
+   * `minConfidence`: a non-code verdict less sure than this still gets a fix attempt.
+   */
+  triage: { enabled: boolean; model: string; minConfidence: number };
   /** What all runs may spend on Claude Code in a UTC day, in all and per service; and the pause after a no. */
   budget: { dailyUsd: number; serviceDailyUsd: number; cooldownMs: number };
   approval: { timeoutMs: number; reminderIntervalMs: number };
@@ -381,6 +386,15 @@ export function loadConfig(file: unknown, env: Env): Config {
       maxOutputBytes: int('VERIFY_TEST_MAX_OUTPUT', 1_000_000, 10_000, 100_000_000),
       allowedDomains: list('VERIFY_TEST_ALLOWED_DOMAINS'),
       maxAttempts: int('VERIFY_TEST_ATTEMPTS', 2, 1, 5),
+    },
+    triage: {
+      enabled: check('TRIAGE', z.enum(['on', 'off'], { error: 'expected on or off' }), 'on') === 'on',
+      model: str('TRIAGE_MODEL') ?? 'claude-haiku-4-5',
+      minConfidence: check(
+        'TRIAGE_MIN_CONFIDENCE',
+        z.coerce.number({ error: 'expected a number from 0 to 1' }).min(0).max(1),
+        0.7,
+      ),
     },
     budget: {
       dailyUsd: usd('CLAUDE_DAILY_BUDGET_USD', 100),

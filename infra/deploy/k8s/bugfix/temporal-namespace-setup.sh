@@ -33,7 +33,9 @@ for attribute in \
   BugfixOccurrences:Int \
   BugfixCostUsd:Double \
   BugfixPullRequest:Keyword \
-  BugfixMergeCommit:Keyword; do
+  BugfixMergeCommit:Keyword \
+  BugfixCategory:Keyword \
+  BugfixTopFrame:Keyword; do
   retry temporal operator search-attribute create --address "$address" --namespace "$namespace" \
     --name "${attribute%%:*}" --type "${attribute#*:}"
 done
