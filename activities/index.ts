@@ -202,7 +202,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           { prefix, taskQueue: config.temporal.taskQueue, service: input.service },
           input.example,
         ),
-      findRelatedRun: (input: { identity: ErrorIdentity; workflowId: string; startedAt: string }) =>
+      findRelatedRun: (input: { identity: ErrorIdentity; topFrame: string; workflowId: string; startedAt: string }) =>
         findRelatedRun(deps.client, input),
       joinRelatedRun: (input: { target: string; related: RelatedError }) => joinRelatedRun(deps.client, input),
     },

@@ -25,6 +25,7 @@ import {
   statusQuery,
 } from './domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE, TOP_FRAME } from './domain/search-attributes';
+import { parseErrorStack, topFrameKeys } from './domain/identity/fingerprint';
 import { triageExampleFrom, triageLine, triageSignals, wantsFix } from './domain/triage';
 import type { BugfixInput, RunStatus } from './domain/run-status';
 import type { OccurrenceBatch, Stage } from './domain/types';
@@ -144,12 +145,18 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
 
       // 2. Triage: an open run of the same root cause takes this error over; a non-code error goes to people.
       if (triage && !r.triage) {
-        if (identity.topFrames[0]) upsertSearchAttributes([{ key: TOP_FRAME, value: identity.topFrames[0] }]);
-        const related = await temporal.findRelatedRun({
-          identity,
-          workflowId: workflowInfo().workflowId,
-          startedAt: workflowInfo().startTime.toISOString(),
-        });
+        // Same root cause, different message: the same service, error type and top in-app frame (from the logs' stack when
+        // the webhook had none), another fingerprint. The oldest open run takes it.
+        const topFrame = identity.topFrames[0] ?? topFrameKeys(parseErrorStack(stackOf(run)))[0];
+        if (topFrame) upsertSearchAttributes([{ key: TOP_FRAME, value: topFrame }]);
+        const related =
+          topFrame &&
+          (await temporal.findRelatedRun({
+            identity,
+            topFrame,
+            workflowId: workflowInfo().workflowId,
+            startedAt: workflowInfo().startTime.toISOString(),
+          }));
         if (related) {
           await temporal.joinRelatedRun({ target: related.workflowId, related: run.asRelated() });
           r.joined = related;

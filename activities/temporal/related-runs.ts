@@ -11,11 +11,9 @@ import type { RelatedError } from '../../workflows/domain/triage';
  */
 export async function findRelatedRun(
   client: Client,
-  input: { identity: ErrorIdentity; workflowId: string; startedAt: string },
+  input: { identity: ErrorIdentity; topFrame: string; workflowId: string; startedAt: string },
 ): Promise<{ workflowId: string } | undefined> {
-  const { identity } = input;
-  const frame = identity.topFrames[0];
-  if (!frame) return undefined;
+  const { identity, topFrame: frame } = input;
   const query = [
     `${SERVICE.name} = ${queryString(identity.service)}`,
     `${ERROR_TYPE.name} = ${queryString(identity.errorType)}`,

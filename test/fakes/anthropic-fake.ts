@@ -94,10 +94,12 @@ export function toolNames(req: RecordedRequest): string[] {
  * `byConversation`: pick the turn from the conversation itself (the number of assistant
  * messages so far) instead of a global counter, so several CLI sessions can run at once,
  * each going through the same script. `turnDelayMs`: how long each scripted turn takes.
+ * `classifier`: the script of structured-output sessions (those offered the StructuredOutput tool,
+ * i.e. the triage), kept apart from the fix sessions' script; always by conversation.
  */
 export async function startAnthropicFake(
   script: FakeTurn[],
-  opts: { byConversation?: boolean; turnDelayMs?: number } = {},
+  opts: { byConversation?: boolean; turnDelayMs?: number; classifier?: FakeTurn[] } = {},
 ): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const pending = new Set<ServerResponse>();
@@ -134,10 +136,10 @@ export async function startAnthropicFake(
 
       let blocks: FakeBlock[];
       if (scripted) {
-        const index = opts.byConversation
-          ? (body?.messages ?? []).filter((m) => m.role === 'assistant').length
-          : next++;
-        const turn = script[index];
+        const classifying = opts.classifier && toolNames(rec).includes('StructuredOutput');
+        const assistantTurns = (body?.messages ?? []).filter((m) => m.role === 'assistant').length;
+        const index = classifying || opts.byConversation ? assistantTurns : next++;
+        const turn = classifying ? opts.classifier![index] : script[index];
         if (turn === 'hang') {
           pending.add(res);
           res.on('close', () => pending.delete(res));

@@ -10,6 +10,7 @@ import { CursorFake, type CursorFakeOptions } from '../fakes/cursor-fake';
 import { envForFakes } from '../fakes/fakes-env';
 import { startAnthropicFake, type AnthropicFake, type FakeTurn } from '../fakes/anthropic-fake';
 import { scriptedFixTurns, sampleErrorMessage } from '../fakes/scripted-fix';
+import { triageTurns } from '../fakes/scripted-triage';
 import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
 import type { AppFixture } from '../fakes/language-fixes';
 import { signedBlockActions, signedInteraction, viewSubmissionPayload } from './slack-sign';
@@ -70,6 +71,7 @@ export async function startE2E(
     startGitServer(),
     startAnthropicFake(opts.script ?? scriptedFixTurns(), {
       byConversation: true,
+      classifier: triageTurns(),
       ...(opts.turnDelayMs ? { turnDelayMs: opts.turnDelayMs } : {}),
     }),
     CursorFake.start(opts.cursor),

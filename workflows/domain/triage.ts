@@ -109,19 +109,6 @@ export interface RelatedError {
   at: string;
 }
 
-/**
- * Same root cause, different message: the same service, error type and top in-app frame. A
- * fingerprint tells messages apart; these differ in the message only (another field, another id).
- */
-export function sameRootCause(
-  a: { service: string; errorType: string; topFrames: string[] },
-  b: { service: string; errorType: string; topFrames: string[] },
-): boolean {
-  return (
-    a.service === b.service && a.errorType === b.errorType && !!a.topFrames[0] && a.topFrames[0] === b.topFrames[0]
-  );
-}
-
 /** e.g. "infrastructure · high · 92 % · not fixable by code" */
 export function triageLine(t: Triage): string {
   return [
