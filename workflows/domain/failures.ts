@@ -56,6 +56,20 @@ export const CursorFailureType = {
   Config: 'CursorConfigError',
 } as const;
 
+/** PagerDuty Events API v2; the non-retryable ones are also marked so on the failure itself. */
+export const PagerDutyFailureType = {
+  /** 400: PagerDuty refused the event (its `errors` are in the details). Not retryable. */
+  InvalidEvent: 'PagerDutyInvalidEvent',
+  /** 429: retryable, after Retry-After when given. */
+  RateLimited: 'PagerDutyRateLimited',
+  /** 5xx, timeouts, connection errors, unreadable answers: retryable. */
+  Unavailable: 'PagerDutyUnavailable',
+  /** Any other 4xx (wrong URL, body too large...). Not retryable. */
+  RequestRejected: 'PagerDutyRequestRejected',
+  /** No PagerDuty integration for the service. Not retryable. */
+  Config: 'PagerDutyConfigError',
+} as const;
+
 /** Clone, patch and push (isomorphic-git). */
 export const GitFailureType = {
   /** The git server refused the credentials (401/403). Not retryable. */

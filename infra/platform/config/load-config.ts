@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { escalationConfigFrom, type EscalationConfig } from './escalation-config';
 import type { TestPolicy } from '../../../workflows/domain/test-evidence';
 
 /**
@@ -126,6 +127,8 @@ export interface Config {
     maxConcurrentWorkflowTasks: number;
     metricsAddress?: string;
   };
+  /** Escalation policies per service, PagerDuty and CODEOWNERS → Slack (escalation-config.ts). */
+  escalation: EscalationConfig;
 }
 
 export type ProtectedPathsPolicy = 'refuse' | 'separate-approval';
@@ -219,8 +222,8 @@ const fileSchema = z
 
 type Env = Record<string, string | undefined>;
 
-/** Reads and validates configuration from the parsed config file and an environment. */
-export function loadConfig(file: unknown, env: Env): Config {
+/** Reads and validates configuration from the parsed config file, an environment and the files it names. */
+export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?: string } = {}): Config {
   const problems: string[] = [];
   const parsed = fileSchema.safeParse(file);
   if (!parsed.success) {
@@ -303,6 +306,8 @@ export function loadConfig(file: unknown, env: Env): Config {
   };
 
   const metricsAddress = fromEnv(workerMetricsAddressFrom, undefined);
+  const escalation = escalationConfigFrom(env, files.escalationPolicies);
+  problems.push(...escalation.problems);
 
   const config: Config = {
     temporal: {
@@ -454,6 +459,7 @@ export function loadConfig(file: unknown, env: Env): Config {
       maxConcurrentWorkflowTasks: int('WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', 40, 2, 1000),
       ...(metricsAddress ? { metricsAddress } : {}),
     },
+    escalation: escalation.config,
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
