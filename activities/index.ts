@@ -26,6 +26,9 @@ import { recordTriageExample, triageExamples } from './temporal/triage-memory';
 import { findRelatedRun, joinRelatedRun } from './temporal/related-runs';
 import type { RelatedError, Triage, TriageExample } from '../workflows/domain/triage';
 import type { ErrorIdentity } from '../workflows/domain/types';
+import { createPagerDutyActivities } from './pagerduty';
+import { createCodeOwnersActivities } from './git/code-owners';
+import { noAnswerLadder, policyFor, type LadderStep } from '../workflows/domain/escalation';
 
 /**
  * The pipeline's activities, one group per outside system, bound to the configuration. Each
@@ -47,6 +50,8 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
   const github = createGitHubActivities(config.github, isProtected);
   const cursor = createCursorActivities(config.cursor);
   const prefix = config.temporal.workflowIdPrefix;
+  const pagerDuty = createPagerDutyActivities(config.escalation);
+  const codeOwners = createCodeOwnersActivities(config.git, config.escalation.codeownersSlack);
   const claudeSpend = sharedClaudeSpend(deps.client, prefix);
 
   return {
@@ -117,6 +122,25 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           ctx ? { signal: ctx.cancellationSignal } : {},
         );
       },
+    },
+    escalation: {
+      /**
+       * The service's escalation policy as the run needs it: whom to tell, the no-answer ladder, and
+       * whether PagerDuty is configured. The routing key stays in this worker's configuration.
+       */
+      async escalationPolicy(input: { service: string; reminderIntervalMs: number }): Promise<EscalationPlan> {
+        const policy = policyFor(config.escalation.policies, input.service);
+        return {
+          configured: policy !== undefined,
+          owners: policy?.owners ?? [],
+          codeowners: policy?.codeowners ?? false,
+          ladder: policy ? noAnswerLadder(policy, input.reminderIntervalMs) : [],
+          ...(policy?.jiraProject ? { jiraProject: policy.jiraProject } : {}),
+        };
+      },
+      codeOwners: codeOwners.codeOwners,
+      triggerPagerDutyIncident: pagerDuty.triggerPagerDutyIncident,
+      resolvePagerDutyIncident: pagerDuty.resolvePagerDutyIncident,
     },
     sandbox: {
       /**
@@ -211,6 +235,15 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
 
 export type ActivityGroups = ReturnType<typeof createActivityGroups>;
 
+/** A service's escalation policy without its secrets: what a run may keep in its history. */
+export interface EscalationPlan {
+  configured: boolean;
+  owners: string[];
+  codeowners: boolean;
+  ladder: LadderStep[];
+  jiraProject?: string;
+}
+
 /** Every activity the worker registers, under the names workflows schedule them by. */
 export function createActivities(config: Config, deps: { client: Client; workRoot?: string }) {
   const groups = createActivityGroups(config, deps);
@@ -221,6 +254,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...groups.claude,
     ...groups.sandbox,
     ...groups.triage,
+    ...groups.escalation,
     ...groups.slack,
     ...groups.github,
     ...groups.cursor,

@@ -64,7 +64,11 @@ export async function createWorker({
     namespace,
     taskQueue: claudeTaskQueue(taskQueue),
     // Claude sessions and the sandboxed test runs: the work that needs the CLI, the sandbox and the CPU.
-    activities: { proposeFix: activities.proposeFix, runRegressionTests: activities.runRegressionTests },
+    activities: {
+      proposeFix: activities.proposeFix,
+      runRegressionTests: activities.runRegressionTests,
+      classifyError: activities.classifyError,
+    },
     // What bounds the bill and the machine: CLAUDE_MAX_CONCURRENT of them per worker, the rest queued.
     maxConcurrentActivityTaskExecutions: config.claude.maxConcurrent,
   });

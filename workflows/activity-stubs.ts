@@ -8,6 +8,7 @@ import {
   DatadogFailureType,
   GitFailureType,
   GitHubFailureType,
+  PagerDutyFailureType,
   SandboxFailureType,
   SlackFailureType,
 } from './domain/failures';
@@ -81,6 +82,18 @@ export function activityStubs(settings: RunSettings) {
         ],
       },
     }),
+
+    /** Whom to tell: the policy, CODEOWNERS from the git store, PagerDuty's Events API (retried through an outage). */
+    escalation: proxyActivities<ActivityGroups['escalation']>(
+      rest([
+        GitFailureType.Auth,
+        GitFailureType.NotFound,
+        GitFailureType.Config,
+        PagerDutyFailureType.InvalidEvent,
+        PagerDutyFailureType.RequestRejected,
+        PagerDutyFailureType.Config,
+      ]),
+    ),
 
     /** The classifier: one short tool-less session on the Claude queue; a failed triage is retried, then fails the run. */
     triage: proxyActivities<ActivityGroups['triage']>({

@@ -3,7 +3,8 @@
  * Read top to bottom, this is the pipeline: logs, clone, Claude Code's fix, a human
  * decision in Slack, a pull request, review, merge, deployment, verification, and a
  * revert (after a second approval) if the error came back. Every write to the run's record
- * is in this file; the steps in ./steps read the run and return what they found. Every wait
+ * is in this file (but for escalations, steps/escalate.ts: who was told); the other steps in ./steps
+ * read the run and return what they found. Every wait
  * is durable and bounded by the run's settings.
  */
 import {
@@ -26,6 +27,8 @@ import {
 } from './domain/messages';
 import { ERROR_TYPE, FINGERPRINT, SERVICE, TOP_FRAME } from './domain/search-attributes';
 import { parseErrorStack, topFrameKeys } from './domain/identity/fingerprint';
+import type { EscalationReason } from './domain/escalation';
+import { escalations } from './steps/escalate';
 import { triageExampleFrom, triageLine, triageSignals, wantsFix } from './domain/triage';
 import type { BugfixInput, RunStatus } from './domain/run-status';
 import type { OccurrenceBatch, Stage } from './domain/types';
@@ -40,7 +43,7 @@ import {
 } from './domain/test-evidence';
 import { escapeText } from './domain/slack-text';
 import { refusalOf } from './domain/fix-policy';
-import { Run } from './run-state';
+import { Run, stackOf } from './run-state';
 import { logsQueryFor } from './logs-query';
 import { openFixPullRequest, openRevertPullRequest, type OpenedPullRequest } from './steps/open-pull-request';
 import { waitForDeployment, waitForMerge } from './steps/track-release';
@@ -83,6 +86,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   ]);
   // Triage (TRIAGE=on; runs started before it skip it): classify before spending a fix, learn from people's answers.
   const triage = settings.triage && patched('triage') ? settings.triage : undefined;
+  // Escalation to people (runs started before it only reported in Slack).
+  const escalating = patched('escalation');
   // A run that continued as new picks up where it was; every step below skips what is already done.
   if (input.resume) run.mirror();
   else run.enter('collecting');
@@ -101,7 +106,9 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     if (r.stage !== stage) await advance(stage);
   };
   const finish = async (stage: Stage) => {
-    await advance(stage);
+    // An escalated run entered its stage before telling the owners, so the message they see shows it.
+    if (r.stage !== stage) await advance(stage);
+    else if (r.slack) await refreshSlack();
     // A run that ends before asking anyone (a refused fix) still reports in Slack.
     r.slack ??= await slack.postSuggestion({ status: run.status() });
     await slack.replyInThread({
@@ -111,15 +118,20 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     });
     return run.status();
   };
-  /** Not for a code fix: the owners hear why, and the run ends. */
-  const escalated = async (reason: string, detail: string) => {
-    const status = await finish('escalated');
-    await slack.replyInThread({
-      ref: r.slack!,
-      text: `Escalated (${reason}): ${escapeText(detail)}`,
-      dedupeKey: `escalated-${reason}`,
-    });
-    return status;
+  const { escalate, unanswered, resolvePage } = escalations(run, escalating);
+  /** Not for a code fix: the run ends, and the owners hear why. */
+  const escalated = async (reason: EscalationReason, detail: string) => {
+    run.enter('escalated');
+    await escalate(reason, detail);
+    return await finish('escalated');
+  };
+  /** A run that ends refused: reported, and its owners told. */
+  const refused = async (detail: string) => {
+    r.notes.push(detail);
+    const status = await finish('refused');
+    if (!escalating) return status;
+    await escalate('checks-failed', detail);
+    return run.status();
   };
 
   try {
@@ -225,19 +237,15 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
         testFeedback = evidenceFeedback(r.fix.tests!);
         r.notes.push(`Attempt ${attempt} was sent back by its tests: ${evidenceHeadline(r.fix.tests!)}`);
       }
-      if (tests?.policy === 'require' && r.fix.tests?.verdict !== 'reproduced' && !refusalOf(r.fix, settings)) {
-        r.notes.push(
+      if (!r.fix.diff && !r.fix.oversized) await escalate('no-fix', 'Claude Code proposed no change');
+      if (tests?.policy === 'require' && r.fix.tests?.verdict !== 'reproduced' && !refusalOf(r.fix, settings))
+        return await refused(
           `VERIFY_TEST_POLICY=require: no test reproduces the error with this fix (${r.fix.tests ? evidenceHeadline(r.fix.tests) : 'no change to test'}), so it is not offered for approval.`,
         );
-        return await finish('refused');
-      }
 
       // A fix nobody may approve here (protected files, too large) is reported, never offered.
       const refusal = refusalOf(r.fix, settings);
-      if (refusal) {
-        r.notes.push(refusal);
-        return await finish('refused');
-      }
+      if (refusal) return await refused(refusal);
     }
 
     // 5. One Slack message per unique error; a human decides. The answer teaches the triage.
@@ -246,7 +254,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       r.slack = await slack.postSuggestion({ status: run.status() });
     }
     if (!r.decision) {
-      r.decision = await answerTo(run, 'approve-fix');
+      r.decision = await answerTo(run, 'approve-fix', await unanswered());
+      if (r.decision) await resolvePage();
       if (!r.decision) {
         await slack.replyInThread({
           ref: r.slack,
@@ -320,6 +329,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     if (r.stage !== 'awaiting-revert-approval') {
       await advance('awaiting-revert-approval');
       await slack.replyInThread({ ref: r.slack, text: regressionText(run), dedupeKey: 'regressed' });
+      await escalate('regression', `${r.verification.recurrences} occurrence(s) after the deploy`);
     }
     r.revertDecision = await answerTo(run, 'approve-revert');
     if (!r.revertDecision?.approved) return await finish('regressed');
@@ -389,11 +399,6 @@ async function testFix(run: Run, diff: string): Promise<TestEvidence> {
     if (!isFailureOfType(err, SandboxFailureType.Unavailable)) throw err;
     return notRun(run.record.fix?.baseCommit ?? '', causeMessage(err));
   }
-}
-
-/** One stack as production logged it, for the classifier. */
-function stackOf(run: Run): string | undefined {
-  return run.ledger.examples.find((o) => o.stack)?.stack;
 }
 
 function causeMessage(err: unknown): string {

@@ -203,3 +203,8 @@ export class Run {
     };
   }
 }
+
+/** One stack as production logged it (the logs carry stacks; webhook rows do not). */
+export function stackOf(run: Run): string | undefined {
+  return run.ledger.examples.find((o) => o.stack)?.stack;
+}

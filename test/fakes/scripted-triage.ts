@@ -2,7 +2,7 @@ import { requestText, type FakeTurn, type RecordedRequest } from './anthropic-fa
 
 /**
  * A scripted classifier that reads its prompt the way a model would, enough to tell the pipeline's
- * part apart: connection errors are a dependency outage; "X is not set" is a code defect, unless
+ * part apart: a full disk is infrastructure; connection errors are a dependency outage; "X is not set" is a code defect, unless
  * the team's examples in the prompt say such errors are configuration. It answers through Claude
  * Code's StructuredOutput tool (what `--json-schema` offers the model), then ends the turn.
  */
@@ -10,6 +10,14 @@ function classify(req: RecordedRequest): Record<string, unknown> {
   const text = requestText(req.body);
   const error = text.slice(text.indexOf('## The error'), text.indexOf('## What the pipeline measured'));
   const examples = text.includes('## How this team classified') ? text.slice(text.indexOf('## How this team')) : '';
+  if (/ENOSPC|no space left|OOMKilled/i.test(error))
+    return {
+      category: 'infrastructure',
+      severity: 'critical',
+      fixableByCode: false,
+      confidence: 0.95,
+      rationale: 'The host ran out of disk space.',
+    };
   if (/ECONNREFUSED|ETIMEDOUT|connection refused/i.test(error))
     return {
       category: 'dependency-outage',

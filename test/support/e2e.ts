@@ -39,7 +39,7 @@ export interface E2E {
   anthropic: AnthropicFake;
   sendAlert(payload: object, token?: string): Promise<Response>;
   click(
-    action: 'approve' | 'reject',
+    action: 'approve' | 'reject' | 'not_code',
     workflowId: string,
     user?: { id: string; name: string },
     timestamp?: number,

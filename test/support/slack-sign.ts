@@ -82,7 +82,10 @@ export function signedBlockActions(
 export function viewSubmissionPayload(o: {
   callbackId: string;
   privateMetadata?: string;
-  values?: Record<string, Record<string, { type?: string; value: string | null }>>;
+  values?: Record<
+    string,
+    Record<string, { type?: string; value?: string | null; selected_option?: { value: string } }>
+  >;
   userId?: string;
   userName?: string;
 }) {
@@ -103,7 +106,12 @@ export function viewSubmissionPayload(o: {
           Object.entries(o.values ?? {}).map(([b, acts]) => [
             b,
             Object.fromEntries(
-              Object.entries(acts).map(([a, v]) => [a, { type: v.type ?? 'plain_text_input', value: v.value }]),
+              Object.entries(acts).map(([a, v]) => [
+                a,
+                v.selected_option
+                  ? { type: v.type ?? 'static_select', selected_option: v.selected_option }
+                  : { type: v.type ?? 'plain_text_input', value: v.value ?? null },
+              ]),
             ),
           ]),
         ),

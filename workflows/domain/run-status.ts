@@ -17,6 +17,7 @@ import type {
 } from './types';
 import type { TestPolicy } from './test-evidence';
 import type { RelatedError, Triage } from './triage';
+import type { Escalation } from './escalation';
 
 /** Settings a run is started with; they come from the service's configuration, so tests can shorten them. */
 export interface RunSettings {
@@ -85,6 +86,10 @@ export interface RunRecord {
   triage?: Triage;
   /** Related fingerprints (same root cause) that joined this run. */
   related?: RelatedError[];
+  /** Who was told, when and why (owners at once; the no-answer ladder; PagerDuty). */
+  escalations?: Escalation[];
+  /** When the PagerDuty incident this run opened was resolved (someone answered). */
+  pageResolvedAt?: string;
   /** The run this one joined (this run's error has the same root cause). */
   joined?: { workflowId: string };
   /** How the search of Datadog's logs for this error went: scanned, matched, discarded and why. */
