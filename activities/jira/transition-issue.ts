@@ -3,7 +3,11 @@ import { jiraCall } from './jira-failure';
 
 export interface TransitionIssueParams {
   key: string;
-  /** A transition's name, as configured in JIRA_TRANSITIONS (case-insensitive); a target status's name also matches. */
+  /**
+   * A transition's name, as configured in JIRA_TRANSITIONS (case-insensitive); a target status's name
+   * also matches. Name transitions after their status (Jira's default) so that a retry finds
+   * `already-there`: a transition no longer offered cannot be told from one never offered.
+   */
   to: string;
 }
 
