@@ -48,8 +48,8 @@ export function jiraWebhookRoute({ client, config, log }: WebhookDeps): Router {
       const workflowId = workflowIdFor(identity, config.temporal.workflowIdPrefix);
       const at = new Date(event.timestamp ?? Date.now()).toISOString();
       const batch: OccurrenceBatch = {
-        deliveryId: `jira-${req.get('x-atlassian-webhook-identifier')?.slice(0, 100) ?? issue.id}`,
-        // One occurrence per issue: a redelivery, or an update after the create, counts once.
+        // The run counts each delivery id once: one per issue, so a redelivery or a later update counts once.
+        deliveryId: `jira-${issue.id}`,
         occurrences: [
           {
             id: `jira-${issue.id}`,
