@@ -9,6 +9,7 @@ import { datadogWebhookRoute } from './datadog/webhook-route';
 import { slackInteractionsRoute } from './slack/interactions-route';
 import { githubWebhookRoute } from './github/webhook-route';
 import { cursorWebhookRoute } from './cursor/webhook-route';
+import { jiraWebhookRoute } from './jira/webhook-route';
 import { createIngressMetrics, type IngressMetrics } from './metrics/ingress-metrics';
 import { metricsRoute, observeDatadogWebhook } from './metrics/metrics-route';
 import { WakeUps } from './wake-ups';
@@ -46,6 +47,7 @@ export function createApp({
   app.use(slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), log }));
   app.use(githubWebhookRoute({ client, config, log, wakeUps }));
   app.use(cursorWebhookRoute({ client, config, log, wakeUps }));
+  app.use(jiraWebhookRoute({ client, config, log, wakeUps }));
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}`)));
   app.use(errorHandler);
   return app;

@@ -37,6 +37,17 @@ export interface OccurrenceBatch {
   deliveryId: string;
   occurrences: Occurrence[];
   alert?: AlertContext;
+  /** The Jira issue that reported it, when the batch came from Jira's webhook. */
+  jira?: JiraIssueRef;
+}
+
+/** A Jira issue a run came from (or was reported on). */
+export interface JiraIssueRef {
+  key: string;
+  id: string;
+  url: string;
+  summary: string;
+  project: string;
 }
 
 /** The Datadog monitor that fired, as the webhook tells it. */

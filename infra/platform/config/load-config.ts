@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 import { escalationConfigFrom, type EscalationConfig } from './escalation-config';
 import type { TestPolicy } from '../../../workflows/domain/test-evidence';
+import { JIRA_CONFIG_FALLBACK, jiraConfigFrom, type JiraConfig } from './jira-config';
 
 /**
  * The whole configuration of the service, from `temporal.config.json` and the
@@ -105,6 +106,7 @@ export interface Config {
     deployEnvironment: string;
   };
   cursor: { apiKey?: string; apiUrl: string; webhookSecret?: string };
+  jira: JiraConfig;
   /** Waits after approval, all owned by the workflow; `outage*`: how long a service may be down before a run gives up. */
   tracking: {
     outageToleranceMs: number;
@@ -441,6 +443,7 @@ export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?
         undefined,
       ),
     },
+    jira: fromEnv(jiraConfigFrom, JIRA_CONFIG_FALLBACK),
     tracking: {
       outageToleranceMs: duration('OUTAGE_TOLERANCE', '24h'),
       outageMaxRetryIntervalMs: duration('OUTAGE_RETRY_MAX_INTERVAL', '10m'),
