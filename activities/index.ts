@@ -27,6 +27,8 @@ import { findRelatedRun, joinRelatedRun } from './temporal/related-runs';
 import type { RelatedError, Triage, TriageExample } from '../workflows/domain/triage';
 import type { ErrorIdentity } from '../workflows/domain/types';
 import { createPagerDutyActivities } from './pagerduty';
+import { createJiraActivities } from './jira';
+import type { JiraStage } from '../workflows/domain/jira-stages';
 import { createCodeOwnersActivities } from './git/code-owners';
 import { noAnswerLadder, policyFor, type LadderStep } from '../workflows/domain/escalation';
 
@@ -51,6 +53,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
   const cursor = createCursorActivities(config.cursor);
   const prefix = config.temporal.workflowIdPrefix;
   const pagerDuty = createPagerDutyActivities(config.escalation);
+  const jira = createJiraActivities(config.jira);
   const codeOwners = createCodeOwnersActivities(config.git, config.escalation.codeownersSlack);
   const claudeSpend = sharedClaudeSpend(deps.client, prefix);
 
@@ -141,6 +144,35 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       codeOwners: codeOwners.codeOwners,
       triggerPagerDutyIncident: pagerDuty.triggerPagerDutyIncident,
       resolvePagerDutyIncident: pagerDuty.resolvePagerDutyIncident,
+    },
+    jira: {
+      /** The run's news on its Jira issue: a comment (once per stage), and the transition JIRA_TRANSITIONS names for it. */
+      async updateJiraIssue(input: { key: string; stage: JiraStage; text: string }): Promise<{ status?: string }> {
+        await jira.commentOnIssue({ key: input.key, text: input.text, dedupeKey: `bugfix-${input.stage}` });
+        const to = config.jira.transitions[input.stage];
+        if (!to) return {};
+        const moved = await jira.transitionIssue({ key: input.key, to });
+        return { status: moved.status };
+      },
+      /** An issue for the owning team (the policy's jiraProject, else JIRA_ESCALATION_PROJECT); none when neither is set. */
+      async openEscalationIssue(input: {
+        project?: string;
+        summary: string;
+        text: string;
+        dedupeKey: string;
+      }): Promise<{ key: string; url: string } | undefined> {
+        const project = input.project ?? config.jira.escalationProject;
+        if (!project || !config.jira.baseUrl) return undefined;
+        const { key, url } = await jira.createIssue({
+          project,
+          issueType: config.jira.escalationIssueType,
+          summary: input.summary,
+          text: input.text,
+          labels: ['bugfix-escalated'],
+          dedupeKey: input.dedupeKey,
+        });
+        return { key, url };
+      },
     },
     sandbox: {
       /**
@@ -255,6 +287,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...groups.sandbox,
     ...groups.triage,
     ...groups.escalation,
+    ...groups.jira,
     ...groups.slack,
     ...groups.github,
     ...groups.cursor,

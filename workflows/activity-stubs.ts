@@ -8,6 +8,7 @@ import {
   DatadogFailureType,
   GitFailureType,
   GitHubFailureType,
+  JiraFailureType,
   PagerDutyFailureType,
   SandboxFailureType,
   SlackFailureType,
@@ -94,6 +95,23 @@ export function activityStubs(settings: RunSettings) {
         PagerDutyFailureType.Config,
       ]),
     ),
+
+    /** Jira is a side channel: a few minutes of retries, then the run notes it and goes on (it never waits on Jira). */
+    jira: proxyActivities<ActivityGroups['jira']>({
+      startToCloseTimeout: '30s',
+      scheduleToCloseTimeout: '5m',
+      retry: {
+        initialInterval: '2s',
+        backoffCoefficient: 2,
+        maximumInterval: '1m',
+        nonRetryableErrorTypes: [
+          JiraFailureType.Auth,
+          JiraFailureType.NotFound,
+          JiraFailureType.BadRequest,
+          JiraFailureType.Config,
+        ],
+      },
+    }),
 
     /** The classifier: one short tool-less session on the Claude queue; a failed triage is retried, then fails the run. */
     triage: proxyActivities<ActivityGroups['triage']>({

@@ -52,6 +52,7 @@ import { withinCostBounds } from './steps/cost-bounds';
 import { logSearchNotes, runSummary } from './run-summary';
 import { answerTo } from './steps/answer';
 import { differsText, regressionText } from './thread-texts';
+import { JIRA_STAGE_OF, jiraComment } from './jira-texts';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const run = new Run(input);
@@ -62,7 +63,10 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const { proposeFix } = run.act.claude;
 
   const addOccurrences = (batch: OccurrenceBatch) => {
-    if (run.ledger.add(batch) && batch.alert) r.alert ??= batch.alert;
+    if (!run.ledger.add(batch)) return;
+    if (batch.alert) r.alert ??= batch.alert;
+    // A Jira issue that started (or joined) this run hears of its progress.
+    if (batch.jira) r.jira ??= batch.jira;
   };
   setHandler(occurrencesSignal, addOccurrences);
   // Handlers issue no commands: a new one leaves every earlier history replaying as it did, no patch needed.
@@ -100,6 +104,23 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     run.enter(stage);
     // Runs started before Slack was refreshed on every stage did not refresh it when opening the PR.
     if (r.slack && (stage !== 'opening-pr' || patched('refresh-slack-when-opening-pr'))) await refreshSlack();
+    await tellJira(stage);
+  };
+  /** A comment (and the configured transition) on the run's Jira issue; Jira being down never holds the run up. */
+  const tellJira = async (stage: Stage) => {
+    const jiraStage = JIRA_STAGE_OF[stage];
+    if (!r.jira || !jiraStage) return;
+    try {
+      const { status } = await run.act.jira.updateJiraIssue({
+        key: r.jira.key,
+        stage: jiraStage,
+        text: jiraComment(run.status(), jiraStage),
+      });
+      if (status) r.jira.status = status;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      r.notes.push(`Jira issue ${r.jira.key} was not updated (${jiraStage}): ${causeMessage(err)}`);
+    }
   };
   /** `advance`, unless the run is there already (it resumed in that stage). */
   const reach = async (stage: Stage) => {
@@ -108,7 +129,10 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   const finish = async (stage: Stage) => {
     // An escalated run entered its stage before telling the owners, so the message they see shows it.
     if (r.stage !== stage) await advance(stage);
-    else if (r.slack) await refreshSlack();
+    else {
+      if (r.slack) await refreshSlack();
+      await tellJira(stage);
+    }
     // A run that ends before asking anyone (a refused fix) still reports in Slack.
     r.slack ??= await slack.postSuggestion({ status: run.status() });
     await slack.replyInThread({

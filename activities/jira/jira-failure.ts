@@ -1,23 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 
-/**
- * Jira Cloud failure types. Kept beside the adapter for now; retry policies name them in
- * `nonRetryableErrorTypes` (they belong with the others in workflows/domain/failures.ts).
- */
-export const JiraFailureType = {
-  /** 401/403: wrong email or API token, or the account lacks the permission. Not retryable. */
-  Auth: 'JiraAuth',
-  /** 404: no such issue or project (or not visible to the account). Not retryable. */
-  NotFound: 'JiraNotFound',
-  /** 429: retryable, `nextRetryDelay` honours Retry-After. */
-  RateLimited: 'JiraRateLimited',
-  /** 5xx, timeouts, connection errors: retryable. */
-  Unavailable: 'JiraUnavailable',
-  /** Any other 4xx: Jira refused the request's content. Not retryable. */
-  BadRequest: 'JiraBadRequest',
-  /** JIRA_BASE_URL / JIRA_EMAIL / JIRA_API_TOKEN missing. Not retryable. */
-  Config: 'JiraConfig',
-} as const;
+import { JiraFailureType } from '../../workflows/domain/failures';
+
+export { JiraFailureType };
 
 interface HttpLike {
   status?: unknown;

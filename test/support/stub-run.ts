@@ -74,6 +74,8 @@ export function happyPath(): StubActivities {
       costUsd: 0.001,
     }),
     recordTriageExample: async () => undefined,
+    updateJiraIssue: async () => ({}),
+    openEscalationIssue: async () => undefined,
     escalationPolicy: async () => ({ configured: false, owners: [], codeowners: false, ladder: [] }),
     codeOwners: async () => ({ owners: [], slack: [] }),
     triggerPagerDutyIncident: async (input) => ({ dedupKey: input.dedupKey }),

@@ -125,3 +125,19 @@ export function isFailureOfType(err: unknown, type: string): err is ApplicationF
   const failure = err instanceof ActivityFailure ? err.cause : err;
   return failure instanceof ApplicationFailure && failure.type === type;
 }
+
+/** Jira Cloud (activities/jira). */
+export const JiraFailureType = {
+  /** 401/403: wrong email or API token, or the account lacks the permission. Not retryable. */
+  Auth: 'JiraAuth',
+  /** 404: no such issue or project (or not visible to the account). Not retryable. */
+  NotFound: 'JiraNotFound',
+  /** 429: retryable, `nextRetryDelay` honours Retry-After. */
+  RateLimited: 'JiraRateLimited',
+  /** 5xx, timeouts, connection errors: retryable. */
+  Unavailable: 'JiraUnavailable',
+  /** Any other 4xx: Jira refused the request's content. Not retryable. */
+  BadRequest: 'JiraBadRequest',
+  /** JIRA_BASE_URL / JIRA_EMAIL / JIRA_API_TOKEN missing. Not retryable. */
+  Config: 'JiraConfig',
+} as const;

@@ -1,5 +1,6 @@
 import type {
   AlertContext,
+  JiraIssueRef,
   LedgerSnapshot,
   PullRequestCheck,
   ApplyMode,
@@ -86,6 +87,10 @@ export interface RunRecord {
   triage?: Triage;
   /** Related fingerprints (same root cause) that joined this run. */
   related?: RelatedError[];
+  /** The Jira issue that started or joined this run (its status as the run last moved it). */
+  jira?: JiraIssueRef & { status?: string };
+  /** The Jira issue an escalation opened for the owning team. */
+  escalationIssue?: { key: string; url: string };
   /** Who was told, when and why (owners at once; the no-answer ladder; PagerDuty). */
   escalations?: Escalation[];
   /** When the PagerDuty incident this run opened was resolved (someone answered). */

@@ -21,7 +21,7 @@ import type { Unanswered } from './answer';
 export function escalations(run: Run, enabled: boolean) {
   const r = run.record;
   const { identity, settings } = run.input;
-  const { slack, escalation, git } = run.act;
+  const { slack, escalation, git, jira } = run.act;
   const plan = () =>
     escalation.escalationPolicy({ service: identity.service, reminderIntervalMs: settings.reminderIntervalMs });
   const record = (e: Escalation) => {
@@ -41,8 +41,28 @@ export function escalations(run: Run, enabled: boolean) {
     }
     const notified = [...new Set([...p.owners, ...codeOwners])];
     const e = record({ level: 0, reason, detail, notified, at: new Date().toISOString() });
+    // A run no Jira issue started opens one for the owning team, where that is configured.
+    if (!r.jira && !r.escalationIssue) {
+      const { workflowId } = workflowInfo();
+      const opened = await jira
+        .openEscalationIssue({
+          ...(p.jiraProject ? { project: p.jiraProject } : {}),
+          summary: `${identity.service}: ${identity.errorType} needs people (${reason})`.slice(0, 250),
+          text: [
+            escalationText(e).replace(/<[^>]*>/g, ''),
+            '```',
+            run.message().slice(0, 4_000),
+            '```',
+            run.status().runUrl,
+          ].join('\n'),
+          dedupeKey: workflowId,
+        })
+        .catch(() => undefined);
+      if (opened) r.escalationIssue = opened;
+    }
     r.slack ??= await slack.postSuggestion({ status: run.status() });
-    await slack.replyInThread({ ref: r.slack, text: escalationText(e), dedupeKey: `escalation-${reason}` });
+    const issue = r.escalationIssue ? ` Jira: ${r.escalationIssue.url}` : '';
+    await slack.replyInThread({ ref: r.slack, text: escalationText(e) + issue, dedupeKey: `escalation-${reason}` });
   }
 
   /** The approval's no-answer ladder: the next group, then PagerDuty, each on its own timer. */

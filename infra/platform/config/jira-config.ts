@@ -1,18 +1,8 @@
 import { ConfigError } from './load-config';
 
-/** Run stages that may move a Jira issue (JIRA_TRANSITIONS keys). */
-export const JIRA_STAGES = [
-  'suggested',
-  'pr-opened',
-  'merged',
-  'deployed',
-  'verified',
-  'regressed',
-  'escalated',
-  'rejected',
-  'expired',
-] as const;
-export type JiraStage = (typeof JIRA_STAGES)[number];
+import { JIRA_STAGES, type JiraStage } from '../../../workflows/domain/jira-stages';
+
+export { JIRA_STAGES, type JiraStage };
 
 /**
  * Jira Cloud, both ways. `baseUrl`/`email`/`apiToken` (basic auth with an API token) let runs
