@@ -256,7 +256,13 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
   const s = view.state;
   switch (s.kind) {
     case 'awaiting':
-      return decisionButtons(view, { text: 'Approve', style: 'primary' }, { text: 'Reject', style: 'danger' }, true);
+      // With triage on, a third button corrects it (and rejects the fix).
+      return decisionButtons(
+        view,
+        { text: 'Approve', style: 'primary' },
+        { text: 'Reject', style: 'danger' },
+        view.triage !== undefined,
+      );
     case 'escalated':
       return context([
         `:rotating_light: Not a code bug (${escapeText(s.category)}): handed to the service's owners, no fix attempted`,

@@ -222,7 +222,7 @@ export function hostileRequests(secrets: Secrets, count: number): HostileRequest
   // Wrong methods and routes.
   for (const p of ['/webhooks/datadog', '/slack/interactions', '/webhooks/github', '/webhooks/cursor'])
     add(`GET ${p}`, p, {}, Buffer.alloc(0), 'GET');
-  add('unknown route', '/webhooks/jira', {}, b.plain);
+  add('unknown route', '/webhooks/nowhere', {}, b.plain);
 
   return Array.from({ length: Math.max(count, base.length) }, (_, i) => base[i % base.length]!);
 }

@@ -5,6 +5,7 @@ import { PagerDutyFake } from '../fakes/pagerduty-fake';
 import { signedInteraction, viewSubmissionPayload } from '../support/slack-sign';
 import { toolNames } from '../fakes/anthropic-fake';
 import type { RunStatus } from '../../workflows/domain/run-status';
+import { cliEnv, runCli } from '../infra/cli/run-cli';
 
 /**
  * Triage and escalation through the real path: the real Claude Code CLI classifies against the
@@ -117,6 +118,13 @@ describe('triage and escalation (real CLI, real server, fakes)', () => {
     const corrected = await e.waitForStage(first, 'escalated', 30_000);
     expect(corrected.decision).toMatchObject({ approved: false, correction: { category: 'configuration' } });
 
+    // The CLI's correction goes to the same memory: an escalated run said to be a code defect after all.
+    const cli = await runCli(
+      ['correct', first, '--category', 'configuration', '--note', 'secrets live in Vault'],
+      cliEnv(e),
+    );
+    expect(cli.stdout).toMatch(/Recorded: errors of shop-api like this one are configuration from now on/);
+
     // Another missing setting, elsewhere in the code: no fix this time.
     const second = await sendError('dd-conf-2', 'Error', 'REFUND_WEBHOOK_URL is not set', {
       fn: 'refund',
@@ -163,6 +171,13 @@ describe('triage and escalation (real CLI, real server, fakes)', () => {
     const thread = threadOf(s).join('\n');
     expect(thread).toMatch(/Escalated to <!subteam\^S0SECOND> \(level 1\): no answer/);
     expect(thread).toMatch(/Escalated to PagerDuty \(shop-api\) \(level 2\): no answer/);
+
+    // On-call sees the same from the CLI.
+    const cli = await runCli(['status', id], cliEnv(e));
+    expect(cli.stdout).toMatch(
+      /Escalations: +level 1 \(no-answer\) to S0SECOND at .*; level 2 \(no-answer\) to pagerduty:shop-api/,
+    );
+    expect(cli.stdout).toMatch(/Triage: +code-defect · medium · 60 % · fixable by code/);
 
     expect((await e.click('approve', id)).status).toBe(200);
     await e.waitFor(id, (x) => x.pageResolvedAt !== undefined, 20_000);

@@ -46,6 +46,18 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
     ['Seen', s ? `${s.occurrences} time(s), first ${s.firstSeen || '?'}, last ${s.lastSeen || '?'}` : undefined],
     ['Datadog logs', s?.logs ? logsLine(s.logs) : undefined],
     ['Triage', s?.triage ? `${triageLine(s.triage)} — ${s.triage.rationale}` : undefined],
+    [
+      'Escalations',
+      s?.escalations?.length
+        ? s.escalations
+            .map((e) => `level ${e.level} (${e.reason}) to ${e.notified.join(', ') || 'nobody'} at ${e.at}`)
+            .join('; ') + (s.pageResolvedAt ? `; PagerDuty resolved ${s.pageResolvedAt}` : '')
+        : undefined,
+    ],
+    [
+      'Jira',
+      s?.jira ? `${s.jira.key}${s.jira.status ? ` (${s.jira.status})` : ''} ${s.jira.url}` : s?.escalationIssue?.url,
+    ],
     ['Joined', s?.joined ? `same root cause as ${s.joined.workflowId}` : undefined],
     [
       'Related',

@@ -32,6 +32,23 @@ describe('suggestionBlocks', () => {
     ]);
   });
 
+  it('with triage: the category and confidence at a glance, and a third button, Not a code bug', () => {
+    const triage = {
+      category: 'code-defect' as const,
+      severity: 'high' as const,
+      fixableByCode: true,
+      confidence: 0.83,
+      rationale: 'A missing <guard> on the address.',
+      examplesUsed: 2,
+      costUsd: 0.001,
+    };
+    const blocks = suggestionBlocks({ ...sampleView(), triage }).blocks as AnyBlock[];
+    expect(allText(blocks)).toContain(':bug: *Triage:* code-defect · high · 83 % · fixable by code');
+    expect(allText(blocks)).toContain('A missing &lt;guard&gt; on the address.');
+    const buttons = blocks.find((b) => b.type === 'actions')?.elements ?? [];
+    expect(buttons.map((b) => b.action_id)).toEqual(['bugfix_approve', 'bugfix_reject', 'bugfix_not_code']);
+  });
+
   it('shows header, occurrences, samples, explanation, diff, cost and the run link', () => {
     const { text, blocks } = suggestionBlocks(sampleView());
     expect(text).toContain('checkout');

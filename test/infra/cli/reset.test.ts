@@ -58,7 +58,7 @@ describe('bugfix CLI: reset a run to before a step', () => {
     const r = await cli('reset', workflowId, '--to', 'proposeFix', '--reason', 'prompt fixed', '--yes', '--json');
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const out = r.json<{ runId: string; previousRunId: string; resetToEventId: number; runsAgain: string[] }>();
-    expect(out.runsAgain).toEqual(['proposeFix', 'postSuggestion']);
+    expect(out.runsAgain).toEqual(['proposeFix', 'postSuggestion', 'escalationPolicy']);
     expect(out.previousRunId).toBe(before.runId);
     expect(out.runId).not.toBe(before.runId);
 
