@@ -201,21 +201,31 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
           return run.status();
         }
         await advance('triaging');
-        r.triage = await run.act.triage.classifyError({
-          identity,
-          message: run.message(),
-          ...(stackOf(run) ? { stack: stackOf(run) } : {}),
-          signals: triageSignals({
-            count: run.ledger.count,
-            firstSeen: run.ledger.firstSeen,
-            lastSeen: run.ledger.lastSeen,
-            users: run.ledger.userIds.length,
-          }),
-        });
-        run.mirror();
-        if (!wantsFix(r.triage, triage.minConfidence)) {
-          r.notes.push(`Triage: ${triageLine(r.triage)}. No fix attempted.`);
-          return await escalated('not-fixable-by-code', r.triage.rationale);
+        // A classifier that cannot answer costs the run its triage, not the fix.
+        const triaged = await run.act.triage
+          .classifyError({
+            identity,
+            message: run.message(),
+            ...(stackOf(run) ? { stack: stackOf(run) } : {}),
+            signals: triageSignals({
+              count: run.ledger.count,
+              firstSeen: run.ledger.firstSeen,
+              lastSeen: run.ledger.lastSeen,
+              users: run.ledger.userIds.length,
+            }),
+          })
+          .catch((err: unknown) => {
+            if (isCancellation(err)) throw err;
+            r.notes.push(`Triage unavailable (${causeMessage(err)}): going on to a fix without it.`);
+            return undefined;
+          });
+        if (triaged) {
+          r.triage = triaged;
+          run.mirror();
+          if (!wantsFix(triaged, triage.minConfidence)) {
+            r.notes.push(`Triage: ${triageLine(triaged)}. No fix attempted.`);
+            return await escalated('not-fixable-by-code', triaged.rationale);
+          }
         }
       }
 
