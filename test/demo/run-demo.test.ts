@@ -58,6 +58,14 @@ describe('npm run demo', () => {
     expect(output).toMatch(/Proof: python-billing +Reproduced: `test_credit_on_zero_invoice` fails on `[0-9a-f]{7}`/);
     expect(output).toMatch(/Proof: go-inventory +Reproduced: `TestReserveUnknownSKU`/);
     expect(output).toMatch(/Proof: node-payments-timeout +Not reproduced: the fix comes without a regression test/);
+    // Triage and people: an escalated run, and a Jira-sourced one.
+    expect(output).toMatch(
+      /Escalated: a full disk +infrastructure · critical · 95 % · not fixable by code: escalated to <!subteam\^S0DEMOOWNERS>, no fix attempted/,
+    );
+    expect(output).toMatch(
+      /Jira: a bug reported by support +SUP-1 started demo-[\w-]+; the issue is now "In Progress"/,
+    );
+    expect(output).toContain('A fix is suggested and waits for approval in Slack.');
     const runUrl = new RegExp(`http://\\S+/namespaces/default/workflows/${workflowId}/[0-9a-f-]{36}/history`);
     expect(output).toMatch(runUrl);
 

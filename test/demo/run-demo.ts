@@ -17,6 +17,7 @@ import { StageError, type DemoStage, type PipelineContext } from './context';
 import { bold, cyan, Narrator, seconds } from './narrator';
 import { pipelineStages } from './pipeline-stages';
 import { proofStages } from './proof-stages';
+import { peopleStages } from './people-stages';
 import { setupStages, type DemoServices } from './setup-stages';
 
 const USAGE = `Usage: npm run demo [-- --exit]
@@ -139,6 +140,9 @@ async function main(): Promise<void> {
     narrator.line();
     narrator.line(bold('Proof before approval: a regression test per language, run in the sandbox.'));
     for (const stage of proofStages) await runStage(narrator, stage, ctx);
+    narrator.line();
+    narrator.line(bold('Triage and people: an error for its owners, not for a fix; a bug reported in Jira.'));
+    for (const stage of peopleStages) await runStage(narrator, stage, ctx);
   } catch (err) {
     const stage = err instanceof StageError ? err.stage : 'setup';
     const message =

@@ -83,6 +83,11 @@ describe('triage and escalation (real CLI, real server, fakes)', () => {
       return ids;
     };
     await expect.poll(found, { timeout: 10_000 }).toContain(id);
+    // And so can on-call, from the CLI.
+    const listed = await runCli(['list', '--category', 'infrastructure', '--json'], cliEnv(e));
+    expect((JSON.parse(listed.stdout) as { runs: { workflowId: string; category: string }[] }).runs).toContainEqual(
+      expect.objectContaining({ workflowId: id, category: 'infrastructure' }),
+    );
   }, 150_000);
 
   it('"Not a code bug" teaches the triage: a later error of the same kind is classified as configuration', async () => {

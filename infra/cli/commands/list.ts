@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { parseDuration } from '../../platform/config/duration';
 import {
+  CATEGORY,
   COST_USD,
   FINGERPRINT,
   OCCURRENCES,
@@ -12,6 +13,7 @@ import {
 import { withContext, type CommonOptions } from '../context';
 import { formatCost, formatDuration, table } from '../format';
 import { STAGES } from '../steps';
+import { ERROR_CATEGORIES } from '../../../workflows/domain/triage';
 
 interface ListOptions extends CommonOptions {
   /** The configured WORKFLOW_ID_PREFIX; false with --any-prefix. */
@@ -19,6 +21,7 @@ interface ListOptions extends CommonOptions {
   stage?: string;
   service?: string;
   fingerprint?: string;
+  category?: string;
   since?: number;
   limit: number;
 }
@@ -30,6 +33,8 @@ export interface ListedRun {
   stage?: string;
   service?: string;
   fingerprint?: string;
+  /** The triage's category, once classified. */
+  category?: string;
   occurrences?: number;
   costUsd?: number;
   startTime: string;
@@ -43,7 +48,7 @@ const SCAN_CAP = 2000;
 
 /** The visibility query for these filters, on the project's search attributes. */
 export function listQuery(
-  o: Pick<ListOptions, 'prefix' | 'stage' | 'service' | 'fingerprint' | 'since'>,
+  o: Pick<ListOptions, 'prefix' | 'stage' | 'service' | 'fingerprint' | 'category' | 'since'>,
   now = Date.now(),
 ): string {
   const parts = [`WorkflowType = 'bugfixWorkflow'`];
@@ -51,6 +56,7 @@ export function listQuery(
   if (o.stage) parts.push(`${STAGE.name} = ${queryString(o.stage)}`);
   if (o.service) parts.push(`${SERVICE.name} = ${queryString(o.service)}`);
   if (o.fingerprint) parts.push(`${FINGERPRINT.name} = ${queryString(o.fingerprint)}`);
+  if (o.category) parts.push(`${CATEGORY.name} = ${queryString(o.category)}`);
   if (o.since) parts.push(`StartTime > ${queryString(new Date(now - o.since).toISOString())}`);
   return parts.join(' AND ');
 }
@@ -66,6 +72,7 @@ function toRun(w: WorkflowExecutionInfo, now: number): ListedRun {
     ...(stage ? { stage } : {}),
     ...(sa.get(SERVICE) ? { service: sa.get(SERVICE) } : {}),
     ...(sa.get(FINGERPRINT) ? { fingerprint: sa.get(FINGERPRINT) } : {}),
+    ...(sa.get(CATEGORY) ? { category: sa.get(CATEGORY) } : {}),
     ...(sa.get(OCCURRENCES) !== undefined ? { occurrences: sa.get(OCCURRENCES) } : {}),
     ...(sa.get(COST_USD) !== undefined ? { costUsd: sa.get(COST_USD) } : {}),
     startTime: w.startTime.toISOString(),
@@ -81,6 +88,7 @@ export function listCommand(): Command {
     .addOption(new Option('--stage <stage>', 'only runs at this stage').choices(STAGES))
     .option('--service <service>', 'only runs of this service')
     .option('--fingerprint <fingerprint>', 'only runs of this error fingerprint')
+    .addOption(new Option('--category <category>', 'only runs triage put in this category').choices(ERROR_CATEGORIES))
     .option('--since <duration>', 'only runs started within this long, e.g. 30m, 24h, 7d', (v) => {
       const ms = parseDuration(v);
       if (ms === undefined) throw new InvalidArgumentError('expected a duration such as 30m, 24h, 7d');
@@ -122,11 +130,12 @@ export function listCommand(): Command {
             shown.length === 0
               ? `No runs match: ${query}`
               : table(
-                  ['WORKFLOW ID', 'STAGE', 'SERVICE', 'SEEN', 'COST', 'AGE', 'STATUS'],
+                  ['WORKFLOW ID', 'STAGE', 'SERVICE', 'CATEGORY', 'SEEN', 'COST', 'AGE', 'STATUS'],
                   shown.map((r) => [
                     r.workflowId,
                     r.stage ?? '-',
                     r.service ?? '-',
+                    r.category ?? '-',
                     String(r.occurrences ?? '-'),
                     formatCost(r.costUsd),
                     formatDuration(r.ageMs),
