@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { WebClient } from '@slack/web-api';
+import type { KnownBlock, WebClient } from '@slack/web-api';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
 import { checkApprover } from '../../workflows/domain/approvers';
@@ -210,21 +210,37 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
   return router;
 }
 
-async function openRejectModal(
+/** A modal for one decision: its metadata carries the run and where to answer the person. */
+async function openDecisionModal(
   slack: WebClient,
   triggerId: string,
-  workflowId: string,
-  responseUrl?: string,
+  meta: { workflowId: string; responseUrl?: string | undefined },
+  view: { callbackId: string; title: string; submit: string; blocks: KnownBlock[] },
 ): Promise<boolean> {
   await slack.views.open({
     trigger_id: triggerId,
     view: {
       type: 'modal',
-      callback_id: REJECT_MODAL,
-      private_metadata: JSON.stringify({ workflowId, responseUrl }),
-      title: { type: 'plain_text', text: 'Reject fix' },
-      submit: { type: 'plain_text', text: 'Reject' },
+      callback_id: view.callbackId,
+      private_metadata: JSON.stringify(meta),
+      title: { type: 'plain_text', text: view.title },
+      submit: { type: 'plain_text', text: view.submit },
       close: { type: 'plain_text', text: 'Cancel' },
+      blocks: view.blocks,
+    },
+  });
+  return true;
+}
+
+function openRejectModal(slack: WebClient, triggerId: string, workflowId: string, responseUrl?: string) {
+  return openDecisionModal(
+    slack,
+    triggerId,
+    { workflowId, responseUrl },
+    {
+      callbackId: REJECT_MODAL,
+      title: 'Reject fix',
+      submit: 'Reject',
       blocks: [
         {
           type: 'input',
@@ -235,27 +251,20 @@ async function openRejectModal(
         },
       ],
     },
-  });
-  return true;
+  );
 }
 
 /** "Not a code bug": which kind, and why (optional); the service's triage learns from the answer. */
-async function openNotCodeModal(
-  slack: WebClient,
-  triggerId: string,
-  workflowId: string,
-  responseUrl?: string,
-): Promise<boolean> {
+function openNotCodeModal(slack: WebClient, triggerId: string, workflowId: string, responseUrl?: string) {
   const option = (c: ErrorCategory) => ({ text: { type: 'plain_text' as const, text: c }, value: c });
-  await slack.views.open({
-    trigger_id: triggerId,
-    view: {
-      type: 'modal',
-      callback_id: NOT_CODE_MODAL,
-      private_metadata: JSON.stringify({ workflowId, responseUrl }),
-      title: { type: 'plain_text', text: 'Not a code bug' },
-      submit: { type: 'plain_text', text: 'Reject and teach' },
-      close: { type: 'plain_text', text: 'Cancel' },
+  return openDecisionModal(
+    slack,
+    triggerId,
+    { workflowId, responseUrl },
+    {
+      callbackId: NOT_CODE_MODAL,
+      title: 'Not a code bug',
+      submit: 'Reject and teach',
       blocks: [
         {
           type: 'input',
@@ -276,6 +285,5 @@ async function openNotCodeModal(
         },
       ],
     },
-  });
-  return true;
+  );
 }
