@@ -106,7 +106,7 @@ describe('bugfix CLI: list, status, approve, reject against real runs', () => {
     expect(recent.map((r) => r.workflowId).sort()).toEqual([billing, shop].sort());
     expect(recent[0]!.startTime >= recent[1]!.startTime).toBe(true);
     expect(limited).toHaveLength(1);
-    expect(table.stdout).toMatch(new RegExp(`${billing}\\s+rejected\\s+${OTHER_SERVICE}\\s+1\\s+\\$`));
+    expect(table.stdout).toMatch(new RegExp(`${billing}\\s+rejected\\s+${OTHER_SERVICE}\\s+-\\s+1\\s+\\$`));
   }, 90_000);
 
   it('approve records via cli and the operator; a second approve is refused with exit 3', async () => {
