@@ -259,7 +259,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
           input.example,
         ),
       findRelatedRun: (input: { identity: ErrorIdentity; topFrame: string; workflowId: string; startedAt: string }) =>
-        findRelatedRun(deps.client, input),
+        findRelatedRun(deps.client, prefix, input),
       joinRelatedRun: (input: { target: string; related: RelatedError }) => joinRelatedRun(deps.client, input),
     },
   };

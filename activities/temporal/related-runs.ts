@@ -6,15 +6,18 @@ import type { RelatedError } from '../../workflows/domain/triage';
 
 /**
  * An open run of the same root cause that started before this one: same service, error type and
- * top in-app frame, another fingerprint (the message differs). The oldest wins, so two related
+ * top in-app frame, another fingerprint (the message differs), in this deployment. The oldest wins, so two related
  * errors arriving together settle on one run whichever looks first.
  */
 export async function findRelatedRun(
   client: Client,
+  prefix: string,
   input: { identity: ErrorIdentity; topFrame: string; workflowId: string; startedAt: string },
 ): Promise<{ workflowId: string } | undefined> {
   const { identity, topFrame: frame } = input;
   const query = [
+    // Only this deployment's runs (WORKFLOW_ID_PREFIX): others sharing the namespace are not ours to join.
+    `WorkflowId STARTS_WITH ${queryString(`${prefix}-`)}`,
     `${SERVICE.name} = ${queryString(identity.service)}`,
     `${ERROR_TYPE.name} = ${queryString(identity.errorType)}`,
     `${TOP_FRAME.name} = ${queryString(frame)}`,

@@ -71,8 +71,12 @@ const escalatedStage: DemoStage<PipelineContext> = {
         escalation: { ...c.escalation, policies: { [SERVICE]: { owners: OWNERS, levels: [] } } },
       }),
       async (_config, apiUrl) => {
-        const error = { kind: 'Error', message: 'ENOSPC: no space left on device, write', stack: '' };
-        error.stack = `Error: ${error.message}\n    at writeReceipt (/app/src/receipts.ts:31:9)`;
+        const error = {
+          kind: 'Error',
+          message: "ENOSPC: no space left on device, open '/var/spool/labels/8812.pdf'",
+          stack: '',
+        };
+        error.stack = `Error: ${error.message}\n    at printLabel (/app/src/labels.ts:17:3)`;
         ctx.fakes.datadog.addLog(errorLogEvent({ service: SERVICE, ...error, timestamp: Date.now() - 20_000 }));
         const now = Date.now();
         const res = await fetch(`${apiUrl}/webhooks/datadog`, {

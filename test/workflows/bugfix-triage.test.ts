@@ -6,6 +6,7 @@ import { signedInteraction, viewSubmissionPayload } from '../support/slack-sign'
 import { toolNames } from '../fakes/anthropic-fake';
 import type { RunStatus } from '../../workflows/domain/run-status';
 import { cliEnv, runCli } from '../infra/cli/run-cli';
+import { ERROR_TYPE, SERVICE as SERVICE_KEY, TOP_FRAME } from '../../workflows/domain/search-attributes';
 
 /**
  * Triage and escalation through the real path: the real Claude Code CLI classifies against the
@@ -158,6 +159,34 @@ describe('triage and escalation (real CLI, real server, fakes)', () => {
     const s = await e.waitFor(first, (x) => (x.related?.length ?? 0) > 0, 10_000);
     expect(s.related).toMatchObject([{ workflowId: second, errorType: 'TypeError' }]);
     expect(fixSessionsAbout("of null (reading 'sku')")).toHaveLength(0);
+  }, 180_000);
+
+  it("another deployment's run of the same root cause (another WORKFLOW_ID_PREFIX) is not joined", async () => {
+    const frame = { fn: 'applyCoupon', file: 'src/coupons.ts' };
+    // A run of another deployment sharing the namespace, parked on a queue nobody polls.
+    const other = await e.pipeline.client.workflow.start('bugfixWorkflow', {
+      workflowId: `other-deployment-${Date.now()}`,
+      taskQueue: `other-deployment-${Date.now()}`,
+      args: [{}],
+      typedSearchAttributes: [
+        { key: SERVICE_KEY, value: SERVICE },
+        { key: ERROR_TYPE, value: 'TypeError' },
+        { key: TOP_FRAME, value: 'src/coupons.ts:applyCoupon' },
+      ],
+    });
+    try {
+      const id = await sendError(
+        'dd-prefix-1',
+        'TypeError',
+        "Cannot read properties of undefined (reading 'rate')",
+        frame,
+      );
+      const s = await e.waitForStage(id, 'awaiting-approval', 90_000);
+      expect(s.joined).toBeUndefined();
+      expect(s.triage?.category).toBe('code-defect');
+    } finally {
+      await other.terminate('test over');
+    }
   }, 180_000);
 
   it('an unanswered approval climbs the ladder: a second group, then PagerDuty, resolved once approved', async () => {
