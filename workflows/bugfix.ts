@@ -183,7 +183,8 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       if (triage && !r.triage) {
         // Same root cause, different message: the same service, error type and top in-app frame (from the logs' stack when
         // the webhook had none), another fingerprint. The oldest open run takes it.
-        const topFrame = identity.topFrames[0] ?? topFrameKeys(parseErrorStack(stackOf(run)))[0];
+        const stack = stackOf(run);
+        const topFrame = identity.topFrames[0] ?? topFrameKeys(parseErrorStack(stack))[0];
         if (topFrame) upsertSearchAttributes([{ key: TOP_FRAME, value: topFrame }]);
         const related =
           topFrame &&
@@ -206,7 +207,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
           .classifyError({
             identity,
             message: run.message(),
-            ...(stackOf(run) ? { stack: stackOf(run) } : {}),
+            ...(stack ? { stack } : {}),
             signals: triageSignals({
               count: run.ledger.count,
               firstSeen: run.ledger.firstSeen,

@@ -108,8 +108,15 @@ export function viewSubmissionPayload(o: {
             Object.fromEntries(
               Object.entries(acts).map(([a, v]) => [
                 a,
+                // Slack's view_submission state for a static_select: the chosen option whole, text and value.
                 v.selected_option
-                  ? { type: v.type ?? 'static_select', selected_option: v.selected_option }
+                  ? {
+                      type: v.type ?? 'static_select',
+                      selected_option: {
+                        text: { type: 'plain_text', text: v.selected_option.value, emoji: true },
+                        value: v.selected_option.value,
+                      },
+                    }
                   : { type: v.type ?? 'plain_text_input', value: v.value ?? null },
               ]),
             ),
