@@ -7,6 +7,7 @@ import type { FixSuggestion, SlackMessageRef } from '../workflows/domain/types';
 import { createClaudeActivities, type FixRequest } from './claude';
 import { createDatadogActivities } from './datadog';
 import { fetchOccurrenceLogs, type FetchOccurrenceLogsInput } from './datadog/fetch-occurrence-logs';
+import { findNewErrors, type FindNewErrorsInput } from './datadog/find-new-errors';
 import { createGitActivities, removeCheckout, type FetchedBranch } from './git';
 import { withoutCredentials } from './git/remote-auth';
 import { webhookTargetSignature } from '../workflows/domain/webhook-target';
@@ -31,6 +32,9 @@ import { createJiraActivities } from './jira';
 import type { JiraStage } from '../workflows/domain/jira-stages';
 import { createCodeOwnersActivities } from './git/code-owners';
 import { noAnswerLadder, policyFor, type LadderStep } from '../workflows/domain/escalation';
+import { createReportActivities } from './report';
+import { scanRemote } from './git/scan-remote';
+import { debtScanActivities } from './debt-scan';
 
 /**
  * The pipeline's activities, one group per outside system, bound to the configuration. Each
@@ -56,17 +60,23 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
   const jira = createJiraActivities(config.jira);
   const codeOwners = createCodeOwnersActivities(config.git, config.escalation.codeownersSlack);
   const claudeSpend = sharedClaudeSpend(deps.client, prefix);
+  const debt = debtScanActivities(config, { client: deps.client, prefix }, git, slack);
 
   return {
     datadog: {
       fetchOccurrenceLogs: (input: FetchOccurrenceLogsInput) => fetchOccurrenceLogs(datadog.fetchErrorLogs, input),
+      /** After a deploy: the service's error rate and latency before and after (the fix's effect). */
+      measureFixImpact: datadog.measureFixImpact,
+      /** After a deploy: the service's errors first seen since, attributed to it or not (rollback candidates). */
+      findNewErrors: (input: FindNewErrorsInput) => findNewErrors(datadog.fetchErrorLogs, input),
     },
     git: {
       /**
        * The run needs the deployed commit only: a fetch into the shared store, no working tree (every
        * Claude attempt and push checks out its own). The activity keeps its name for recorded histories.
        */
-      cloneRepository: (_input: { runKey: string }): Promise<FetchedBranch> => git.fetchBranch(),
+      cloneRepository: (input: { runKey: string; repository?: string }): Promise<FetchedBranch> =>
+        git.fetchBranch(scanRemote(config, input.repository)),
       pushFixBranch: git.pushFixBranch,
       pushRevertBranch: git.pushRevertBranch,
     },
@@ -111,6 +121,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
         }
       },
     },
+    debtScan: { findDebt: debt.findDebt },
     triage: {
       /**
        * The cheap classifier, told what the team said about this service's earlier errors. Runs on the
@@ -215,6 +226,7 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       },
       replyInThread: slack.replyInThread,
       threadReplies: slack.threadReplies,
+      postDebtDigest: debt.postDebtDigest,
     },
     github: {
       openPullRequest: github.openPullRequest,
@@ -223,6 +235,9 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       comparePullRequest: github.comparePullRequest,
       listReviews: github.listReviews,
       findDeployment: github.findDeployment,
+      mergePullRequest: github.mergePullRequest,
+      createDeployment: github.createDeployment,
+      getDeployment: github.getDeployment,
     },
     cursor: {
       /** Cursor gets the repository and where to report back from this worker's configuration. */
@@ -261,7 +276,11 @@ export function createActivityGroups(config: Config, deps: { client: Client; wor
       findRelatedRun: (input: { identity: ErrorIdentity; topFrame: string; workflowId: string; startedAt: string }) =>
         findRelatedRun(deps.client, prefix, input),
       joinRelatedRun: (input: { target: string; related: RelatedError }) => joinRelatedRun(deps.client, input),
+      previousDebtScan: debt.previousDebtScan,
+      debtErrorRuns: debt.debtErrorRuns,
     },
+    /** The fix-effectiveness report's weekly Slack digest (workflows/report-digest.ts). */
+    report: createReportActivities(config, deps.client),
   };
 }
 
@@ -284,6 +303,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...groups.datadog,
     ...groups.git,
     ...groups.claude,
+    ...groups.debtScan,
     ...groups.sandbox,
     ...groups.triage,
     ...groups.escalation,
@@ -292,6 +312,7 @@ export function createActivities(config: Config, deps: { client: Client; workRoo
     ...groups.github,
     ...groups.cursor,
     ...groups.temporal,
+    ...groups.report,
   };
 }
 

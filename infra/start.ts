@@ -15,6 +15,8 @@ import { ALL_SEARCH_ATTRIBUTES } from '../workflows/domain/search-attributes';
 import { createWorker } from '../workers/create-worker';
 import { startApi } from '../api/main';
 import { installObservedRuntime } from './platform/observability/runtime';
+import { ensureSchedulesAtStart } from './temporal/schedules';
+import { startupDoctor } from './doctor/startup-doctor';
 
 async function main(): Promise<void> {
   let config: Config;
@@ -43,7 +45,21 @@ async function main(): Promise<void> {
     console.log(`Starting Temporal dev server (${cli}), data in ${config.devServer.dbFilename}`);
     devServer = await startDevServer(cli, config);
   }
+  try {
+    await serve(config, runtime, devServer);
+  } catch (err) {
+    // The dev server runs in its own process group: it would outlive us, holding its ports and database.
+    await devServer?.stop();
+    throw err;
+  }
+}
 
+/** Everything after the dev server: search attributes, schedules, the worker and the API, until Ctrl-C. */
+async function serve(
+  config: Config,
+  runtime: { metricsUrl?: string },
+  devServer: DevServer | undefined,
+): Promise<void> {
   // A namespace created before an attribute was added lacks it, and runs that set it would stall.
   const added = await addMissingSearchAttributes(config.temporal).catch((err: Error) => {
     console.warn(
@@ -59,6 +75,8 @@ async function main(): Promise<void> {
     );
 
   const client = await createClient(config.temporal);
+  // After the search attributes: the scheduled runs are ordinary runs of this deployment.
+  await ensureSchedulesAtStart(client, config);
   const { worker, connection } = await createWorker({ config, client });
   const workerDone = worker.run();
   const api = await startApi(config, runtime.metricsUrl ? { runtimeMetricsUrl: runtime.metricsUrl } : {});
@@ -74,10 +92,14 @@ async function main(): Promise<void> {
       `    GET  ${api.url}/metrics${runtime.metricsUrl ? ` (worker's own: ${runtime.metricsUrl})` : ''}`,
       `    POST ${api.url}/webhooks/datadog`,
       `    POST ${api.url}/slack/interactions`,
+      `  Admin           ${api.adminUrl}${config.api.adminToken ? ' (ADMIN_TOKEN required)' : ' (loopback clients only)'}`,
+      `    GET  ${api.adminUrl}/report (fix-effectiveness report; /report.json)`,
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+  // In the background: the service is up whatever it finds.
+  void startupDoctor(config).catch((err: Error) => console.warn(`Setup check could not run: ${err.message}`));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -63,11 +63,12 @@ export async function createWorker({
     connection,
     namespace,
     taskQueue: claudeTaskQueue(taskQueue),
-    // Claude sessions and the sandboxed test runs: the work that needs the CLI, the sandbox and the CPU.
+    // Claude sessions (fixes, triage, debt scans) and sandboxed test runs: what needs the CLI, the sandbox and the CPU.
     activities: {
       proposeFix: activities.proposeFix,
       runRegressionTests: activities.runRegressionTests,
       classifyError: activities.classifyError,
+      findDebt: activities.findDebt,
     },
     // What bounds the bill and the machine: CLAUDE_MAX_CONCURRENT of them per worker, the rest queued.
     maxConcurrentActivityTaskExecutions: config.claude.maxConcurrent,

@@ -161,3 +161,21 @@ export function activityStubs(settings: RunSettings) {
 }
 
 export type ActivityStubs = ReturnType<typeof activityStubs>;
+
+/**
+ * The report digest's one activity: visibility reads and one Slack post, retried through a few
+ * hours of Slack or Temporal trouble (a digest a little late beats none); a configuration problem
+ * fails it at once.
+ */
+export function reportActivityStub() {
+  return proxyActivities<ActivityGroups['report']>({
+    startToCloseTimeout: '5m',
+    scheduleToCloseTimeout: '6h',
+    retry: {
+      initialInterval: '5s',
+      backoffCoefficient: 2,
+      maximumInterval: '10m',
+      nonRetryableErrorTypes: [SlackFailureType.ConfigError],
+    },
+  });
+}

@@ -32,7 +32,13 @@ import { escalations } from './steps/escalate';
 import { triageExampleFrom, triageLine, triageSignals, wantsFix } from './domain/triage';
 import type { BugfixInput, RunStatus } from './domain/run-status';
 import type { OccurrenceBatch, Stage } from './domain/types';
-import { DatadogFailureType, PipelineFailureType, SandboxFailureType, isFailureOfType } from './domain/failures';
+import {
+  DatadogFailureType,
+  PipelineFailureType,
+  SandboxFailureType,
+  causeMessage,
+  isFailureOfType,
+} from './domain/failures';
 import {
   acceptable,
   evidenceFeedback,
@@ -51,7 +57,8 @@ import { verifyInProduction } from './steps/verify-fix';
 import { withinCostBounds } from './steps/cost-bounds';
 import { logSearchNotes, runSummary } from './run-summary';
 import { answerTo } from './steps/answer';
-import { differsText, regressionText } from './thread-texts';
+import { causedErrorsText, differsText, regressionDetail, regressionText, rollbackText } from './thread-texts';
+import { causedErrors, measureImpact, trackRollback } from './steps/rollback';
 import { JIRA_STAGE_OF, jiraComment } from './jira-texts';
 
 export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
@@ -67,6 +74,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
     if (batch.alert) r.alert ??= batch.alert;
     // A Jira issue that started (or joined) this run hears of its progress.
     if (batch.jira) r.jira ??= batch.jira;
+    if (batch.debt) r.debt ??= batch.debt;
   };
   setHandler(occurrencesSignal, addOccurrences);
   // Handlers issue no commands: a new one leaves every earlier history replaying as it did, no patch needed.
@@ -161,26 +169,33 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   try {
     if (!r.fix) {
       // 1. Logs: stack, URL, user and trace ids from Datadog. Without access, go on with the webhook's data.
-      try {
-        const logs = await datadog.fetchOccurrenceLogs({
-          identity,
-          query: logsQueryFor(identity, r.alert),
-          alert: r.alert,
-          firstSeen: run.ledger.firstSeen,
-          lastSeen: run.ledger.lastSeen,
-        });
-        run.ledger.enrich(logs.occurrences);
-        if (logs.report) r.logs = logs.report;
-        r.notes.push(...logSearchNotes(logs));
-      } catch (err) {
-        if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
+      //    A technical-debt item has no production error to look up.
+      if (r.debt) {
         r.notes.push(
-          `Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`,
+          'A technical-debt item from a scan: no production logs; after the deploy only new errors are watched.',
         );
+      } else {
+        try {
+          const logs = await datadog.fetchOccurrenceLogs({
+            identity,
+            query: logsQueryFor(identity, r.alert),
+            alert: r.alert,
+            firstSeen: run.ledger.firstSeen,
+            lastSeen: run.ledger.lastSeen,
+          });
+          run.ledger.enrich(logs.occurrences);
+          if (logs.report) r.logs = logs.report;
+          r.notes.push(...logSearchNotes(logs));
+        } catch (err) {
+          if (!isFailureOfType(err, DatadogFailureType.Auth)) throw err;
+          r.notes.push(
+            `Datadog logs unavailable (${causeMessage(err)}): this suggestion is based on the webhook's data alone.`,
+          );
+        }
       }
 
       // 2. Triage: an open run of the same root cause takes this error over; a non-code error goes to people.
-      if (triage && !r.triage) {
+      if (triage && !r.triage && !r.debt) {
         // Same root cause, different message: the same service, error type and top in-app frame (from the logs' stack when
         // the webhook had none), another fingerprint. The oldest open run takes it.
         const stack = stackOf(run);
@@ -228,6 +243,10 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
             return await escalated('not-fixable-by-code', triaged.rationale);
           }
         }
+      } else if (!triage && !r.debt && patched('top-frame-without-triage')) {
+        // Without triage the top frame is still the run's search attribute: the debt scans relate items to it.
+        const topFrame = identity.topFrames[0] ?? topFrameKeys(parseErrorStack(stackOf(run)))[0];
+        if (topFrame) upsertSearchAttributes([{ key: TOP_FRAME, value: topFrame }]);
       }
 
       r.previousRejections = await temporal.pastRejections({
@@ -351,31 +370,62 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
       if (!r.deployment) return await finish('stalled');
     }
 
-    // 9. Did the error stop? Watch production for the same error.
+    // 9. Did the error stop? Watch production for the same error, and for new errors the fix may have caused.
+    const watching = settings.rollback && patched('caused-errors') ? settings.rollback : undefined;
     if (!r.verification) {
       await reach('verifying');
       r.verification = await verifyInProduction(run);
       if (r.verification.logsUnavailable)
         r.notes.push('Verification used webhook sightings only: Datadog logs were unavailable.');
-      if (r.verification.verdict === 'verified-fixed') return await finish('verified-fixed');
+      if (settings.impact && patched('fix-impact')) r.impact = await measureImpact(run);
+      if (watching) {
+        const caused = await causedErrors(run);
+        if (caused.length) r.causedErrors = caused;
+      }
+      if (r.verification.verdict === 'verified-fixed' && !r.causedErrors) return await finish('verified-fixed');
     }
 
-    // 10. It came back: say so, and revert after a second approval.
-    if (r.stage !== 'awaiting-revert-approval') {
-      await advance('awaiting-revert-approval');
-      await slack.replyInThread({ ref: r.slack, text: regressionText(run), dedupeKey: 'regressed' });
-      await escalate('regression', `${r.verification.recurrences} occurrence(s) after the deploy`);
-    }
-    r.revertDecision = await answerTo(run, 'approve-revert');
-    if (!r.revertDecision?.approved) return await finish('regressed');
-    r.revertPullRequest = await openRevertPullRequest(run);
-    if (r.revertPullRequest)
+    // 10. It came back, or it broke something else: revert, after a second approval, or at once when the fix caused
+    //     new errors and ROLLBACK_POLICY=auto. The revert is then followed to production like a fix.
+    const automatic = watching?.policy === 'auto' && Boolean(r.causedErrors);
+    if (!r.revertPullRequest) {
+      if (automatic) {
+        if (r.stage !== 'reverting') await advance('reverting');
+        await slack.replyInThread({ ref: r.slack, text: causedErrorsText(run, 'auto'), dedupeKey: 'caused-errors' });
+      } else {
+        if (r.stage !== 'awaiting-revert-approval') {
+          await advance('awaiting-revert-approval');
+          const text = r.causedErrors ? causedErrorsText(run, 'ask') : regressionText(run);
+          await slack.replyInThread({ ref: r.slack, text, dedupeKey: 'regressed' });
+          await escalate('regression', regressionDetail(run));
+        }
+        r.revertDecision = await answerTo(run, 'approve-revert');
+        if (!r.revertDecision?.approved) return await finish('regressed');
+      }
+      r.revertPullRequest = await openRevertPullRequest(run);
+      if (!r.revertPullRequest) return await finish('regressed');
       await slack.replyInThread({
         ref: r.slack,
         text: `Revert pull request opened: ${r.revertPullRequest.url}`,
         dedupeKey: 'revert-pr',
       });
-    return await finish(r.revertPullRequest ? 'reverted' : 'regressed');
+      if (watching) {
+        r.rollback = {
+          policy: automatic ? 'auto' : 'ask',
+          reason: r.causedErrors ? 'caused-errors' : 'regression',
+          startedAt: new Date().toISOString(),
+        };
+        if (automatic) await escalate('regression', regressionDetail(run));
+      }
+    }
+    if (r.rollback) {
+      if (r.stage !== 'verifying-revert') await reach('reverting');
+      r.rollback = await trackRollback(run, r.rollback, advance);
+      await slack.replyInThread({ ref: r.slack, text: rollbackText(r.rollback), dedupeKey: 'rollback-result' });
+      // A revert that never reached production left the fix there: the run ends regressed, not reverted.
+      if (!r.rollback.deployment && patched('undeployed-revert-regressed')) return await finish('regressed');
+    }
+    return await finish('reverted');
   } catch (err) {
     if (isCancellation(err) || err instanceof ContinueAsNew) throw err;
     const failedAt = r.stage;
@@ -434,10 +484,4 @@ async function testFix(run: Run, diff: string): Promise<TestEvidence> {
     if (!isFailureOfType(err, SandboxFailureType.Unavailable)) throw err;
     return notRun(run.record.fix?.baseCommit ?? '', causeMessage(err));
   }
-}
-
-function causeMessage(err: unknown): string {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,3 +2,5 @@
 export { bugfixWorkflow } from './bugfix';
 export { selfTestWorkflow } from './self-test';
 export { triageMemoryWorkflow } from './triage-memory';
+export { reportDigestWorkflow } from './report-digest';
+export { debtScanWorkflow } from './debt-scan';

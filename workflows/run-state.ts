@@ -14,6 +14,7 @@ import type { Decision, ExternalEvent, RecordedDecision, Stage } from './domain/
 import { OccurrenceLedger } from './occurrence-ledger';
 import { recordStage } from './metrics';
 import { activityStubs, type ActivityStubs } from './activity-stubs';
+import { reportRowOf } from './domain/report/report-row';
 
 /** The stages that wait on a human, and what they ask. */
 const QUESTIONS: Partial<Record<Stage, QuestionKind>> = {
@@ -110,6 +111,7 @@ export class Run {
     upsertMemo({
       summary: `${identity.service}: ${identity.errorType}: ${this.message()}`.slice(0, 200),
       stage: r.stage,
+      report: reportRowOf(this.status()),
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Run } from './run-state';
 import type { LogMatchReport } from './domain/types';
+import type { FixImpact } from './domain/impact';
 import { logsLine, recurrenceSources } from './domain/log-report';
 
 /** Caveats for the reviewer after the logs search; results recorded before the report carry only the truncation. */
@@ -42,12 +43,23 @@ export function runSummary(run: Run): string {
     `Run ended: *${s.stage}*${verdict}.`,
     timing ? `From the first alert: ${timing}.` : '',
     s.logs ? logsLine(s.logs) : '',
+    s.impact ? impactLine(s.impact) : '',
+    s.causedErrors?.length ? `New errors after the deploy put down to the fix: ${s.causedErrors.length}.` : '',
     s.fix ? `Claude Code: ${s.fix.turns} turns, $${s.fix.costUsd.toFixed(2)}.` : '',
     links.join('\n'),
   ]
     .filter(Boolean)
     .join('\n');
 }
+
+/** The fix's effect in one line: the service's error rate, and latency when measured, before and after the deploy. */
+export function impactLine(i: FixImpact): string {
+  const rate = `error rate ${fmt(i.errorRate.before)}/min → ${fmt(i.errorRate.after)}/min`;
+  const latency = i.latency ? `, latency ${fmt(i.latency.before)} ms → ${fmt(i.latency.after)} ms` : '';
+  return `Impact (Datadog metrics, before → after the deploy): ${rate}${latency}.`;
+}
+
+const fmt = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : n.toFixed(2));
 
 function duration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';

@@ -1,5 +1,5 @@
 import type { Run } from './run-state';
-import type { PullRequestCheck, PullRequestRef } from './domain/types';
+import type { PullRequestCheck, PullRequestRef, Rollback } from './domain/types';
 import { escapeText } from './domain/slack-text';
 import { recurrenceSources } from './domain/log-report';
 
@@ -51,4 +51,56 @@ export function regressionText(run: Run): string {
   ]
     .filter(Boolean)
     .join('\n');
+}
+
+/** The escalation's one line: what came back, or what the fix broke. */
+export function regressionDetail(run: Run): string {
+  const caused = run.record.causedErrors;
+  return caused?.length
+    ? `the fix caused ${caused.length} new error(s): ${caused.map((e) => e.errorType).join(', ')}`.slice(0, 300)
+    : `${run.record.verification?.recurrences ?? 0} occurrence(s) after the deploy`;
+}
+
+/**
+ * The evidence that the fix caused new errors: each new fingerprint, when it first appeared, how
+ * often, and why it is put down to the fix; then what happens next under ROLLBACK_POLICY.
+ */
+export function causedErrorsText(run: Run, policy: 'ask' | 'auto'): string {
+  const { deployment, causedErrors = [] } = run.record;
+  const why = (e: (typeof causedErrors)[number]) =>
+    [
+      e.attributedBy.includes('changed-files')
+        ? `its stack runs through ${e.touchedFiles.map((f) => `\`${escapeText(f)}\``).join(', ')}, changed by the fix`
+        : '',
+      e.attributedBy.includes('rate-jump') ? `${e.count} occurrences right after the deploy` : '',
+    ]
+      .filter(Boolean)
+      .join('; ');
+  const list = causedErrors
+    .slice(0, 5)
+    .map(
+      (e) =>
+        `• *${escapeText(e.errorType)}*: ${escapeText(e.message.slice(0, 200))} — ${e.count}× since ${e.firstSeen} (first seen after the deploy; ${why(e)})`,
+    );
+  const next =
+    policy === 'auto'
+      ? 'ROLLBACK_POLICY=auto: the revert pull request opens now, and is followed to production.'
+      : 'Approve the revert above to take the fix back out, or keep the fix.';
+  return [
+    `The fix was deployed at ${deployment?.at ?? '?'} and ${causedErrors.length} new error(s) of the service appeared after it:`,
+    ...list,
+    next,
+  ].join('\n');
+}
+
+/** How the rollback ended: merged, deployed, and whether the errors the fix caused stopped. */
+export function rollbackText(rb: Rollback): string {
+  if (!rb.merged) return 'The revert pull request was not merged in time: the fix is still in production.';
+  if (!rb.deployment)
+    return `The revert was merged (${rb.merged.sha.slice(0, 12)} by ${escapeText(rb.merged.by)}) but not deployed in time.`;
+  const deployed = `Rolled back: ${rb.deployment.sha.slice(0, 12)} deployed to ${escapeText(rb.deployment.environment)} at ${rb.deployment.at}.`;
+  if (!rb.verified) return deployed;
+  return rb.verified.stopped
+    ? `${deployed} The new errors stopped after the rollback.`
+    : `${deployed} ${rb.verified.stillSeen.length} of the new errors are still seen after it: look at the run.`;
 }

@@ -1,7 +1,15 @@
 import type { z } from 'zod';
 import type { Config } from '../../infra/platform/config/load-config';
 import { configFailure, httpFailure, unavailableFailure } from './cursor-failure';
-import { agentListSchema, agentSchema, idOnlySchema, type CursorAgent, type CursorAgentList } from './types';
+import {
+  agentListSchema,
+  agentSchema,
+  apiKeyInfoSchema,
+  idOnlySchema,
+  type CursorAgent,
+  type CursorAgentList,
+  type CursorApiKeyInfo,
+} from './types';
 
 /**
  * A small typed client of Cursor's cloud agents REST API (v0). Cursor's own `@cursor/sdk`
@@ -37,6 +45,8 @@ export interface CursorClient {
   followup(id: string, prompt: PromptInput, options?: CallOptions): Promise<{ id: string }>;
   stopAgent(id: string, options?: CallOptions): Promise<{ id: string }>;
   deleteAgent(id: string, options?: CallOptions): Promise<{ id: string }>;
+  /** Which key this is (name, creation, its user's email): the cheapest call that proves the key works. */
+  apiKeyInfo(options?: CallOptions): Promise<CursorApiKeyInfo>;
 }
 
 export interface CursorClientOptions {
@@ -119,5 +129,6 @@ export function createCursorClient(config: Config['cursor'], options: CursorClie
       call(`follow up agent ${id}`, 'POST', `${agentPath(id)}/followup`, idOnlySchema, { prompt }, o),
     stopAgent: (id, o) => call(`stop agent ${id}`, 'POST', `${agentPath(id)}/stop`, idOnlySchema, {}, o),
     deleteAgent: (id, o) => call(`delete agent ${id}`, 'DELETE', agentPath(id), idOnlySchema, undefined, o),
+    apiKeyInfo: (o) => call('API key info', 'GET', '/v0/me', apiKeyInfoSchema, undefined, o),
   };
 }

@@ -42,6 +42,14 @@ export type CursorAgentList = z.infer<typeof agentListSchema>;
 
 export const idOnlySchema = z.object({ id: z.string().min(1) });
 
+/** `GET /v0/me`: the API key that authenticated the call. */
+export const apiKeyInfoSchema = z.object({
+  apiKeyName: optionalString,
+  createdAt: optionalString,
+  userEmail: optionalString,
+});
+export type CursorApiKeyInfo = z.infer<typeof apiKeyInfoSchema>;
+
 /** Body of the `statusChange` webhook Cursor sends on FINISHED or ERROR. */
 export const statusChangeSchema = z.object({
   event: z.literal('statusChange'),

@@ -1,4 +1,4 @@
-import { client, logger as datadogLogger, v2 } from '@datadog/datadog-api-client';
+import { client, logger as datadogLogger, v1, v2 } from '@datadog/datadog-api-client';
 
 // The library logs every failed request on its own; here each failure already becomes an activity failure.
 (datadogLogger as { setLevel(level: string): void }).setLevel('silent');
@@ -74,4 +74,9 @@ export function createDatadogConfiguration(
 /** A Logs API v2 client for the configured site. */
 export function createDatadogLogsApi(config: DatadogConfig, options: DatadogClientOptions = {}): v2.LogsApi {
   return new v2.LogsApi(createDatadogConfiguration(config, options));
+}
+
+/** A Metrics API v1 client (timeseries queries) for the configured site. */
+export function createDatadogMetricsApi(config: DatadogConfig, options: DatadogClientOptions = {}): v1.MetricsApi {
+  return new v1.MetricsApi(createDatadogConfiguration(config, options));
 }

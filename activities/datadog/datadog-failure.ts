@@ -27,12 +27,20 @@ function resetDelayMs(headers: Record<string, string>): number | undefined {
   return Math.max(seconds, 1) * 1000;
 }
 
+/** Which Datadog API failed, for the message: its name and the application key scope it needs. */
+export interface DatadogApiName {
+  name: string;
+  scope: string;
+}
+export const LOGS_API: DatadogApiName = { name: 'Logs API', scope: 'logs_read_data' };
+export const METRICS_API: DatadogApiName = { name: 'Metrics API', scope: 'timeseries_query' };
+
 /**
  * Turns whatever the Datadog client threw into an `ApplicationFailure` the retry
  * policy understands: 429 and 5xx retry (after the rate-limit reset when known),
  * 401/403 and other 4xx do not.
  */
-export function toDatadogFailure(err: unknown): ApplicationFailure {
+export function toDatadogFailure(err: unknown, api: DatadogApiName = LOGS_API): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
   let status: number | undefined;
   let headers: Record<string, string> = {};
@@ -48,13 +56,13 @@ export function toDatadogFailure(err: unknown): ApplicationFailure {
 
   if (status === undefined) {
     // No HTTP answer at all: connection refused, DNS, reset. Worth retrying.
-    const message = `Datadog Logs API unreachable: ${cause?.message ?? String(err)}`;
+    const message = `Datadog ${api.name} unreachable: ${cause?.message ?? String(err)}`;
     return ApplicationFailure.create({ message, type: DatadogFailureType.Unavailable, cause });
   }
   if (status === 429) {
     const nextRetryDelay = resetDelayMs(headers);
     return ApplicationFailure.create({
-      message: `Datadog Logs API rate limit reached (HTTP 429${nextRetryDelay ? `, resets in ${nextRetryDelay / 1000}s` : ''}): ${detail}`,
+      message: `Datadog ${api.name} rate limit reached (HTTP 429${nextRetryDelay ? `, resets in ${nextRetryDelay / 1000}s` : ''}): ${detail}`,
       type: DatadogFailureType.RateLimited,
       nonRetryable: false,
       details: [{ status, rateLimit: pickRateLimitHeaders(headers) }],
@@ -65,7 +73,7 @@ export function toDatadogFailure(err: unknown): ApplicationFailure {
   if (status >= 500) {
     const nextRetryDelay = resetDelayMs(headers);
     return ApplicationFailure.create({
-      message: `Datadog Logs API unavailable (HTTP ${status}): ${detail}`,
+      message: `Datadog ${api.name} unavailable (HTTP ${status}): ${detail}`,
       type: DatadogFailureType.Unavailable,
       nonRetryable: false,
       details: [{ status }],
@@ -77,7 +85,7 @@ export function toDatadogFailure(err: unknown): ApplicationFailure {
     return ApplicationFailure.create({
       message:
         `Datadog rejected the credentials (HTTP ${status}: ${detail}). Check DATADOG_API_KEY and DATADOG_APP_KEY, ` +
-        'that the application key has the logs_read_data scope, and that DATADOG_SITE matches the account.',
+        `that the application key has the ${api.scope} scope, and that DATADOG_SITE matches the account.`,
       type: DatadogFailureType.Auth,
       nonRetryable: true,
       details: [{ status }],
@@ -85,7 +93,7 @@ export function toDatadogFailure(err: unknown): ApplicationFailure {
     });
   }
   return ApplicationFailure.create({
-    message: `Datadog Logs API refused the request (HTTP ${status}): ${detail}`,
+    message: `Datadog ${api.name} refused the request (HTTP ${status}): ${detail}`,
     type: DatadogFailureType.BadRequest,
     nonRetryable: true,
     details: [{ status }],

@@ -35,6 +35,15 @@ export interface PushBranchInput {
 
 const HEARTBEAT_INTERVAL_MS = 2_000;
 
+/**
+ * Another repository than GIT_REPO_URL, read only (the debt scans of DEBT_SCAN_REPOSITORIES): fetched
+ * and checked out with the same token and store; nothing is ever pushed to it.
+ */
+export interface OtherRemote {
+  repoUrl: string;
+  branch: string;
+}
+
 /** The Git activities, bound to the configured repository and this worker's work directory. */
 export function createGitActivities(
   config: Config['git'],
@@ -61,25 +70,28 @@ export function createGitActivities(
     }
     return config.repoUrl;
   };
-  const remote = () => {
+  const remote = (other?: OtherRemote) => {
     const heartbeat = activityHeartbeat();
     return {
-      repoUrl: repoUrl(),
-      branch: config.branch,
+      repoUrl: other?.repoUrl ?? repoUrl(),
+      branch: other?.branch ?? config.branch,
       ...(config.token ? { token: config.token } : {}),
       cacheDir: path.resolve(config.cacheDir),
       ...(heartbeat ? { onProgress: throttle(heartbeat, HEARTBEAT_INTERVAL_MS) } : {}),
     };
   };
   return {
-    /** The configured branch's latest commit, fetched into the shared store: no working tree. */
-    async fetchBranch(): Promise<FetchedBranch> {
-      return fetchBranch(remote());
+    /** The configured branch's latest commit (or `other`'s), fetched into the shared store: no working tree. */
+    async fetchBranch(other?: OtherRemote): Promise<FetchedBranch> {
+      return fetchBranch(remote(other));
     },
 
-    /** A working tree of the configured branch's latest commit in a directory of its own for this run. */
-    async cloneRepository(input: { runKey: string }): Promise<ClonedRepository> {
-      return cloneRepository({ ...remote(), workDir: path.join(path.resolve(workRoot), workDirName(input.runKey)) });
+    /** A working tree of the configured branch's latest commit (or `other`'s) in a directory of its own for this run. */
+    async cloneRepository(input: { runKey: string }, other?: OtherRemote): Promise<ClonedRepository> {
+      return cloneRepository({
+        ...remote(other),
+        workDir: path.join(path.resolve(workRoot), workDirName(input.runKey)),
+      });
     },
 
     /** Pushes `branch` = the configured branch plus one commit with the fix's diff; returns the existing branch if an earlier attempt pushed it. */

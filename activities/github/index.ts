@@ -1,7 +1,13 @@
 import type { Config } from '../../infra/platform/config/load-config';
 import { createOctokit, githubCall, repoOf } from './client';
-import { findDeployment, type DeploymentInfo } from './deployments';
-import { findPullRequest, getPullRequest, openPullRequest, type PullRequestInfo } from './pull-requests';
+import { createDeployment, findDeployment, getDeployment, type DeploymentInfo } from './deployments';
+import {
+  findPullRequest,
+  getPullRequest,
+  mergePullRequest,
+  openPullRequest,
+  type PullRequestInfo,
+} from './pull-requests';
 import { listReviews, type ReviewInfo } from './reviews';
 import { activitySignal } from '../activity-context';
 import { comparePullRequest } from './compare-pull-request';
@@ -62,6 +68,18 @@ export function createGitHubActivities(
       return call(`find ${environment} deployment of ${input.sha.slice(0, 12)}`, (gh, repo) =>
         findDeployment(gh, { ...repo, sha: input.sha, environment }),
       );
+    },
+    async mergePullRequest(input: { number: number; sha?: string; commitTitle: string }) {
+      return call(`merge pull request #${input.number}`, (gh, repo) => mergePullRequest(gh, { ...repo, ...input }));
+    },
+    async createDeployment(input: { sha: string; environment?: string; description: string; key?: string }) {
+      const environment = input.environment ?? config.deployEnvironment;
+      return call(`deploy ${input.sha.slice(0, 12)} to ${environment}`, (gh, repo) =>
+        createDeployment(gh, { ...repo, ...input, environment }),
+      );
+    },
+    async getDeployment(input: { id: number }): Promise<DeploymentInfo> {
+      return call(`get deployment ${input.id}`, (gh, repo) => getDeployment(gh, { ...repo, ...input }));
     },
   };
 }

@@ -189,3 +189,22 @@ export async function getPullRequest(octokit: Octokit, input: RepoRef & { number
   }
   return info;
 }
+
+/**
+ * Merges a pull request (an automatic rollback's revert, when ROLLBACK_MERGE is on), only at the
+ * head the pipeline pushed: a branch someone changed meanwhile is not merged blind (409).
+ */
+export async function mergePullRequest(
+  octokit: Octokit,
+  input: RepoRef & { number: number; sha?: string; commitTitle: string },
+): Promise<{ mergeCommitSha: string }> {
+  const { data } = await octokit.pulls.merge({
+    owner: input.owner,
+    repo: input.repo,
+    pull_number: input.number,
+    commit_title: input.commitTitle.slice(0, 250),
+    merge_method: 'merge',
+    ...(input.sha ? { sha: input.sha } : {}),
+  });
+  return { mergeCommitSha: data.sha };
+}

@@ -9,6 +9,8 @@ import { updateSuggestion } from './update-suggestion';
 import { threadReplies, type ThreadReply } from './thread-replies';
 import { diffFits, type SuggestionView } from './suggestion-blocks';
 import { attachFullDiff } from './attach-full-diff';
+import { postDebtDigest } from './post-debt-digest';
+import type { DebtDigestView } from './debt-digest-blocks';
 
 export type { SuggestionView } from './suggestion-blocks';
 
@@ -46,6 +48,10 @@ export function createSlackActivities(config: Config['slack']) {
     },
     async threadReplies(input: { ref: SlackMessageRef }): Promise<ThreadReply[]> {
       return threadReplies(slack(), input.ref);
+    },
+    /** A technical-debt scan's digest, posted once per scan run. */
+    async postDebtDigest(input: { view: DebtDigestView; runId: string }): Promise<SlackMessageRef> {
+      return postDebtDigest(slack(), { channel: await channel(), ...input });
     },
   };
 }

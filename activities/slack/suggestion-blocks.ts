@@ -19,7 +19,9 @@ export type SuggestionState =
   | { kind: 'refused' }
   | { kind: 'failed'; reason: string }
   /** The fix shipped but the error came back: the same buttons now decide on a revert. */
-  | { kind: 'revert-awaiting'; recurrences: number }
+  | { kind: 'revert-awaiting'; recurrences: number; causedErrors?: number }
+  /** The revert is open or deployed: followed to production (automatically under ROLLBACK_POLICY=auto). */
+  | { kind: 'rolling-back'; verifying: boolean }
   /** Cursor's pull request differs from the approved fix; the same buttons adopt it or leave it. */
   | { kind: 'adopt-awaiting'; differences: number }
   /** The PR step failed; the same buttons retry it or give up. */
@@ -126,11 +128,17 @@ function fallbackText(view: SuggestionView): string {
     refused: 'refused',
     failed: 'failed',
     'revert-awaiting': 'regressed, revert awaiting approval',
+    'rolling-back': 'rolling back',
     'retry-awaiting': 'pull request step failed, retry?',
     'adopt-awaiting': 'pull request differs from the approved fix',
     escalated: 'not a code bug, escalated',
   };
-  return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${status[view.state.kind]}`;
+  const state = view.state;
+  const said =
+    state.kind === 'revert-awaiting' && state.causedErrors
+      ? `the fix caused ${state.causedErrors} new error(s), revert awaiting approval`
+      : status[state.kind];
+  return `Bug fix suggestion for ${what} (${view.occurrences} occurrences) — ${said}`;
 }
 
 /** The category and confidence at a glance; the rationale is the model's words about production text. */
@@ -279,6 +287,12 @@ function stateBlock(view: SuggestionView): ActionsBlock | ContextBlock {
       return context([':no_entry: Refused: this fix cannot be approved here (see the note above)']);
     case 'failed':
       return context([`:warning: Failed: ${escapeText(s.reason)}`]);
+    case 'rolling-back':
+      return context([
+        s.verifying
+          ? ':rewind: Rolled back: watching production for the new errors to stop'
+          : ':rewind: Rolling back: the revert is on its way to production',
+      ]);
     case 'revert-awaiting':
       return decisionButtons(view, { text: 'Approve revert', style: 'danger' }, { text: 'Keep the fix' });
     case 'retry-awaiting':

@@ -15,21 +15,27 @@ export function toSuggestionView(s: RunStatus): SuggestionView {
           : s.stage === 'failed'
             ? { kind: 'failed', reason: s.failure ?? 'unknown error' }
             : s.stage === 'awaiting-revert-approval'
-              ? { kind: 'revert-awaiting', recurrences: s.verification?.recurrences ?? 0 }
-              : s.stage === 'awaiting-pr-approval'
-                ? { kind: 'adopt-awaiting', differences: s.pullRequestCheck?.differences.length ?? 0 }
-                : s.stage === 'awaiting-retry'
-                  ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
-                  : s.decision?.approved
-                    ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
-                    : s.decision
-                      ? {
-                          kind: 'rejected',
-                          by: s.decision.userName,
-                          at: s.decision.at,
-                          ...(s.decision.reason ? { reason: s.decision.reason } : {}),
-                        }
-                      : { kind: 'awaiting' };
+              ? {
+                  kind: 'revert-awaiting',
+                  recurrences: s.verification?.recurrences ?? 0,
+                  ...(s.causedErrors ? { causedErrors: s.causedErrors.length } : {}),
+                }
+              : s.stage === 'reverting' || s.stage === 'verifying-revert'
+                ? { kind: 'rolling-back', verifying: s.stage === 'verifying-revert' }
+                : s.stage === 'awaiting-pr-approval'
+                  ? { kind: 'adopt-awaiting', differences: s.pullRequestCheck?.differences.length ?? 0 }
+                  : s.stage === 'awaiting-retry'
+                    ? { kind: 'retry-awaiting', reason: s.notes.at(-1) ?? 'the pull request step failed' }
+                    : s.decision?.approved
+                      ? { kind: 'approved', by: s.decision.userName, at: s.decision.at }
+                      : s.decision
+                        ? {
+                            kind: 'rejected',
+                            by: s.decision.userName,
+                            at: s.decision.at,
+                            ...(s.decision.reason ? { reason: s.decision.reason } : {}),
+                          }
+                        : { kind: 'awaiting' };
   return {
     workflowId: s.workflowId,
     // One message per attempt: a reset or continue-as-new (same first run) finds the message it posted.

@@ -33,6 +33,8 @@ export function runSettings(config: Config): RunSettings {
     budget: config.budget,
     tests: { policy: config.tests.policy, maxAttempts: config.tests.maxAttempts, timeoutMs: config.tests.timeoutMs },
     ...(config.triage.enabled ? { triage: { minConfidence: config.triage.minConfidence } } : {}),
+    rollback: config.afterDeploy.rollback,
+    ...(config.afterDeploy.impact ? { impact: config.afterDeploy.impact } : {}),
     outage: {
       toleranceMs: config.tracking.outageToleranceMs,
       maxRetryIntervalMs: config.tracking.outageMaxRetryIntervalMs,

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { KnownBlock, WebClient } from '@slack/web-api';
 import type { Config } from '../../infra/platform/config/load-config';
 import { HttpError } from '../http/http-error';
@@ -8,14 +8,17 @@ import { verifySlackSignature } from './verify-signature';
 import { respondToAction } from '../../activities/slack/respond';
 import {
   APPROVE_ACTION_ID as APPROVE_ACTION,
+  FIX_DEBT_ACTION_ID as FIX_DEBT_ACTION,
   NOT_CODE_ACTION_ID as NOT_CODE_ACTION,
   NOT_CODE_DIALOG_ID as NOT_CODE_MODAL,
   REJECT_ACTION_ID as REJECT_ACTION,
   REJECT_REASON_DIALOG_ID as REJECT_MODAL,
 } from '../../workflows/domain/slack-actions';
-import { decideUpdate } from '../../workflows/domain/messages';
 import type { Decision } from '../../workflows/domain/types';
 import { ERROR_CATEGORIES, type ErrorCategory } from '../../workflows/domain/triage';
+import { OccurrenceSender } from '../datadog/occurrence-sender';
+import { startDebtFix } from './fix-debt';
+import { deliverDecision } from './deliver-decision';
 
 interface SlackUser {
   id: string;
@@ -46,12 +49,13 @@ export interface InteractionDeps {
 }
 
 /**
- * POST /slack/interactions: Approve / Reject clicks. The signature is checked on the raw
+ * POST /slack/interactions: Approve / Reject clicks, and "Fix this" in a debt digest. The signature is checked on the raw
  * body; the answer goes back at once (Slack allows 3 s) and the decision is delivered to
  * the run as an update, whose validator makes a double click decide only once.
  */
 export function slackInteractionsRoute({ client, config, slack, log }: InteractionDeps): Router {
   const router = Router();
+  const sender = new OccurrenceSender(client, config.temporal.taskQueue);
   router.post('/slack/interactions', express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
     try {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -118,11 +122,14 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
         return;
       }
 
-      const ours = [APPROVE_ACTION, REJECT_ACTION, NOT_CODE_ACTION];
+      const ours = [APPROVE_ACTION, REJECT_ACTION, NOT_CODE_ACTION, FIX_DEBT_ACTION];
       const action =
         payload.type === 'block_actions' ? payload.actions?.find((a) => ours.includes(a.action_id)) : undefined;
       res.status(200).end();
       if (!action?.value) return; // not ours: acknowledged and ignored
+      // "Fix this" in a debt digest: its value is the item, and it starts (or joins) a run.
+      if (action.action_id === FIX_DEBT_ACTION)
+        return void (await startDebtFix({ client, config, sender, log }, action.value, user, payload.response_url));
       const workflowId = action.value;
 
       const who = checkApprover(config.slack, user.id);
@@ -184,15 +191,8 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       ...(d.reason ? { reason: d.reason } : {}),
       ...(d.correction ? { correction: d.correction } : {}),
     };
-    try {
-      await client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] });
-      log({ msg: 'decision delivered', workflowId, approved: d.approved, userId: user.id });
-    } catch (err) {
-      const why =
-        err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
-      log({ msg: 'decision not applied', workflowId, userId: user.id, reason: why });
-      await say(responseUrl, `Your decision was not applied: ${why}`);
-    }
+    const tell = (text: string) => say(responseUrl, text);
+    await deliverDecision({ client, taskQueue: config.temporal.taskQueue, log, say: tell }, workflowId, decision);
   }
 
   async function refuseDecision(workflowId: string, user: SlackUser, why: string, responseUrl?: string): Promise<void> {

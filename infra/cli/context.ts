@@ -2,33 +2,43 @@ import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../platform/config/load-config';
 import { readConfig } from '../platform/config/read-config';
-import { createClient } from '../platform/temporal-connection';
+import { connectCli } from './connect';
+import { explainTemporalError, type TemporalTarget } from './temporal-errors';
 
 /** Options every command accepts. */
 export interface CommonOptions {
   json?: boolean;
+  /** --timeout: how long to wait on Temporal for one answer (default BUGFIX_CLI_TIMEOUT). */
+  timeout?: number;
 }
 
 /**
  * What a command runs with: the service's own configuration (temporal.config.json and
  * the environment, so TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, ... work the same) and a
- * client connected on first use.
+ * client connected on first use, whose every call gives up after `timeoutMs`.
  */
 export class CliContext {
   readonly config: Config;
+  /** How long one call to Temporal may take: --timeout, else BUGFIX_CLI_TIMEOUT. */
+  readonly timeoutMs: number;
   private client?: Promise<Client>;
 
-  constructor(readonly json: boolean) {
+  constructor(
+    readonly json: boolean,
+    timeoutMs?: number,
+  ) {
     this.config = readConfig(process.env);
+    this.timeoutMs = timeoutMs ?? this.config.cli.timeoutMs;
+  }
+
+  /** The server as the messages name it. */
+  get target(): TemporalTarget {
+    const { address, namespace, taskQueue } = this.config.temporal;
+    return { address, namespace, taskQueue, timeoutMs: this.timeoutMs, embedded: this.config.devServer.enabled };
   }
 
   temporal(): Promise<Client> {
-    const { address, namespace } = this.config.temporal;
-    this.client ??= createClient(this.config.temporal).catch((err: Error) => {
-      throw new Error(
-        `Cannot reach Temporal at ${address} (namespace ${namespace}): ${err.message}. Set TEMPORAL_ADDRESS to the service's server.`,
-      );
-    });
+    this.client ??= connectCli(this.config.temporal, this.target);
     return this.client;
   }
 
@@ -45,11 +55,16 @@ export class CliContext {
   }
 }
 
-/** Runs a command's body with a context, always closing the connection. */
+/**
+ * Runs a command's body with a context, always closing the connection. What Temporal's SDK throws
+ * comes out as the cause and the next step (temporal-errors.ts), never as the SDK's bare message.
+ */
 export async function withContext<T>(opts: CommonOptions, body: (ctx: CliContext) => Promise<T>): Promise<T> {
-  const ctx = new CliContext(Boolean(opts.json));
+  const ctx = new CliContext(Boolean(opts.json), opts.timeout);
   try {
     return await body(ctx);
+  } catch (err) {
+    throw explainTemporalError(err, ctx.target) ?? err;
   } finally {
     await ctx.close();
   }

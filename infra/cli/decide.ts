@@ -2,7 +2,8 @@ import { decideUpdate } from '../../workflows/domain/messages';
 import type { Decision, RecordedDecision } from '../../workflows/domain/types';
 import { operatorName, type CliContext } from './context';
 import { describeRun } from './history';
-import { refused } from './errors';
+import { CliError, EXIT, refused } from './errors';
+import { workerPresence } from '../platform/worker-presence';
 import { checkApprover } from '../../workflows/domain/approvers';
 
 /**
@@ -27,6 +28,14 @@ export async function decide(
   if (who.refused)
     throw refused(
       `${name} may not decide: ${who.refused}. Decide as your Slack user id with --as <id> (or BUGFIX_SLACK_USER_ID).`,
+    );
+  // Without a worker the update would wait out the deadline for nothing: say so before sending it.
+  const worker = await workerPresence(client, run.taskQueue, { deadlineMs: ctx.timeoutMs }).catch(() => undefined);
+  if (worker?.pollers === 0)
+    throw new CliError(
+      `No worker to take the decision: ${worker.message}. Nothing was recorded: start a worker (\`npm start\` or \`npm run worker\`) and decide again.`,
+      EXIT.failure,
+      { worker },
     );
   const decision: Decision = {
     mayApproveProtected: who.mayApproveProtected,

@@ -17,6 +17,8 @@ export class CliError extends Error {
     message: string,
     readonly exitCode: ExitCode,
     readonly details?: Record<string, unknown>,
+    /** `printed`: the command has already said it all (its own output is the report); only the exit code is left. */
+    readonly options: { printed?: boolean } = {},
   ) {
     super(message);
     this.name = 'CliError';
@@ -36,7 +38,15 @@ export function toCliError(err: unknown): CliError {
     return refused(`Refused by the run: ${err.cause?.message ?? err.message}`);
   // gRPC NOT_FOUND without the SDK's wrapper (e.g. reset or history of an unknown id).
   if (isGrpcNotFound(err)) return refused((err as Error).message);
-  return new CliError(err instanceof Error ? err.message : String(err), EXIT.failure);
+  return new CliError(messageChain(err), EXIT.failure);
+}
+
+/** The message with its causes: the SDK's own ("Failed to query Workflow") says little without them. */
+function messageChain(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err; e instanceof Error && parts.length < 4; e = e.cause)
+    if (e.message && !parts.includes(e.message)) parts.push(e.message);
+  return parts.join(': ') || String(err);
 }
 
 function isGrpcNotFound(err: unknown): boolean {

@@ -1,16 +1,10 @@
 /** Small text helpers for the human output. */
+import { formatSpan } from '../../workflows/domain/report/report-text';
 
-/** "45s", "12m", "3h05m", "2d04h". */
+/** "250ms", "45s", "12m", "3h05m", "2d04h"; "?" when unknown. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s}s`;
-  const m = Math.round(s / 60);
-  if (m < 120) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h${String(m % 60).padStart(2, '0')}m`;
-  return `${Math.floor(h / 24)}d${String(h % 24).padStart(2, '0')}h`;
+  return ms < 1000 ? `${Math.round(ms)}ms` : formatSpan(ms);
 }
 
 export function formatCost(usd: number | undefined): string {

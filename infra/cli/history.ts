@@ -63,7 +63,7 @@ export interface ResetPoint {
 }
 
 /** Stage values the run upserted into BugfixStage, with the events that did it. */
-function stageUpserts(history: History): { stage: string; event: HistoryEvent }[] {
+export function stageUpserts(history: History): { stage: string; event: HistoryEvent }[] {
   return (history.events ?? []).flatMap((event) => {
     const field = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[STAGE.name];
     if (!field) return [];

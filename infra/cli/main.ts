@@ -18,6 +18,7 @@ export async function runCli(argv: string[]): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? EXIT.ok : EXIT.usage;
     }
     const e = toCliError(err);
+    if (e.options.printed) return e.exitCode;
     if (json)
       await write(
         process.stdout,

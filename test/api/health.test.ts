@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApp } from '../../api/create-app';
 import { startPipeline, type Pipeline } from '../support/pipeline';
+import { eventually } from '../infra/cli/run-cli';
 
 describe('API against the real Temporal server', () => {
   let p: Pipeline;
@@ -17,6 +18,21 @@ describe('API against the real Temporal server', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; temporal: { reachable: boolean; namespace: string } };
     expect(body).toMatchObject({ status: 'ok', temporal: { reachable: true, namespace: 'default' } });
+  });
+
+  it('GET /healthz names the pollers of the task queues: the worker of this pipeline polls both', async () => {
+    const queue = p.config.temporal.taskQueue;
+    // The worker's first polls begin just after it starts.
+    await eventually(async () => {
+      const body = (await (await fetch(`${p.apiUrl}/healthz`)).json()) as {
+        workers: Record<string, { pollers: number; lastSeen: string; lastPoller: string; message: string }>;
+      };
+      for (const q of [queue, `${queue}-claude`]) {
+        expect(body.workers[q]).toMatchObject({ pollers: 1, lastPoller: expect.stringContaining(`${process.pid}@`) });
+        expect(Date.now() - Date.parse(body.workers[q]!.lastSeen)).toBeLessThan(70_000);
+        expect(body.workers[q]!.message).toMatch(new RegExp(`polled \`${q}\` within the last minute`));
+      }
+    }, 10_000);
   });
 
   it('POST /selftest runs a workflow on the worker and returns its result', async () => {

@@ -102,6 +102,7 @@ export async function startBenchServices(
     ...env,
     ...own,
     PORT: '0',
+    ADMIN_PORT: '0',
     DATADOG_WEBHOOK_TOKEN: token,
     WORKFLOW_ID_PREFIX: prefix,
     TEMPORAL_TASK_QUEUE: `${prefix}-queue`,

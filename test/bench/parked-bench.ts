@@ -120,6 +120,7 @@ export async function runParkedBench(opts: ParkedBenchOptions): Promise<Row[]> {
       }),
       TEMPORAL_ADDRESS: address,
       PORT: '0',
+      ADMIN_PORT: '0',
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
       LOG_FORMAT: 'json',

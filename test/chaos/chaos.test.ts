@@ -15,8 +15,10 @@ const SMALL = {
   outageMs: 8_000,
   hostile: 200,
   faultWindowMs: 60_000,
-  // About 80 s unloaded; a worker killed mid-verification is retried after its heartbeat timeout (30 s).
-  deadlineMs: 200_000,
+  // About 60 s alone; beside the rest of the suite on two cores it has taken 200 s, and 331 s with
+  // more test files started by hand beside it (a worker killed mid-verification is retried after its
+  // 30 s heartbeat timeout each time). The deadline catches a run that never ends, not a slow machine.
+  deadlineMs: 540_000,
 };
 
 describe('the pipeline under faults and abuse', () => {
@@ -33,6 +35,8 @@ describe('the pipeline under faults and abuse', () => {
     expect(figures.hostileSent).toBeGreaterThanOrEqual(options.hostile);
     expect(figures.occurrencesAccepted).toBe((options.runs + options.injections) * (1 + options.repeats));
 
-    for (const t of targets(figures)) expect.soft(t.value, t.name).toBeLessThanOrEqual(t.max);
-  }, 290_000);
+    // A missed target names what missed it: the run and why it is open, the file, the text.
+    for (const t of targets(figures))
+      expect.soft(t.value, [t.name, ...(t.detail ?? []).slice(0, 5)].join('; ')).toBeLessThanOrEqual(t.max);
+  }, 660_000);
 });

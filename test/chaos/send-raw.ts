@@ -7,7 +7,12 @@ export interface HostileResult {
   error?: string;
   /** The ingress's worst event-loop delay while it handled this request. */
   stallMs?: number;
-  /** When `stallMs` was over the target: the least of it and two more tries of the same request. */
+  /**
+   * How much of the stall the ingress's own work accounts for: the stall, at most the CPU time the
+   * ingress used meanwhile (waiting for a core on a busy machine uses none).
+   */
+  busyStallMs?: number;
+  /** When `busyStallMs` was over the target: the least of it and two more tries of the same request. */
   reproducedStallMs?: number;
 }
 

@@ -104,7 +104,7 @@ function tail(child: ChildProcess): () => string {
 export interface Ingress {
   url: string;
   resetStall(): void;
-  stall(): Promise<{ maxMs: number; p99Ms: number }>;
+  stall(): Promise<{ maxMs: number; p99Ms: number; cpuMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -124,7 +124,7 @@ export async function startIngress(env: Record<string, string>): Promise<Ingress
         const on = (m: IngressReply) => {
           if (m.type !== 'stall') return;
           child.off('message', on);
-          resolve({ maxMs: m.maxMs, p99Ms: m.p99Ms });
+          resolve({ maxMs: m.maxMs, p99Ms: m.p99Ms, cpuMs: m.cpuMs });
         };
         child.on('message', on);
         send({ type: 'stall' });

@@ -36,6 +36,8 @@ export interface PipelineContext {
   client: Client;
   fakes: DemoFakes;
   apiUrl: string;
+  /** The admin listener (the report page). */
+  adminUrl: string;
   /** Set by the webhook stage. */
   workflowId?: string;
   /** The workflow's result, once it completed. */
@@ -97,11 +99,15 @@ export async function waitForStatus(
   }
 }
 
-/** Polls anything (e.g. a fake) until it returns a value. */
-export async function waitUntil<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+/** Polls anything (e.g. a fake, or a schedule's description) until it returns a value. */
+export async function waitUntil<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${Math.round(timeoutMs / 1000)}s waiting for ${what}`);
     await sleep(POLL_MS);

@@ -4,60 +4,23 @@
  * progress there. Each has its own worker and API (a configuration of its own), like the proof
  * stages; the Jira run stops at its suggestion (terminated once shown).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { startAnthropicFake } from '../fakes/anthropic-fake';
 import { errorLogEvent, logsSample } from '../fakes/datadog-shapes';
-import { scriptedFixTurns, sampleStackTrace } from '../fakes/scripted-fix';
-import { triageTurns } from '../fakes/scripted-triage';
+import { sampleStackTrace } from '../fakes/scripted-fix';
 import { deliverJiraWebhook, startJiraFake } from '../fakes/jira-fake';
 import { adfToText } from '../../workflows/domain/adf';
 import { triageLine } from '../../workflows/domain/triage';
 import { mentionsOf } from '../../workflows/domain/escalation';
-import type { Config } from '../../infra/platform/config/load-config';
 import type { RunStatus } from '../../workflows/domain/run-status';
-import { startApi, startWorker } from './services';
+import { withServices } from './own-services';
 import { readTree } from '../support/local';
 import { repoRoot } from '../../infra/platform/config/read-config';
 import { SERVICE, WEBHOOK_TOKEN } from './fakes';
-import { handleOf, waitForStatus, waitUntil, type DemoStage, type PipelineContext, type StageOutcome } from './context';
+import { handleOf, waitForStatus, waitUntil, type DemoStage, type PipelineContext } from './context';
 
 const OWNERS = ['S0DEMOOWNERS'];
 const JIRA_SECRET = 'demo-jira-webhook-secret';
 const JIRA_SERVICE = 'shop-web';
-
-/** A worker and an API of their own around `body`, with the configuration `configure` makes of the demo's. */
-async function withServices(
-  ctx: PipelineContext,
-  name: string,
-  configure: (base: Config, anthropicUrl: string) => Config,
-  body: (config: Config, apiUrl: string) => Promise<StageOutcome>,
-): Promise<StageOutcome> {
-  const workRoot = await mkdtemp(path.join(os.tmpdir(), `demo-${name}-`));
-  const anthropic = await startAnthropicFake(scriptedFixTurns(), { byConversation: true, classifier: triageTurns() });
-  const base = ctx.config;
-  const config = configure(
-    {
-      ...base,
-      temporal: { ...base.temporal, taskQueue: `${base.temporal.taskQueue}-${name}` },
-      api: { ...base.api, port: 0 },
-      git: { ...base.git, cacheDir: path.join(workRoot, 'repos') },
-      claude: { ...base.claude, anthropicBaseUrl: anthropic.url },
-    },
-    anthropic.url,
-  );
-  const worker = await startWorker(config, ctx.client, path.join(workRoot, 'work'));
-  const api = await startApi(config);
-  try {
-    return await body(config, api.url);
-  } finally {
-    await api.close();
-    await worker.stop();
-    await anthropic.close();
-    await rm(workRoot, { recursive: true, force: true });
-  }
-}
 
 const escalatedStage: DemoStage<PipelineContext> = {
   name: 'Escalated: a full disk',

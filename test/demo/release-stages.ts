@@ -5,6 +5,7 @@
  */
 import { reached, timeIn, waitForStatus, type DemoStage, type PipelineContext } from './context';
 import { seconds } from './narrator';
+import { impactLine } from '../../workflows/run-summary';
 
 type Stage = DemoStage<PipelineContext>;
 
@@ -82,7 +83,8 @@ const verified: Stage = {
     const s = await waitForStatus(
       ctx,
       'the verification',
-      (x) => x.verification !== undefined,
+      // The before/after figures follow the verdict, in the same stage.
+      (x) => x.verification !== undefined && (x.impact !== undefined || x.stage !== 'verifying'),
       ctx.config.tracking.verifyWindowMs + 60_000,
     );
     const v = s.verification!;
@@ -91,6 +93,7 @@ const verified: Stage = {
       summary: `${v.verdict}: ${v.recurrences} occurrence(s) of this error in the ${window} after the deploy`,
       details: [
         `rate before ${v.ratePerHourBefore}/h, after ${v.ratePerHourAfter}/h (Datadog logs and webhook sightings)`,
+        ...(s.impact ? [impactLine(s.impact)] : []),
       ],
       tookMs: timeIn(s, 'verifying'),
     };

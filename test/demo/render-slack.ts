@@ -17,6 +17,7 @@ interface Block {
   text?: Text;
   fields?: Text[];
   elements?: Element[];
+  accessory?: Element;
 }
 
 const MAX_SECTION_LINES = 6;
@@ -39,6 +40,7 @@ export function renderBlocks(blocks: unknown[] | undefined, fallbackText: string
       case 'section':
         if (b.text?.text) out.push(...clipLines(unescape(b.text.text)));
         if (b.fields?.length) out.push(b.fields.map((f) => unescape(f.text ?? '').replace(/\n/g, ': ')).join('  |  '));
+        if (b.accessory?.type === 'button') out.push(`[ ${textOf(b.accessory)} ]`);
         break;
       case 'divider':
         out.push('─'.repeat(40));
@@ -68,9 +70,10 @@ function clipLines(text: string): string[] {
 }
 
 /** Slack's escapes and link syntax, back to plain text for the terminal. */
-function unescape(s: string): string {
+export function unescape(s: string): string {
   return s
     .replace(/<!date\^[^|>]*\|([^>]+)>/g, '$1')
+    .replace(/<@(\w+)>/g, '@$1')
     .replace(/<([^|>]+)\|([^>]+)>/g, (_m, url: string, label: string) => (label === url ? url : `${label} (${url})`))
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -18,7 +18,10 @@ import { bold, cyan, Narrator, seconds } from './narrator';
 import { pipelineStages } from './pipeline-stages';
 import { proofStages } from './proof-stages';
 import { peopleStages } from './people-stages';
+import { beyondStages } from './beyond-stages';
 import { setupStages, type DemoServices } from './setup-stages';
+import { deleteSchedules } from './services';
+import { reportPageUrl } from './report-stage';
 
 const USAGE = `Usage: npm run demo [-- --exit]
   --exit   stop everything once the run is complete (default when stdin is not a terminal)`;
@@ -36,7 +39,7 @@ async function runStage<C>(narrator: Narrator, stage: DemoStage<C>, ctx: C): Pro
   }
 }
 
-/** Stops what was started, in order: the unfinished run, API, worker, fakes, then the dev server if the demo started it. */
+/** Stops what was started, in order: the unfinished run, the schedules, API, worker, fakes, then the dev server if the demo started it. */
 async function stopAll(s: DemoServices, ctx: PipelineContext | undefined): Promise<void> {
   const attempt = async (what: string, fn: () => Promise<unknown> | undefined) => {
     try {
@@ -53,6 +56,7 @@ async function stopAll(s: DemoServices, ctx: PipelineContext | undefined): Promi
         await handle.terminate('the demo stopped before the run finished');
     });
   }
+  if (s.client && s.config) await attempt('the schedules', () => deleteSchedules(s.client!, s.config!));
   await attempt('the API', () => s.api?.close());
   await attempt('the worker', () => s.worker?.stop());
   await attempt('the Temporal client', () => s.client?.connection.close());
@@ -134,6 +138,7 @@ async function main(): Promise<void> {
       client: services.client!,
       fakes: services.fakes!,
       apiUrl: services.api!.url,
+      adminUrl: services.api!.adminUrl,
       announce: (name, outcome) => narrator.step(name, outcome.summary, outcome),
     };
     for (const stage of pipelineStages) await runStage(narrator, stage, ctx);
@@ -143,6 +148,13 @@ async function main(): Promise<void> {
     narrator.line();
     narrator.line(bold('Triage and people: an error for its owners, not for a fix; a bug reported in Jira.'));
     for (const stage of peopleStages) await runStage(narrator, stage, ctx);
+    narrator.line();
+    narrator.line(
+      bold(
+        'Beyond one error: the weekly technical-debt scan and its Fix this, the weekly report, and a fix that broke something else, rolled back on its own.',
+      ),
+    );
+    for (const stage of beyondStages) await runStage(narrator, stage, ctx);
   } catch (err) {
     const stage = err instanceof StageError ? err.stage : 'setup';
     const message =
@@ -162,6 +174,8 @@ async function main(): Promise<void> {
   narrator.line(
     `  (all demo runs: ${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows?query=${encodeURIComponent(`WorkflowId STARTS_WITH "demo-"`)})`,
   );
+  narrator.line(bold("The report of the demo's runs (fixes, outcomes, cost, timings):"));
+  narrator.line(`  ${cyan(reportPageUrl(services.api!.adminUrl))}`);
   narrator.line(
     `API: ${services.api!.url}   Temporal: ${config.temporal.address}${services.temporal?.devServer ? ' (dev server started by this demo)' : ''}`,
   );

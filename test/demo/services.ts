@@ -2,7 +2,7 @@
  * The service itself, brought up as `npm start` does: the embedded Temporal dev server
  * (unless a server already answers), a worker and the API.
  */
-import { Connection, type Client } from '@temporalio/client';
+import { Connection, ScheduleNotFoundError, type Client } from '@temporalio/client';
 
 import type { Config } from '../../infra/platform/config/load-config';
 import { connectionOptions, createClient } from '../../infra/platform/temporal-connection';
@@ -11,6 +11,7 @@ import { startDevServer, type DevServer } from '../../infra/temporal/dev-server'
 import { createWorker, type PipelineWorker } from '../../workers/create-worker';
 import { startApi } from '../../api/main';
 import { addMissingSearchAttributes } from '../../infra/temporal/register-search-attributes';
+import { desiredSchedules } from '../../infra/temporal/schedules';
 
 /** True when a Temporal server answers on the configured address (e.g. `npm start` is running). */
 export async function temporalAnswers(temporal: Config['temporal']): Promise<boolean> {
@@ -79,6 +80,20 @@ export async function startWorker(config: Config, client: Client, workRoot: stri
         await connection.close();
       })()),
   };
+}
+
+/**
+ * Deletes the schedules the configuration asks for (the demo's stages create them): left behind, they would
+ * fire every week on task queues no worker polls, also in the dev server's kept database.
+ */
+export async function deleteSchedules(client: Client, config: Config): Promise<void> {
+  for (const { scheduleId } of desiredSchedules(config)) {
+    try {
+      await client.schedule.getHandle(scheduleId).delete();
+    } catch (err) {
+      if (!(err instanceof ScheduleNotFoundError)) throw err;
+    }
+  }
 }
 
 export { createClient, startApi };

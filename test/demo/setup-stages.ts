@@ -24,7 +24,7 @@ export interface DemoServices {
   temporal?: TemporalSetup;
   client?: Client;
   worker?: RunningWorker;
-  api?: { url: string; close(): Promise<void> };
+  api?: { url: string; adminUrl: string; close(): Promise<void> };
 }
 
 /** Temporal settings of the user's environment (address, TLS, UI, CLI) carry over; everything else points at the fakes. */
@@ -39,6 +39,7 @@ function demoEnv(services: DemoServices, fakes: DemoFakes): Record<string, strin
     WORKFLOW_ID_PREFIX: `demo-${services.tag}`,
     HOST: '127.0.0.1',
     PORT: '0',
+    ADMIN_PORT: '0',
     GIT_CACHE_DIR: path.join(services.workRoot, 'repos'),
     CLAUDE_TIMEOUT: '90s',
     APPROVAL_TIMEOUT: '10m',
@@ -110,7 +111,13 @@ const api: DemoStage<DemoServices> = {
   name: 'API started',
   async run(s) {
     s.api = await startApi(need(s.config, 'the configuration'));
-    return { summary: s.api.url, details: ['POST /webhooks/datadog · POST /slack/interactions · GET /healthz'] };
+    return {
+      summary: s.api.url,
+      details: [
+        'POST /webhooks/datadog · POST /slack/interactions · GET /healthz',
+        `admin listener ${s.api.adminUrl}: GET /report (the fix-effectiveness report page)`,
+      ],
+    };
   },
 };
 

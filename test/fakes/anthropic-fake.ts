@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  *
  * Requests that offer tools are the agent's turns: each consumes the next entry of
  * the script. Other /v1/messages calls (titles, quota probes) are answered with a
- * short text and consume nothing.
+ * short text and consume nothing. `GET /v1/models` lists published models and `GET /v1/models/{id}` finds one by id or alias, as the Models API does.
+ * With `apiKey`, a request carrying another `x-api-key` gets the API's 401 authentication_error.
  */
 
 export type FakeBlock =
@@ -99,7 +100,7 @@ export function toolNames(req: RecordedRequest): string[] {
  */
 export async function startAnthropicFake(
   script: FakeTurn[],
-  opts: { byConversation?: boolean; turnDelayMs?: number; classifier?: FakeTurn[] } = {},
+  opts: { byConversation?: boolean; turnDelayMs?: number; classifier?: FakeTurn[]; apiKey?: string } = {},
 ): Promise<AnthropicFake> {
   const requests: RecordedRequest[] = [];
   const pending = new Set<ServerResponse>();
@@ -131,7 +132,29 @@ export async function startAnthropicFake(
       };
       requests.push(rec);
 
+      if (opts.apiKey !== undefined && req.headers['x-api-key'] !== opts.apiKey) {
+        res.writeHead(401, { 'content-type': 'application/json', 'request-id': 'req_fake' });
+        return void res.end(
+          JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }),
+        );
+      }
       if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: Math.ceil(raw.length / 4) });
+      if (path === '/v1/models' && req.method === 'GET') {
+        const limit = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('limit') ?? 20);
+        const data = MODELS.slice(0, limit).map(modelJson);
+        return json(res, { data, has_more: limit < MODELS.length, first_id: data[0]?.id, last_id: data.at(-1)?.id });
+      }
+      const byId = /^\/v1\/models\/([^/]+)$/.exec(path);
+      if (byId && req.method === 'GET') {
+        // "Get a Model": by id or alias; an unknown one is a 404 not_found_error.
+        const asked = decodeURIComponent(byId[1]!);
+        const model = MODELS.find((m) => m.id === asked || m.alias === asked);
+        if (model) return json(res, modelJson(model));
+        res.writeHead(404, { 'content-type': 'application/json', 'request-id': 'req_fake' });
+        return void res.end(
+          JSON.stringify({ type: 'error', error: { type: 'not_found_error', message: `model: ${asked}` } }),
+        );
+      }
       if (!isMessages) return json(res, {});
 
       let blocks: FakeBlock[];
@@ -211,6 +234,35 @@ function messageOf(blocks: FakeBlock[], model: string, id: string): Message {
     usage: { input_tokens: 100, output_tokens: 50 },
   };
 }
+
+/** Models the Models API lists, newest first as it does (ids and aliases as Anthropic publishes them), and the fake's own. */
+const MODELS: { id: string; alias?: string; name: string; created: string }[] = [
+  {
+    id: 'claude-haiku-4-5-20251001',
+    alias: 'claude-haiku-4-5',
+    name: 'Claude Haiku 4.5',
+    created: '2025-10-01T00:00:00Z',
+  },
+  {
+    id: 'claude-sonnet-4-5-20250929',
+    alias: 'claude-sonnet-4-5',
+    name: 'Claude Sonnet 4.5',
+    created: '2025-09-29T00:00:00Z',
+  },
+  {
+    id: 'claude-opus-4-1-20250805',
+    alias: 'claude-opus-4-1',
+    name: 'Claude Opus 4.1',
+    created: '2025-08-05T00:00:00Z',
+  },
+  { id: 'claude-fake', name: 'Claude Fake', created: '2025-01-01T00:00:00Z' },
+];
+const modelJson = (m: (typeof MODELS)[number]) => ({
+  type: 'model',
+  id: m.id,
+  display_name: m.name,
+  created_at: m.created,
+});
 
 function json(res: ServerResponse, value: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json', 'request-id': 'req_fake' });

@@ -84,6 +84,7 @@ export class CursorFake {
   private readonly failures: Failure[] = [];
   private readonly pending = new Set<Promise<unknown>>();
   private url = '';
+  private readonly createdAt = new Date().toISOString();
   private closed = false;
   /** Resolves on close: cuts short auto-finish waits, retry pauses and slow onLaunch hooks. */
   private readonly closing: Promise<void>;
@@ -205,6 +206,9 @@ export class CursorFake {
   }
 
   private route(method: string, url: URL, body: unknown): [number, unknown] {
+    // "API key info": which key authenticated the call.
+    if (url.pathname === '/v0/me' && method === 'GET')
+      return [200, { apiKeyName: 'bugfix-pipeline', createdAt: this.createdAt, userEmail: 'bugfix-bot@example.test' }];
     const m = /^\/v0\/agents(?:\/([^/]+))?(?:\/(followup|stop))?$/.exec(url.pathname);
     if (!m) return [404, { error: 'Not found' }];
     const [, rawId, action] = m;

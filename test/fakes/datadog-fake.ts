@@ -1,11 +1,17 @@
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { answerMetricsQuery, errorTimes, type LatencyScript } from './datadog-metrics';
 
 /**
  * A local fake of the Datadog Logs API v2 search endpoint
  * (`POST /api/v2/logs/events/search`), speaking its JSON so the real
  * `@datadog/datadog-api-client` can be pointed at it (DATADOG_API_URL=fake.url).
+ * It also answers the Metrics API v1 timeseries query (`GET /api/v1/query`): error counts
+ * come from the error logs added here, latency from `setLatency`; see datadog-metrics.ts for
+ * how a query's metric name picks which. Both check DD-API-KEY and DD-APPLICATION-KEY.
+ * `GET /api/v1/validate` checks the API key alone, as Datadog does: `{valid: true}`, else 403
+ * `{errors: ["Forbidden"]}`.
  *
  * Query support: `service:x`, `status:x`, `host:x`, `@attr.path:x`, any other
  * `key:value` as a tag, free words and "quoted phrases" matched in the message,
@@ -72,6 +78,8 @@ export interface DatadogFake {
   apiKey: string;
   appKey: string;
   addLog(input: FakeLogInput): FakeLog;
+  /** The service's latency as the Metrics API answers it (`trace.*.duration`); others get `defaultLatencyMs`. */
+  setLatency(service: string, script: LatencyScript): void;
   /** Makes the next request(s) fail with this status: 429 carries the X-RateLimit-* headers. */
   failNext(status: number, options?: FailOptions): void;
   /** For `ms` from now every request answers 503 with Datadog's `{"errors": [...]}` body. */
@@ -85,6 +93,8 @@ export interface DatadogFakeOptions {
   appKey?: string;
   /** Delay before every answer, to test cancellation of a request in flight. */
   latencyMs?: number;
+  /** The latency metric of a service without a `setLatency` script (default 100 ms). */
+  defaultLatencyMs?: number;
 }
 
 const RATE_LIMIT = 300;
@@ -104,6 +114,7 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
   const logs: FakeLog[] = [];
   const failures: { status: number; skip: number; remaining: number; options: FailOptions }[] = [];
   const requests: DatadogFakeRequest[] = [];
+  const latencies = new Map<string, LatencyScript>();
   let served = 0;
   let outageUntil = 0;
 
@@ -143,8 +154,14 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
   const answer = (record: DatadogFakeRequest, raw: string, res: ServerResponse) => {
     if (res.destroyed) return;
     if (Date.now() < outageUntil) return send(res, record, 503, errorBody(503));
-    const path = record.url.split('?')[0];
-    if (record.method !== 'POST' || path !== '/api/v2/logs/events/search')
+    const [path, search] = record.url.split('?') as [string, string | undefined];
+    if (record.method === 'GET' && path === '/api/v1/validate') {
+      return record.headers['dd-api-key'] === apiKey
+        ? send(res, record, 200, { valid: true })
+        : send(res, record, 403, errorBody(403));
+    }
+    const metrics = record.method === 'GET' && path === '/api/v1/query';
+    if (!metrics && (record.method !== 'POST' || path !== '/api/v2/logs/events/search'))
       return send(res, record, 404, errorBody(404));
 
     const failure = failures[0];
@@ -156,6 +173,15 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
     }
     if (record.headers['dd-api-key'] !== apiKey || record.headers['dd-application-key'] !== appKey) {
       return send(res, record, 403, errorBody(403));
+    }
+    if (metrics) {
+      served++;
+      const result = answerMetricsQuery(new URLSearchParams(search ?? ''), {
+        errorTimes: (tags) => errorTimes(logs, tags),
+        latency: (service) => latencies.get(service ?? '') ?? (() => options.defaultLatencyMs ?? 100),
+      });
+      const headers = rateLimitHeaders(Math.max(0, RATE_LIMIT - served), RATE_PERIOD_SECONDS);
+      return send(res, record, result.status, result.body, headers);
     }
     if (raw && !record.body) return send(res, record, 400, errorBody(400, 'Invalid JSON body'));
 
@@ -222,6 +248,9 @@ export async function startDatadogFake(options: DatadogFakeOptions = {}): Promis
       };
       logs.push(log);
       return log;
+    },
+    setLatency(service, script) {
+      latencies.set(service.toLowerCase(), script);
     },
     failNext(status, failOptions = {}) {
       failures.push({ status, skip: failOptions.after ?? 0, remaining: failOptions.count ?? 1, options: failOptions });

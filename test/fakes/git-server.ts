@@ -36,6 +36,11 @@ export interface GitServer {
   branches(name: string): Promise<string[]>;
   /** Path of the bare repository on disk, for the git CLI. */
   repoPath(name: string): string;
+  /**
+   * Makes the repository read-only to its clients (or writable again): `git http-backend` with
+   * `http.receivepack` off answers 403 to the push advertisement, as a host does for a read-only token.
+   */
+  refusePush(name: string, refused?: boolean): void;
   requests: GitRequest[];
   close(): Promise<void>;
 }
@@ -70,6 +75,7 @@ export async function startGitServer(opts: { token?: string } = {}): Promise<Git
   await mkdir(projectRoot);
   const requests: GitRequest[] = [];
   const worktrees = new Map<string, string>();
+  const readOnly = new Set<string>();
   let tick = 0;
 
   const server = http.createServer((req, res) => {
@@ -100,7 +106,7 @@ export async function startGitServer(opts: { token?: string } = {}): Promise<Git
         // Pushes are refused to unauthenticated users unless receive-pack is switched on.
         GIT_CONFIG_COUNT: '1',
         GIT_CONFIG_KEY_0: 'http.receivepack',
-        GIT_CONFIG_VALUE_0: 'true',
+        GIT_CONFIG_VALUE_0: readOnly.has(/^\/([^/]+)\.git\//.exec(url.pathname)?.[1] ?? '') ? 'false' : 'true',
         GIT_CONFIG_NOSYSTEM: '1',
         GIT_CONFIG_GLOBAL: '/dev/null',
         REQUEST_METHOD: entry.method,
@@ -184,6 +190,10 @@ export async function startGitServer(opts: { token?: string } = {}): Promise<Git
     url: baseUrl,
     requests,
     repoPath,
+    refusePush(name, refused = true) {
+      if (refused) readOnly.add(name);
+      else readOnly.delete(name);
+    },
     async createBareRepo(name, files, branch = 'main') {
       const work = await mkdtemp(path.join(root, 'work-'));
       worktrees.set(name, work);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { promisify } from 'node:util';
 import { isoNow, restShapes, type DeploymentRecord, type DeploymentStatusState, type PullRecord } from './github-wire';
+import { checkGrant, DEFAULT_GRANT, rolePermissions, type TokenGrant } from './github-permissions';
 
 /**
  * The GitHub REST API on 127.0.0.1, close enough to the wire format for the real Octokit:
@@ -22,15 +23,20 @@ export interface FakeRequest {
   status: number;
 }
 
-/** `login` is the account the token belongs to: author of pull requests and reviews created through the API. */
+/**
+ * `login` is the account the token belongs to: author of pull requests and reviews created through the API.
+ * `grant`: what the token may do (github-permissions.ts); by default a classic token with `repo` and write access.
+ */
 export async function startGitHubFake(opts: {
   token?: string;
   owner: string;
   repo: string;
   bareRepoPath?: string;
   login?: string;
+  grant?: TokenGrant;
 }) {
   const token = opts.token ?? 'ghp_fake_token';
+  const grant = opts.grant ?? DEFAULT_GRANT;
   const login = opts.login ?? 'bugfix-bot';
   const { owner, repo, bareRepoPath } = opts;
   const pulls: PullRecord[] = [];
@@ -43,7 +49,7 @@ export async function startGitHubFake(opts: {
   const server = createServer((req, res) => void handle(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const { pullJson, reviewJson, eventJson, deploymentJson, statusJson } = restShapes(url, owner, repo);
+  const { repositoryJson, pullJson, reviewJson, eventJson, deploymentJson, statusJson } = restShapes(url, owner, repo);
 
   const git = async (...args: string[]) => {
     if (!bareRepoPath) throw new Error('no bare repository');
@@ -106,6 +112,77 @@ export async function startGitHubFake(opts: {
       });
     }
     return files;
+  };
+
+  /** Merges for real when a bare repository is set: a `--no-ff` merge commit on the base branch. */
+  const mergePull = async (n: number, by: { by: string }) => {
+    const pr = await refresh(findPull(n));
+    if (pr.state !== 'open') throw new Error(`pull request #${n} is ${pr.state}`);
+    let sha = randomBytes(20).toString('hex');
+    if (bareRepoPath) {
+      const baseSha = await git('rev-parse', `refs/heads/${pr.base.ref}`);
+      const tree = await git('merge-tree', '--write-tree', baseSha, pr.head.sha).then(
+        (out) => out.split('\n')[0] ?? '',
+        (err: { stdout?: string }) => Promise.reject(new Error(`#${n} does not merge cleanly: ${err.stdout ?? ''}`)),
+      );
+      sha = await git(
+        'commit-tree',
+        tree,
+        '-p',
+        baseSha,
+        '-p',
+        pr.head.sha,
+        '-m',
+        `Merge pull request #${n} from ${owner}/${pr.head.ref}\n\n${pr.title}`,
+      );
+      await git('update-ref', `refs/heads/${pr.base.ref}`, sha, baseSha);
+    }
+    const at = isoNow();
+    Object.assign(pr, {
+      state: 'closed',
+      merged_at: at,
+      closed_at: at,
+      updated_at: at,
+      merged_by: by.by,
+      merge_commit_sha: sha,
+    });
+    pr.events.push(
+      { id: nextId++, event: 'merged', actor: by.by, created_at: at },
+      { id: nextId++, event: 'closed', actor: by.by, created_at: at },
+    );
+    return pullJson(pr);
+  };
+
+  const addDeployment = (input: {
+    sha: string;
+    environment: string;
+    ref?: string;
+    state?: DeploymentStatusState;
+    creator?: string;
+    description?: string;
+    payload?: unknown;
+  }) => {
+    const d: DeploymentRecord = {
+      id: nextId++,
+      sha: input.sha,
+      ref: input.ref ?? input.sha,
+      environment: input.environment,
+      created_at: isoNow(),
+      creator: input.creator ?? 'deploy-bot[bot]',
+      ...(input.description ? { description: input.description } : {}),
+      ...(input.payload !== undefined ? { payload: input.payload } : {}),
+      statuses: [],
+    };
+    deployments.push(d);
+    if (input.state)
+      d.statuses.push({
+        id: nextId++,
+        state: input.state,
+        created_at: d.created_at,
+        environment_url: `https://${d.environment}.example.test`,
+        log_url: `https://ci.example.test/deploy/${d.id}`,
+      });
+    return d;
   };
 
   const findPull = (n: number) => {
@@ -189,6 +266,26 @@ export async function startGitHubFake(opts: {
     const rest = m[3] ?? '';
     const post = req.method === 'POST';
     let sub: RegExpExecArray | null;
+    // "Get a repository": `permissions` is what the token's user may do in it.
+    if (rest === '' && req.method === 'GET')
+      return { status: 200, body: { ...repositoryJson(), permissions: rolePermissions(grant.role) } };
+    if ((sub = /^\/commits\/([^/]+)$/.exec(rest)) && req.method === 'GET' && bareRepoPath) {
+      // "Get a commit", the fields read here: the ref (branch or sha) resolved in the bare repository.
+      const ref = decodeURIComponent(sub[1]!);
+      const sha = /^[0-9a-f]{40}$/.test(ref) ? ref : await branchSha(ref);
+      if (!sha) return { status: 422, body: { message: `No commit found for SHA: ${ref}` } };
+      const [tree = '', ...parents] = (await git('show', '-s', '--format=%T %P', sha)).split(' ').filter(Boolean);
+      return {
+        status: 200,
+        body: {
+          sha,
+          url: `${url}/repos/${owner}/${repo}/commits/${sha}`,
+          html_url: `https://github.com/${owner}/${repo}/commit/${sha}`,
+          commit: { message: await git('show', '-s', '--format=%B', sha), tree: { sha: tree } },
+          parents: parents.map((p) => ({ sha: p })),
+        },
+      };
+    }
     if (rest === '/pulls' && !post) {
       const state = q.get('state') ?? 'open';
       const head = q.get('head');
@@ -270,6 +367,55 @@ export async function startGitHubFake(opts: {
       const { items, headers } = paged(req, q, pr.events);
       return { status: 200, body: items.map((e) => eventJson(pr, e)), headers };
     }
+    if ((sub = /^\/pulls\/(\d+)\/merge$/.exec(rest)) && req.method === 'PUT') {
+      // "Merge a pull request": 200 {sha, merged, message}; 405 when it cannot be merged; 409 when head moved.
+      const pr = pulls.find((p) => p.number === Number(sub?.[1]));
+      if (!pr) return notFound();
+      const input = JSON.parse(raw || '{}') as Json;
+      await refresh(pr);
+      if (input.sha && input.sha !== pr.head.sha)
+        return { status: 409, body: { message: 'Head branch was modified. Review and try the merge again.' } };
+      const merged = await mergePull(pr.number, { by: login }).catch((err: Error) => err);
+      if (merged instanceof Error)
+        return {
+          status: 405,
+          body: {
+            message: 'Pull Request is not mergeable',
+            documentation_url: 'https://docs.github.com/rest/pulls/pulls#merge-a-pull-request',
+          },
+        };
+      return {
+        status: 200,
+        body: { sha: merged.merge_commit_sha, merged: true, message: 'Pull Request successfully merged' },
+      };
+    }
+    if (rest === '/deployments' && post) {
+      // "Create a deployment": the ref (a branch or a sha) resolved to a commit; statuses come from the deployer.
+      const input = JSON.parse(raw || '{}') as Json;
+      const ref = typeof input.ref === 'string' ? input.ref : '';
+      const sha = /^[0-9a-f]{40}$/.test(ref) ? ref : await branchSha(ref);
+      if (!ref || !sha)
+        return {
+          status: 422,
+          body: {
+            message: `No ref found for: ${ref}`,
+            documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment',
+          },
+        };
+      const d = addDeployment({
+        sha,
+        ref,
+        environment: typeof input.environment === 'string' ? input.environment : 'production',
+        creator: login,
+        ...(typeof input.description === 'string' ? { description: input.description } : {}),
+        ...(input.payload !== undefined ? { payload: input.payload } : {}),
+      });
+      return { status: 201, body: deploymentJson(d) };
+    }
+    if ((sub = /^\/deployments\/(\d+)$/.exec(rest)) && !post) {
+      const d = deployments.find((x) => x.id === Number(sub?.[1]));
+      return d ? { status: 200, body: deploymentJson(d) } : notFound();
+    }
     if (rest === '/deployments' && !post) {
       const list = deployments.filter(
         (d) =>
@@ -338,6 +484,8 @@ export async function startGitHubFake(opts: {
         documentation_url: 'https://docs.github.com/rest',
         status: '401',
       });
+    const granted = checkGrant(grant, entry.method, /^\/repos\/[^/]+\/[^/]+(\/.*)?$/.exec(u.pathname)?.[1] ?? '');
+    if (granted.refused) return send(granted.refused.status, granted.refused.body, granted.headers);
     const failure = failures.shift();
     if (failure) {
       const limited = failure.headers['x-ratelimit-remaining'] === '0' || failure.headers['retry-after'] !== undefined;
@@ -352,7 +500,7 @@ export async function startGitHubFake(opts: {
     }
     try {
       const answer = await route(req, Buffer.concat(chunks).toString('utf8'));
-      send(answer.status, answer.body, answer.headers);
+      send(answer.status, answer.body, { ...granted.headers, ...answer.headers });
     } catch (err) {
       send(500, { message: `fake error: ${(err as Error).message}` });
     }
@@ -389,44 +537,12 @@ export async function startGitHubFake(opts: {
     pulls() {
       return pulls.map(pullJson);
     },
-    /** Merges for real when a bare repository is set: a `--no-ff` merge commit on the base branch. */
-    async mergePullRequest(n: number, by: { by: string }) {
-      const pr = await refresh(findPull(n));
-      if (pr.state !== 'open') throw new Error(`pull request #${n} is ${pr.state}`);
-      let sha = randomBytes(20).toString('hex');
-      if (bareRepoPath) {
-        const baseSha = await git('rev-parse', `refs/heads/${pr.base.ref}`);
-        const tree = await git('merge-tree', '--write-tree', baseSha, pr.head.sha).then(
-          (out) => out.split('\n')[0] ?? '',
-          (err: { stdout?: string }) => Promise.reject(new Error(`#${n} does not merge cleanly: ${err.stdout ?? ''}`)),
-        );
-        sha = await git(
-          'commit-tree',
-          tree,
-          '-p',
-          baseSha,
-          '-p',
-          pr.head.sha,
-          '-m',
-          `Merge pull request #${n} from ${owner}/${pr.head.ref}\n\n${pr.title}`,
-        );
-        await git('update-ref', `refs/heads/${pr.base.ref}`, sha, baseSha);
-      }
-      const at = isoNow();
-      Object.assign(pr, {
-        state: 'closed',
-        merged_at: at,
-        closed_at: at,
-        updated_at: at,
-        merged_by: by.by,
-        merge_commit_sha: sha,
-      });
-      pr.events.push(
-        { id: nextId++, event: 'merged', actor: by.by, created_at: at },
-        { id: nextId++, event: 'closed', actor: by.by, created_at: at },
-      );
-      return pullJson(pr);
+    /** Every deployment, oldest first, with the newest status's state ('none' before any). */
+    deployments() {
+      return deployments.map((d) => ({ ...deploymentJson(d), state: d.statuses.at(-1)?.state ?? 'none' }));
     },
+    /** Merges for real when a bare repository is set: a `--no-ff` merge commit on the base branch. */
+    mergePullRequest: (n: number, by: { by: string }) => mergePull(n, by),
     closePullRequest(n: number, by: { by: string }) {
       const pr = findPull(n);
       const at = isoNow();
@@ -450,33 +566,7 @@ export async function startGitHubFake(opts: {
       pr.reviews.push(record);
       return reviewJson(pr, record);
     },
-    createDeployment(input: {
-      sha: string;
-      environment: string;
-      ref?: string;
-      state?: DeploymentStatusState;
-      creator?: string;
-    }) {
-      const d: DeploymentRecord = {
-        id: nextId++,
-        sha: input.sha,
-        ref: input.ref ?? input.sha,
-        environment: input.environment,
-        created_at: isoNow(),
-        creator: input.creator ?? 'deploy-bot[bot]',
-        statuses: [],
-      };
-      deployments.push(d);
-      if (input.state)
-        d.statuses.push({
-          id: nextId++,
-          state: input.state,
-          created_at: d.created_at,
-          environment_url: `https://${d.environment}.example.test`,
-          log_url: `https://ci.example.test/deploy/${d.id}`,
-        });
-      return deploymentJson(d);
-    },
+    createDeployment: (input: Parameters<typeof addDeployment>[0]) => deploymentJson(addDeployment(input)),
     setDeploymentState(id: number, state: DeploymentStatusState, at = isoNow()) {
       const d = deployments.find((x) => x.id === id);
       if (!d) throw new Error(`no deployment ${id}`);

@@ -32,6 +32,9 @@ export interface DeploymentRecord {
   environment: string;
   created_at: string;
   creator: string;
+  description?: string;
+  /** As the creator sent it (an object or JSON text); `{}` when none. */
+  payload?: unknown;
   statuses: {
     id: number;
     state: DeploymentStatusState;
@@ -64,6 +67,7 @@ export function restShapes(apiUrl: string, owner: string, repo: string) {
     default_branch: 'main',
   });
   return {
+    repositoryJson,
     pullJson: (pr: PullRecord) => ({
       url: `${api}/pulls/${pr.number}`,
       id: pr.number * 7919,
@@ -123,7 +127,8 @@ export function restShapes(apiUrl: string, owner: string, repo: string) {
       sha: d.sha,
       ref: d.ref,
       task: 'deploy',
-      payload: {},
+      payload: d.payload ?? {},
+      description: d.description ?? null,
       environment: d.environment,
       creator: userJson(d.creator),
       created_at: d.created_at,

@@ -41,14 +41,49 @@ export interface FakeChannel {
   id: string;
   name: string;
   isMember?: boolean;
+  /** A private channel (ids starting with G are private too): its reads need the `groups:` scopes. */
+  isPrivate?: boolean;
 }
 /** `applied`: do the call, then answer 500, as when Slack's answer is lost on the way back. */
 export type FakeFailure = { status: 429; retryAfter: number } | { status: 500; applied?: boolean };
 
 type Params = Record<string, unknown>;
+export interface SlackFakeOptions {
+  token?: string;
+  channels?: FakeChannel[];
+  /** The bot token's scopes (default DEFAULT_BOT_SCOPES), e.g. without `files:write` for an app installed from an old manifest. */
+  scopes?: string[];
+}
 type Answer = Record<string, unknown>;
 
 const BOT = { user_id: 'U0BUGFIXBOT', bot_id: 'B0BUGFIX01', app_id: 'A0BUGFIX01', team_id: 'T0TEAM0001' };
+
+/** What the app of infra/slack/manifest.yaml is granted: every scope the pipeline's calls need. */
+export const DEFAULT_BOT_SCOPES = [
+  'chat:write',
+  'chat:write.public',
+  'channels:history',
+  'groups:history',
+  'channels:read',
+  'groups:read',
+  'files:write',
+];
+
+/**
+ * The bot-token scope each method needs, as Slack's method reference lists it; for the conversation
+ * methods the public channel's scope, its `groups:` twin for a private one. Unlisted methods need none.
+ */
+const METHOD_SCOPES: Record<string, string> = {
+  'chat.postMessage': 'chat:write',
+  'chat.update': 'chat:write',
+  'chat.postEphemeral': 'chat:write',
+  'conversations.list': 'channels:read',
+  'conversations.info': 'channels:read',
+  'conversations.history': 'channels:history',
+  'conversations.replies': 'channels:history',
+  'files.getUploadURLExternal': 'files:write',
+  'files.completeUploadExternal': 'files:write',
+};
 
 export class SlackFake {
   readonly token: string;
@@ -61,6 +96,8 @@ export class SlackFake {
   private readonly uploads = new Map<string, { filename: string; length: number; content?: string }>();
   private readonly failures = new Map<string, FakeFailure[]>();
   private readonly channels: FakeChannel[];
+  /** The token's granted scopes: sent in `x-oauth-scopes` on every answer, and enforced (`missing_scope`). */
+  private readonly scopes: string[];
   private seq = 0;
   /** Until this time (ms) every call answers 503, as during a Slack incident. */
   private outageUntil = 0;
@@ -69,13 +106,14 @@ export class SlackFake {
 
   private constructor(
     private readonly server: Server,
-    options: { token?: string; channels?: FakeChannel[] },
+    options: SlackFakeOptions,
   ) {
     this.token = options.token ?? 'xoxb-fake-token';
     this.channels = options.channels ?? [{ id: 'C0BUGS0001', name: 'bugs' }];
+    this.scopes = options.scopes ?? DEFAULT_BOT_SCOPES;
   }
 
-  static async start(options: { token?: string; channels?: FakeChannel[] } = {}): Promise<SlackFake> {
+  static async start(options: SlackFakeOptions = {}): Promise<SlackFake> {
     const server = createServer();
     const fake = new SlackFake(server, options);
     server.on('request', (req, res) => void fake.handle(req, res));
@@ -173,6 +211,7 @@ export class SlackFake {
     if (failure && !failure.applied) return send(500, { ok: false, error: 'internal_error' });
 
     let answer: Answer;
+    let scopeHeaders: Record<string, string> = {};
     if (respond) {
       this.responseLog.push({
         id: decodeURIComponent(respond[1] ?? ''),
@@ -182,10 +221,23 @@ export class SlackFake {
     } else {
       const params = parseBody(raw, req.headers['content-type']);
       this.calls.push({ method, params });
-      answer = this.authorize(req, params) ?? this.dispatch(method, params);
+      const unauthorized = this.authorize(req, params);
+      if (unauthorized) answer = unauthorized;
+      else {
+        // Slack reports the token's scopes, and those the method accepts, on every authenticated answer.
+        const needed = this.neededScope(method, params);
+        scopeHeaders = {
+          'x-oauth-scopes': this.scopes.join(','),
+          ...(needed ? { 'x-accepted-oauth-scopes': needed } : {}),
+        };
+        answer =
+          needed && !this.scopes.includes(needed)
+            ? { ok: false, error: 'missing_scope', needed, provided: this.scopes.join(',') }
+            : this.dispatch(method, params);
+      }
     }
     if (failure) return send(500, { ok: false, error: 'internal_error' });
-    send(200, answer);
+    send(200, answer, scopeHeaders);
   }
 
   private authorize(req: IncomingMessage, params: Params): Answer | undefined {
@@ -197,6 +249,14 @@ export class SlackFake {
         : undefined;
     if (!token) return { ok: false, error: 'not_authed' };
     return token === this.token ? undefined : { ok: false, error: 'invalid_auth' };
+  }
+
+  /** The scope `method` needs; a conversation method on a private channel needs the `groups:` one. */
+  private neededScope(method: string, p: Params): string | undefined {
+    const scope = METHOD_SCOPES[method];
+    if (!scope?.startsWith('channels:')) return scope;
+    const ch = this.channel(p.channel, false);
+    return ch && isPrivate(ch) ? scope.replace('channels:', 'groups:') : scope;
   }
 
   private dispatch(method: string, p: Params): Answer {
@@ -264,6 +324,25 @@ export class SlackFake {
       case 'conversations.history':
       case 'conversations.replies':
         return this.read(method, p);
+      case 'conversations.info': {
+        // A private channel the bot is not in does not exist for it, as on Slack.
+        const ch = this.channel(p.channel, true);
+        if (!ch || (isPrivate(ch) && ch.isMember === false)) return { ok: false, error: 'channel_not_found' };
+        return {
+          ok: true,
+          channel: {
+            id: ch.id,
+            name: ch.name,
+            is_channel: !isPrivate(ch),
+            is_group: false,
+            is_im: false,
+            is_private: isPrivate(ch),
+            is_archived: false,
+            is_member: ch.isMember !== false,
+            created: this.epoch,
+          },
+        };
+      }
       case 'files.getUploadURLExternal': {
         const length = Number(p.length);
         if (typeof p.filename !== 'string' || !p.filename || !(length > 0))
@@ -383,6 +462,8 @@ export class SlackFake {
   }
 }
 
+const isPrivate = (c: FakeChannel) => c.isPrivate ?? c.id.startsWith('G');
+
 /** The WebClient sends objects (blocks, metadata) as JSON strings inside a form body. */
 function parseBody(raw: string, contentType: string | undefined): Params {
   if (contentType?.includes('application/json')) return JSON.parse(raw || '{}') as Params;
@@ -421,7 +502,13 @@ function checkBlocks(blocks: unknown): Answer | undefined {
     const len = (t: Text) => (typeof t === 'string' ? t.length : (t?.text?.length ?? 0));
     blocks.forEach(
       (
-        b: { type?: string; text?: Text; fields?: { text?: string }[]; elements?: { text?: Text; value?: string }[] },
+        b: {
+          type?: string;
+          text?: Text;
+          fields?: { text?: string }[];
+          elements?: { text?: Text; value?: string }[];
+          accessory?: { type?: string; text?: Text; value?: string };
+        },
         i,
       ) => {
         const max = b.type === 'header' ? 150 : 3000;
@@ -435,6 +522,10 @@ function checkBlocks(blocks: unknown): Answer | undefined {
         ) {
           errors.push(`invalid element [json-pointer:/blocks/${i}/elements]`);
         }
+        // A section's button: text at most 75 characters, value at most 2000.
+        const a = b.accessory;
+        if (a?.type === 'button' && (len(a.text) > 75 || (a.value?.length ?? 0) > 2000))
+          errors.push(`invalid accessory [json-pointer:/blocks/${i}/accessory]`);
       },
     );
   }

@@ -56,6 +56,8 @@ export async function startE2E(
   opts: {
     env?: Record<string, string>;
     script?: FakeTurn[];
+    /** The structured-output sessions' script (default: the triage's). */
+    classifier?: FakeTurn[];
     turnDelayMs?: number;
     worker?: boolean;
     datadog?: DatadogFakeOptions;
@@ -71,7 +73,7 @@ export async function startE2E(
     startGitServer(),
     startAnthropicFake(opts.script ?? scriptedFixTurns(), {
       byConversation: true,
-      classifier: triageTurns(),
+      classifier: opts.classifier ?? triageTurns(),
       ...(opts.turnDelayMs ? { turnDelayMs: opts.turnDelayMs } : {}),
     }),
     CursorFake.start(opts.cursor),

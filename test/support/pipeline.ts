@@ -39,6 +39,8 @@ export interface Pipeline {
   env: Record<string, string>;
   client: Client;
   apiUrl: string;
+  /** The admin listener (the report page), on an ephemeral loopback port. */
+  adminUrl: string;
   workRoot: string;
   /** Stops the in-process worker (graceful) — for tests that bring their own worker. */
   stopWorker(): Promise<void>;
@@ -61,6 +63,7 @@ export async function startPipeline(
       TEMPORAL_ADDRESS: address,
       TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
       PORT: '0',
+      ADMIN_PORT: '0',
       HOST: '127.0.0.1',
       GIT_CACHE_DIR: path.join(workRoot, 'repos'),
       ...env,
@@ -96,6 +99,7 @@ export async function startPipeline(
     env: fullEnv,
     client,
     apiUrl: api.url,
+    adminUrl: api.adminUrl,
     workRoot,
     startWorker,
     stopWorker,

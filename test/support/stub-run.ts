@@ -63,6 +63,21 @@ export function happyPath(): StubActivities {
       occurrences: [],
       report: { query: input.query, from: '', to: '', scanned: 0, matched: 0, discarded: {}, truncated: false },
     }),
+    // The fix took: fewer errors since the deploy, and nothing new.
+    measureFixImpact: async (input) => ({
+      errorRate: { before: 1, after: 0, unit: 'per-minute' },
+      series: { errorRate: [] },
+      queries: { errorRate: `sum:trace.http.request.errors{service:${input.service}}.as_count()` },
+      from: new Date(Date.parse(input.deployedAt) - input.beforeMs).toISOString(),
+      to: input.to,
+    }),
+    findNewErrors: async (input) => ({
+      newErrors: [],
+      query: `service:${input.service} status:error`,
+      scanned: { before: 0, after: 0 },
+      omitted: 0,
+      truncated: false,
+    }),
     pastRejections: async () => [],
     classifyError: async () => ({
       category: 'code-defect',
@@ -84,6 +99,7 @@ export function happyPath(): StubActivities {
     joinRelatedRun: async () => undefined,
     previousAttempt: async () => undefined,
     claudeSpend: async () => ({ totalUsd: 0, serviceUsd: 0, runs: 0 }),
+    postReportDigest: async () => ({ channel: 'C0BUGS', ts: '1700000000.000900', runs: 0, verified: 0, costUsd: 0 }),
     cloneRepository: async () => ({
       dir: '/nonexistent',
       commit: 'c0ffee0000000000000000000000000000000000',
@@ -151,9 +167,23 @@ export function happyPath(): StubActivities {
       state: 'success',
       at: new Date().toISOString(),
     }),
+    mergePullRequest: async () => ({ mergeCommitSha: 'revert0000000000000000000000000000000000' }),
+    createDeployment: async (input) => ({ id: 2, sha: input.sha }),
+    getDeployment: async (input) => ({
+      id: input.id,
+      sha: 'c0ffee0000000000000000000000000000000000',
+      environment: 'production',
+      state: 'success',
+      at: new Date().toISOString(),
+    }),
     launchFixAgent: async () => ({ id: 'agent-1', status: 'CREATING', created: true }),
     getAgent: async (input) => ({ id: input.id, status: 'FINISHED', prUrl: 'https://github.com/acme/shop-api/pull/7' }),
     stopAgent: async (input) => ({ id: input.id, status: 'STOPPED' }),
+    // The debt scans' activities: not part of a bugfix run.
+    findDebt: async () => ({ items: [], costUsd: 0, turns: 0, commit: 'c0ffee0000000000000000000000000000000000' }),
+    previousDebtScan: async () => undefined,
+    debtErrorRuns: async () => ({}),
+    postDebtDigest: async () => ({ channel: 'C0BUGS', ts: '1700000000.000900' }),
   };
 }
 

@@ -4,6 +4,7 @@ import { startE2E, alertPayload, SERVICE, SLACK_CHANNEL, type E2E } from '../sup
 import { FIXED_LINE, BUGGY_LINE, sampleError, sampleErrorMessage, unrelatedError } from '../fakes/scripted-fix';
 import { errorLogEvent } from '../fakes/datadog-shapes';
 import type { RunStatus } from '../../workflows/domain/run-status';
+import { TOP_FRAME } from '../../workflows/domain/search-attributes';
 
 interface Accepted {
   deliveryId: string;
@@ -73,6 +74,9 @@ describe('the whole pipeline, direct mode: Datadog alert to a fix verified in pr
     // The webhook's row had no stack: the one Claude was given came from the logs.
     const prompt = JSON.stringify(e.anthropic.turnRequests()[0]!.body);
     expect(prompt).toContain('at shippingLabel (/app/src/cart.ts:14:29)');
+    // Its top frame, from the logs, is the run's search attribute even without triage (the debt scans read it).
+    const waitingRun = await e.pipeline.client.workflow.getHandle(workflowId).describe();
+    expect(waitingRun.typedSearchAttributes.get(TOP_FRAME)).toBe('src/cart.ts:shippingLabel');
     expect(waiting.timeline.map((t) => t.stage)).toEqual(['collecting', 'cloning', 'proposing', 'awaiting-approval']);
 
     const [message] = e.slack.messages(SLACK_CHANNEL);

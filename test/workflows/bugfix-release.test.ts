@@ -123,9 +123,18 @@ describe('second half: tracking the pull request, the deploy and production', ()
       .toContainEqual(expect.stringMatching(/came back after the deploy: 1 occurrence/));
 
     await e.click('approve', workflowId, { id: 'U0APPROVER', name: 'alice' });
+    // The revert is followed to production like the fix: people merge and deploy it.
+    const reverting = await e.waitForStage(workflowId, 'reverting', 30_000);
+    const merged = await e.github.mergePullRequest(reverting.revertPullRequest!.number, { by: 'carol' });
+    e.github.createDeployment({ sha: merged.merge_commit_sha!, environment: 'production', state: 'success' });
     const done = await result(workflowId);
     expect(done.stage).toBe('reverted');
     expect(done.revertDecision).toMatchObject({ approved: true, userName: 'alice' });
+    expect(done.rollback).toMatchObject({
+      reason: 'regression',
+      merged: { by: 'carol', sha: merged.merge_commit_sha },
+      deployment: { sha: merged.merge_commit_sha },
+    });
     const revert = await e.github.pull(done.revertPullRequest!.number);
     expect(revert.body).toContain(`Bugfix-Run: ${workflowId}`);
     const { execFile } = await import('node:child_process');

@@ -141,3 +141,10 @@ export const JiraFailureType = {
   /** JIRA_BASE_URL / JIRA_EMAIL / JIRA_API_TOKEN missing. Not retryable. */
   Config: 'JiraConfig',
 } as const;
+
+/** The innermost message of a failure chain: what went wrong, not "Activity task failed". */
+export function causeMessage(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
+}

@@ -10,6 +10,8 @@ import type {
   ReviewRef,
   Verification,
   ErrorIdentity,
+  Rollback,
+  RollbackSettings,
   FixSuggestion,
   LogMatchReport,
   RecordedDecision,
@@ -19,6 +21,7 @@ import type {
 import type { TestPolicy } from './test-evidence';
 import type { RelatedError, Triage } from './triage';
 import type { Escalation } from './escalation';
+import type { FixImpact, NewError } from './impact';
 
 /** Settings a run is started with; they come from the service's configuration, so tests can shorten them. */
 export interface RunSettings {
@@ -46,6 +49,10 @@ export interface RunSettings {
   tests?: { policy: TestPolicy; maxAttempts: number; timeoutMs: number };
   /** TRIAGE on: classify before fixing (absent when off, and in runs started before triage). */
   triage?: { minConfidence: number };
+  /** ROLLBACK_*: watch for new errors the fix causes, and revert (absent in runs started before it). */
+  rollback?: RollbackSettings;
+  /** Measure the fix's effect with the Datadog Metrics API over this long before the deploy (absent: not measured). */
+  impact?: { beforeMs: number };
 }
 
 export interface BugfixInput {
@@ -95,6 +102,8 @@ export interface RunRecord {
   escalations?: Escalation[];
   /** When the PagerDuty incident this run opened was resolved (someone answered). */
   pageResolvedAt?: string;
+  /** The technical-debt item this run fixes ("Fix this" in a scan's digest): no production error, no triage. */
+  debt?: { itemId: string; scanWorkflowId: string };
   /** The run this one joined (this run's error has the same root cause). */
   joined?: { workflowId: string };
   /** How the search of Datadog's logs for this error went: scanned, matched, discarded and why. */
@@ -116,6 +125,12 @@ export interface RunRecord {
   deployment?: DeploymentRef;
   verification?: Verification;
   revertPullRequest?: PullRequestRef;
+  /** New errors of the service, first seen after the deploy, that the fix is held to have caused. */
+  causedErrors?: NewError[];
+  /** The service's error rate (and latency) before and after the deploy. */
+  impact?: FixImpact;
+  /** The revert's course: merged, deployed, and whether the caused errors stopped. */
+  rollback?: Rollback;
   failure?: string;
   /** The latest webhook GitHub or Cursor sent about this run. */
   lastEvent?: ExternalEvent & { at: string };

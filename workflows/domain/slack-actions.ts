@@ -10,3 +10,5 @@ export const NOT_CODE_ACTION_ID = 'bugfix_not_code';
 export const NOT_CODE_DIALOG_ID = 'bugfix_not_code_category';
 export const DECISION_BLOCK_ID = 'bugfix_decision';
 export const REJECT_REASON_DIALOG_ID = 'bugfix_reject_reason';
+/** "Fix this" on an item of a technical-debt digest: its value is the item (workflows/domain/debt.ts fixDebtValue). */
+export const FIX_DEBT_ACTION_ID = 'bugfix_fix_debt';

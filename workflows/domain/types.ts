@@ -39,6 +39,8 @@ export interface OccurrenceBatch {
   alert?: AlertContext;
   /** The Jira issue that reported it, when the batch came from Jira's webhook. */
   jira?: JiraIssueRef;
+  /** The technical-debt item it came from, when someone clicked "Fix this" in a scan's digest. */
+  debt?: { itemId: string; scanWorkflowId: string };
 }
 
 /** A Jira issue a run came from (or was reported on). */
@@ -164,6 +166,10 @@ export type Stage =
   | 'awaiting-deploy'
   | 'verifying'
   | 'awaiting-revert-approval'
+  /** The revert pull request is open: its merge and deployment are tracked (merged and deployed by the pipeline where configured). */
+  | 'reverting'
+  /** The revert is deployed: production is watched for the errors the fix caused to stop. */
+  | 'verifying-revert'
   /** The PR step failed (a Cursor agent errored or expired): retry or give up, from Slack or the CLI. */
   | 'awaiting-retry'
   /** Cursor's pull request differs from the approved fix: adopt it (a new approval) or leave it. */
@@ -281,4 +287,32 @@ export interface PullRequestCheck {
   differences: string[];
   /** The pull request's files that need a protected-path approver. */
   protectedFiles: ProtectedChange[];
+}
+
+/** How a run answers a fix that caused new errors (ROLLBACK_*); absent in runs started before automatic rollback. */
+export interface RollbackSettings {
+  /** `ask`: a second approval, as for a regression; `auto`: the revert pull request at once. */
+  policy: 'ask' | 'auto';
+  /** Merge the revert pull request through the API (ROLLBACK_MERGE). */
+  merge: boolean;
+  /** Ask GitHub Deployments for a deployment of the commit before the fix (ROLLBACK_DEPLOY). */
+  deploy: boolean;
+  /** How far before the deploy a fingerprint must not have been seen, to count as new. */
+  lookbackMs: number;
+  /** Occurrences after the deploy that make a new error's burst attributable to it without a stack. */
+  minJump: number;
+}
+
+/** A revert, from why it started to whether production recovered. */
+export interface Rollback {
+  policy: 'ask' | 'auto';
+  /** `regression`: the same error came back; `caused-errors`: the fix brought new errors. */
+  reason: 'regression' | 'caused-errors';
+  startedAt: string;
+  /** The revert's merge: by the pipeline (ROLLBACK_MERGE) or by a person. */
+  merged?: { sha: string; at: string; by: string };
+  /** The deployment that took the fix out: the revert's merge, or (ROLLBACK_DEPLOY) the commit before the fix. */
+  deployment?: DeploymentRef;
+  /** After that deployment, over VERIFY_WINDOW: which of the caused errors were still seen. */
+  verified?: { at: string; stopped: boolean; stillSeen: string[] };
 }

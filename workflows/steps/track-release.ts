@@ -14,9 +14,13 @@ export interface MergeOutcome {
  * Follows the fix's pull request to merged or closed. The first review is announced in the thread
  * and handed to `onReview` when it arrives, so the run shows it while the wait goes on.
  */
-export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => void): Promise<MergeOutcome> {
+export async function waitForMerge(
+  run: Run,
+  onReview: (review: ReviewRef) => void,
+  of: PullRequestRef = run.record.pullRequest!,
+): Promise<MergeOutcome> {
   const { github, slack } = run.act;
-  let pr = run.record.pullRequest!;
+  let pr = of;
   let review = run.record.review;
   const recordReview = async () => {
     if (review) return;
@@ -58,10 +62,12 @@ export async function waitForMerge(run: Run, onReview: (review: ReviewRef) => vo
   return { outcome: outcome ?? 'stalled', pullRequest: pr };
 }
 
-/** Waits for a successful deployment of the merge commit to DEPLOY_ENVIRONMENT. */
-export async function waitForDeployment(run: Run): Promise<DeploymentRef | undefined> {
+/** Waits for a successful deployment of the merge commit (or `sha`) to DEPLOY_ENVIRONMENT. */
+export async function waitForDeployment(
+  run: Run,
+  sha = run.record.pullRequest!.mergeCommitSha!,
+): Promise<DeploymentRef | undefined> {
   const { github, slack } = run.act;
-  const sha = run.record.pullRequest!.mergeCommitSha!;
   const environment = run.settings.deployEnvironment;
   let reportedFailure = false;
   return pollUntil(run, run.settings.deployTimeoutMs, async () => {

@@ -10,6 +10,8 @@ import {
   STAGE,
   queryString,
 } from '../../../workflows/domain/search-attributes';
+import type { ReportRow } from '../../../workflows/domain/report/report-row';
+import { workerPresence, type WorkerPresence } from '../../platform/worker-presence';
 import { withContext, type CommonOptions } from '../context';
 import { formatCost, formatDuration, table } from '../format';
 import { STAGES } from '../steps';
@@ -61,20 +63,25 @@ export function listQuery(
   return parts.join(' AND ');
 }
 
+/** Every column from visibility alone (search attributes, then the memo the run writes): no worker is asked. */
 function toRun(w: WorkflowExecutionInfo, now: number): ListedRun {
   const sa = w.typedSearchAttributes;
-  const memo = (w.memo ?? {}) as { summary?: string; stage?: string };
-  const stage = sa.get(STAGE) ?? memo.stage;
+  const memo = (w.memo ?? {}) as { summary?: string; stage?: string; report?: Partial<ReportRow> };
+  const report = typeof memo.report === 'object' && memo.report !== null ? memo.report : {};
+  const stage = sa.get(STAGE) ?? memo.stage ?? report.stage;
+  const service = sa.get(SERVICE) ?? report.service;
+  const category = sa.get(CATEGORY) ?? report.category;
+  const costUsd = sa.get(COST_USD) ?? report.costUsd;
   return {
     workflowId: w.workflowId,
     runId: w.runId,
     status: w.status.name,
     ...(stage ? { stage } : {}),
-    ...(sa.get(SERVICE) ? { service: sa.get(SERVICE) } : {}),
+    ...(service ? { service } : {}),
     ...(sa.get(FINGERPRINT) ? { fingerprint: sa.get(FINGERPRINT) } : {}),
-    ...(sa.get(CATEGORY) ? { category: sa.get(CATEGORY) } : {}),
+    ...(category ? { category } : {}),
     ...(sa.get(OCCURRENCES) !== undefined ? { occurrences: sa.get(OCCURRENCES) } : {}),
-    ...(sa.get(COST_USD) !== undefined ? { costUsd: sa.get(COST_USD) } : {}),
+    ...(costUsd !== undefined ? { costUsd } : {}),
     startTime: w.startTime.toISOString(),
     ...(w.closeTime ? { closeTime: w.closeTime.toISOString() } : {}),
     ageMs: now - w.startTime.getTime(),
@@ -108,7 +115,7 @@ export function listCommand(): Command {
       '--any-prefix',
       "also runs whose workflow id does not start with this service's WORKFLOW_ID_PREFIX (other deployments on the namespace)",
     )
-    .option('--json', 'print JSON: { query, runs: [...] }')
+    .option('--json', "print JSON: { query, runs: [...], worker } (worker: the task queue's pollers)")
     .addHelpText(
       'after',
       '\nExamples:\n  bugfix list --stage awaiting-approval\n  bugfix list --service shop-api --since 24h --json',
@@ -125,9 +132,11 @@ export function listCommand(): Command {
         }
         runs.sort((a, b) => b.startTime.localeCompare(a.startTime));
         const shown = runs.slice(0, opts.limit);
+        // Whether these runs can move at all; a server that will not say leaves the list as it is.
+        const worker = await workerPresence(client, ctx.config.temporal.taskQueue).catch(() => undefined);
         await ctx.print(
           () =>
-            shown.length === 0
+            (shown.length === 0
               ? `No runs match: ${query}`
               : table(
                   ['WORKFLOW ID', 'STAGE', 'SERVICE', 'CATEGORY', 'SEEN', 'COST', 'AGE', 'STATUS'],
@@ -141,9 +150,15 @@ export function listCommand(): Command {
                     formatDuration(r.ageMs),
                     r.status,
                   ]),
-                ),
-          { query, runs: shown },
+                )) + noWorkerFooter(worker),
+          { query, runs: shown, ...(worker ? { worker } : {}) },
         );
       }),
     );
+}
+
+/** Under the table when nothing polls the task queue: the runs listed do not move until a worker does. */
+export function noWorkerFooter(worker: WorkerPresence | undefined): string {
+  if (!worker || worker.pollers > 0) return '';
+  return `\n\nWarning: ${worker.message}: running runs do not move until a worker polls it (\`npm start\`, or \`npm run worker\`).`;
 }

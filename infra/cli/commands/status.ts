@@ -1,10 +1,13 @@
+import { impactLine } from '../../../workflows/run-summary';
+import { rollbackText } from '../../../workflows/thread-texts';
 import { Command } from 'commander';
 import { evidenceHeadline } from '../../../workflows/domain/test-evidence';
 import { triageLine } from '../../../workflows/domain/triage';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { withContext, type CommonOptions } from '../context';
 import { fields, formatCost, formatDuration } from '../format';
-import { readRunStatus, type RunView } from '../run-status';
+import { QUERY_DEADLINE_MS, readRunStatus, type RunView } from '../run-status';
+import { serverStatusText } from '../server-status-text';
 import { logsLine, recurrenceSources } from '../../../workflows/domain/log-report';
 
 interface StatusOptions extends CommonOptions {
@@ -14,7 +17,7 @@ interface StatusOptions extends CommonOptions {
 
 /** Each step with how long the run spent in it (until the next step, or until now / the close). */
 export function timelineWithDurations(
-  timeline: RunStatus['timeline'],
+  timeline: { stage: string; at: string }[],
   endAt: number,
 ): { stage: string; at: string; durationMs: number }[] {
   return timeline.map((t, i) => ({
@@ -39,7 +42,7 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
   const head = fields([
     ['Run', `${v.workflowId} (run ${v.runId})`],
     ['Execution', v.execution],
-    ['Stage', s?.stage ?? '(unknown: no worker answered the status query)'],
+    ['Stage', s?.stage],
     ['Service', s?.identity.service],
     ['Error', s ? errorLine(s) : undefined],
     ['Fingerprint', s?.identity.fingerprint],
@@ -92,6 +95,14 @@ function render(v: RunView, showDiff: boolean, endAt: number): string {
         : undefined,
     ],
     ['Regression test', s?.fix?.tests ? evidenceHeadline(s.fix.tests) : undefined],
+    ['Impact', s?.impact ? impactLine(s.impact) : undefined],
+    [
+      'Caused errors',
+      s?.causedErrors?.length
+        ? s.causedErrors.map((e) => `${e.errorType} ×${e.count} (${e.attributedBy.join(', ')})`).join('; ')
+        : undefined,
+    ],
+    ['Rollback', s?.rollback ? rollbackText(s.rollback) : undefined],
     ['Cost', s?.fix ? `${formatCost(s.fix.costUsd)} (Claude Code, ${s.fix.turns} turns)` : undefined],
     ['Slack', s?.slack ? (s.slack.permalink ?? `${s.slack.channel} ${s.slack.ts}`) : undefined],
     ['Failure', s?.failure ?? v.closedBecause],
@@ -116,16 +127,27 @@ export function statusCommand(): Command {
     .argument('<workflowId>', "the run's workflow id, e.g. bugfix-shop-api-3f2a...")
     .option('--run <runId>', 'a specific run of that id (default: the latest)')
     .option('--no-diff', "leave out Claude's diff")
-    .option('--json', 'print JSON: { workflowId, runId, execution, source, status, timeline, runUrl }')
+    .option(
+      '--json',
+      "print JSON: { workflowId, runId, execution, source, status, timeline, runUrl }; with no worker answering, source 'server' with noAnswer, worker and server (what Temporal recorded)",
+    )
+    .addHelpText(
+      'after',
+      `\nWith no worker to answer the status query within ${QUERY_DEADLINE_MS / 1000} s (or --timeout, if shorter), status says so and since when no worker\npolls the run's task queue, and shows what the Temporal server recorded: the stage and milestones the run keeps in\nits search attributes and memo, its last activity, pending activities, and the signals and updates it received.`,
+    )
     .action((workflowId: string, opts: StatusOptions) =>
       withContext(opts, async (ctx) => {
-        const view = await readRunStatus(await ctx.temporal(), ctx.config, workflowId, opts.run);
-        const endAt =
-          view.execution === 'RUNNING'
-            ? Date.now()
-            : Date.parse(view.status?.timeline.at(-1)?.at ?? new Date().toISOString());
-        const timeline = view.status ? timelineWithDurations(view.status.timeline, endAt) : [];
-        await ctx.print(() => render(view, opts.diff, endAt), { ...view, timeline });
+        const view = await readRunStatus(await ctx.temporal(), ctx.config, workflowId, opts.run, {
+          queryDeadlineMs: Math.min(QUERY_DEADLINE_MS, ctx.timeoutMs),
+        });
+        const steps = view.status?.timeline ?? view.server?.timeline ?? [];
+        const now = Date.now();
+        const endAt = view.execution === 'RUNNING' ? now : Date.parse(steps.at(-1)?.at ?? new Date(now).toISOString());
+        const timeline = timelineWithDurations(steps, endAt);
+        await ctx.print(
+          () => (view.source === 'server' ? serverStatusText(view, now) : render(view, opts.diff, endAt)),
+          { ...view, timeline },
+        );
       }),
     );
 }

@@ -3,6 +3,9 @@ import { parseDuration } from './duration';
 import { escalationConfigFrom, type EscalationConfig } from './escalation-config';
 import type { TestPolicy } from '../../../workflows/domain/test-evidence';
 import { JIRA_CONFIG_FALLBACK, jiraConfigFrom, type JiraConfig } from './jira-config';
+import { SCHEDULE_CONFIG_FALLBACK, scheduleConfigFrom, type ScheduleConfig } from './debt-scan-config';
+import { rollbackConfigFrom, ROLLBACK_CONFIG_FALLBACK, type RollbackConfig } from './rollback-config';
+import { DEFAULT_DATADOG_METRICS, datadogMetricsFrom, type DatadogMetricQueries } from './datadog-metrics-config';
 
 /**
  * The whole configuration of the service, from `temporal.config.json` and the
@@ -34,11 +37,29 @@ export interface Config {
     uiPort: number;
     logLevel: 'debug' | 'info' | 'warn' | 'error';
   };
-  /** `adminToken` guards /metrics and /selftest; without it they answer loopback clients only. */
-  api: { port: number; host: string; publicUrl: string; adminToken?: string };
+  /**
+   * `adminToken` guards /metrics and /selftest; without it they answer loopback clients only.
+   * `admin`: the admin listener (the report page), apart from the public ingress; `publicUrl` is
+   * where people open it (ADMIN_PUBLIC_URL, else its own address when its port is fixed).
+   */
+  api: {
+    port: number;
+    host: string;
+    publicUrl: string;
+    adminToken?: string;
+    admin: { port: number; host: string; publicUrl?: string };
+  };
   /** Bounds on one webhook delivery: rows read from its sample, unique errors it may start or signal. */
   ingress: { maxRowsPerDelivery: number; maxErrorsPerDelivery: number };
-  datadog: { site: string; apiUrl?: string; apiKey?: string; appKey?: string; webhookToken?: string };
+  /** `metrics`: the queries that measure a deploy (datadog-metrics-config.ts); absent, the defaults. */
+  datadog: {
+    site: string;
+    apiUrl?: string;
+    apiKey?: string;
+    appKey?: string;
+    webhookToken?: string;
+    metrics?: DatadogMetricQueries;
+  };
   /** Who may decide: `approverUserIds` (`*` for anyone in the channel); protected-path fixes need `protectedPathApproverUserIds`. */
   slack: {
     botToken?: string;
@@ -107,6 +128,8 @@ export interface Config {
   };
   cursor: { apiKey?: string; apiUrl: string; webhookSecret?: string };
   jira: JiraConfig;
+  /** After a deploy: new errors the fix causes (ROLLBACK_*) and its before/after figures (IMPACT_WINDOW). */
+  afterDeploy: RollbackConfig;
   /** Waits after approval, all owned by the workflow; `outage*`: how long a service may be down before a run gives up. */
   tracking: {
     outageToleranceMs: number;
@@ -131,6 +154,10 @@ export interface Config {
   };
   /** Escalation policies per service, PagerDuty and CODEOWNERS → Slack (escalation-config.ts). */
   escalation: EscalationConfig;
+  /** The on-call CLI: how long it waits on Temporal for one answer (BUGFIX_CLI_TIMEOUT), so a stuck server still gets a reply. */
+  cli: { timeoutMs: number };
+  /** Temporal Schedules: technical-debt scans per repository, the weekly report digest (debt-scan-config.ts). */
+  schedules: ScheduleConfig;
 }
 
 export type ProtectedPathsPolicy = 'refuse' | 'separate-approval';
@@ -291,6 +318,11 @@ export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?
 
   const port = int('PORT', 3000, 0, 65535);
   const host = str('HOST') ?? '127.0.0.1';
+  const adminPort = int('ADMIN_PORT', 3001, 0, 65535);
+  const adminHost = str('ADMIN_HOST') ?? '127.0.0.1';
+  if (adminPort !== 0 && adminPort === port) problems.push(`ADMIN_PORT=${adminPort}: must differ from PORT`);
+  const adminPublicUrl =
+    check('ADMIN_PUBLIC_URL', httpUrl, undefined) ?? (adminPort ? `http://${adminHost}:${adminPort}` : undefined);
   const list = (name: string) =>
     (str(name) ?? '')
       .split(',')
@@ -344,6 +376,11 @@ export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?
       host,
       publicUrl: (check('PUBLIC_URL', httpUrl, undefined) ?? `http://${host}:${port}`).replace(/\/+$/, ''),
       ...(str('ADMIN_TOKEN') ? { adminToken: str('ADMIN_TOKEN') } : {}),
+      admin: {
+        port: adminPort,
+        host: adminHost,
+        ...(adminPublicUrl ? { publicUrl: adminPublicUrl.replace(/\/+$/, '') } : {}),
+      },
     },
     ingress: {
       maxRowsPerDelivery: int('INGRESS_MAX_ROWS', 100, 1, 10_000),
@@ -355,6 +392,7 @@ export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?
       apiKey: str('DATADOG_API_KEY'),
       appKey: str('DATADOG_APP_KEY'),
       webhookToken: str('DATADOG_WEBHOOK_TOKEN'),
+      metrics: fromEnv(datadogMetricsFrom, DEFAULT_DATADOG_METRICS),
     },
     slack: {
       botToken: str('SLACK_BOT_TOKEN'),
@@ -444,6 +482,7 @@ export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?
       ),
     },
     jira: fromEnv(jiraConfigFrom, JIRA_CONFIG_FALLBACK),
+    afterDeploy: fromEnv(rollbackConfigFrom, ROLLBACK_CONFIG_FALLBACK),
     tracking: {
       outageToleranceMs: duration('OUTAGE_TOLERANCE', '24h'),
       outageMaxRetryIntervalMs: duration('OUTAGE_RETRY_MAX_INTERVAL', '10m'),
@@ -463,6 +502,11 @@ export function loadConfig(file: unknown, env: Env, files: { escalationPolicies?
       ...(metricsAddress ? { metricsAddress } : {}),
     },
     escalation: escalation.config,
+    cli: { timeoutMs: duration('BUGFIX_CLI_TIMEOUT', '10s') },
+    schedules: fromEnv(
+      (e) => scheduleConfigFrom(e, { repoUrl: str('GIT_REPO_URL'), branch: str('GIT_BRANCH') ?? 'main' }),
+      SCHEDULE_CONFIG_FALLBACK,
+    ),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -7,6 +7,7 @@ import { makeTelemetryFilterString, Runtime, type RuntimeOptions } from '@tempor
 import type { Logger } from '@temporalio/common';
 import { RUN_METRIC_BUCKETS } from '../../../workflows/domain/run-metrics';
 import { temporalLogger } from './temporal-logger';
+import { ConfigError } from '../config/load-config';
 
 export interface ObservedRuntimeOptions {
   /** Where the runtime serves /metrics; none: no metrics exporter. */
@@ -34,7 +35,17 @@ export function installObservedRuntime(opts: ObservedRuntimeOptions = {}): { met
         : {}),
     },
   };
-  Runtime.install(options);
+  try {
+    Runtime.install(options);
+  } catch (err) {
+    const why = (err as Error).message;
+    // The exporter's bind fails inside the SDK's core with the OS's words only: name the setting.
+    if (opts.metricsAddress && /address already in use|address not available|permission denied/i.test(why))
+      throw new ConfigError([
+        `WORKER_METRICS_ADDRESS=${opts.metricsAddress}: the worker's metrics cannot be served there (${why}). Set WORKER_METRICS_ADDRESS to a free host:port, or off for none.`,
+      ]);
+    throw err;
+  }
   return opts.metricsAddress ? { metricsUrl: scrapeUrl(opts.metricsAddress) } : {};
 }
 

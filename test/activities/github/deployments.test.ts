@@ -1,7 +1,7 @@
 import type { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit } from '../../../activities/github/client';
-import { findDeployment } from '../../../activities/github/deployments';
+import { createDeployment, findDeployment, getDeployment } from '../../../activities/github/deployments';
 import { startGitHubFake, type GitHubFake } from '../../fakes/github-fake';
 import { startGitServer } from '../../fakes/git-server';
 
@@ -81,5 +81,53 @@ describe('findDeployment', () => {
       await gh.close();
       await git.close();
     }
+  });
+});
+
+describe('createDeployment and getDeployment (a rollback to an earlier commit)', () => {
+  it('asks GitHub for a deployment of exactly that commit, then reads it by id with its newest status', async () => {
+    const sha = 'c'.repeat(40);
+    const created = await createDeployment(octokit, {
+      ...repo,
+      sha,
+      environment: 'production',
+      description: 'Rollback of #7: the fix caused new errors',
+    });
+    expect(created.sha).toBe(sha);
+    const sent = fake.requests.at(-1);
+    expect(sent).toMatchObject({ method: 'POST', path: '/repos/acme/shop/deployments', status: 201 });
+    expect(await getDeployment(octokit, { ...repo, id: created.id })).toMatchObject({
+      id: created.id,
+      sha,
+      state: 'none',
+    });
+    fake.setDeploymentState(created.id, 'success', '2030-02-01T00:00:00Z');
+    expect(await getDeployment(octokit, { ...repo, id: created.id })).toMatchObject({
+      state: 'success',
+      at: '2030-02-01T00:00:00Z',
+    });
+  });
+
+  it('with a key, asking again (a retried activity) finds the deployment already asked for', async () => {
+    const sha = 'd'.repeat(40);
+    const ask = (key: string) =>
+      createDeployment(octokit, { ...repo, sha, environment: 'production', description: 'Rollback of #8', key });
+    // Someone else's deployment of the same commit, and one whose payload is JSON text with another key.
+    fake.createDeployment({ sha, environment: 'production', state: 'success' });
+    fake.createDeployment({ sha, environment: 'production', payload: JSON.stringify({ bugfix_request: 'x#1' }) });
+    const first = await ask('bugfix-shop-api-abc#8');
+    const again = await ask('bugfix-shop-api-abc#8');
+    expect(again).toEqual(first);
+    const ours = fake.deployments().filter((d) => d.sha === sha && d.id === first.id);
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.payload).toEqual({ bugfix_request: 'bugfix-shop-api-abc#8' });
+    // Another run's rollback of the same commit is its own deployment.
+    const other = await ask('bugfix-shop-api-def#9');
+    expect(other.id).not.toBe(first.id);
+    expect(fake.deployments().filter((d) => d.sha === sha)).toHaveLength(4);
+  });
+
+  it('an unknown deployment id is a 404', async () => {
+    await expect(getDeployment(octokit, { ...repo, id: 987654 })).rejects.toMatchObject({ status: 404 });
   });
 });

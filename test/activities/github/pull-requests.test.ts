@@ -3,7 +3,12 @@ import { promisify } from 'node:util';
 import type { Octokit } from '@octokit/rest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit } from '../../../activities/github/client';
-import { findPullRequest, getPullRequest, openPullRequest } from '../../../activities/github/pull-requests';
+import {
+  findPullRequest,
+  getPullRequest,
+  mergePullRequest,
+  openPullRequest,
+} from '../../../activities/github/pull-requests';
 import { listReviews } from '../../../activities/github/reviews';
 import { startGitHubFake, type GitHubFake } from '../../fakes/github-fake';
 import { startGitServer, type GitServer } from '../../fakes/git-server';
@@ -281,5 +286,41 @@ describe('reviews', () => {
       body: 'Please add a test.',
       submittedAt: expect.stringMatching(/Z$/) as unknown,
     });
+  });
+});
+
+describe('mergePullRequest', () => {
+  it('merges through the API at the head the pipeline pushed; a branch moved since is not merged (409)', async () => {
+    const tip = await pushBranch('bugfix/revert-9', { 'src/revert.js': 'export const reverted = true;\n' });
+    const pr = await openPullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      head: 'bugfix/revert-9',
+      base: 'main',
+      title: 'Revert #9',
+      body: 'b',
+      marker: 'Bugfix-Run: run-9',
+    });
+    await git.commitToRepo(REPO, { 'src/revert.js': 'export const reverted = "moved";\n' }, 'bugfix/revert-9');
+    await expect(
+      mergePullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number, sha: tip, commitTitle: 'Revert' }),
+    ).rejects.toMatchObject({ status: 409 });
+
+    const { mergeCommitSha } = await mergePullRequest(octokit, {
+      owner: OWNER,
+      repo: REPO,
+      number: pr.number,
+      commitTitle: 'Revert #9 (automatic rollback)',
+    });
+    expect(mergeCommitSha).toBe(await git.headOf(REPO, 'main'));
+    expect(await getPullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number })).toMatchObject({
+      merged: true,
+      mergedBy: 'bugfix-bot',
+      mergeCommitSha,
+    });
+    // A closed pull request cannot be merged again.
+    await expect(
+      mergePullRequest(octokit, { owner: OWNER, repo: REPO, number: pr.number, commitTitle: 'again' }),
+    ).rejects.toMatchObject({ status: 405 });
   });
 });

@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startE2E, alertPayload, sendAppAlert, type E2E } from '../../support/e2e';
+import { startE2E, alertPayload, sendAppAlert, SERVICE, type E2E } from '../../support/e2e';
 import { askCursorInThread, cursorOpensPullRequest, markerIn } from '../../support/cursor-opens-pr';
 import { repoRoot } from '../../../infra/platform/config/read-config';
 import type { RunStatus } from '../../../workflows/domain/run-status';
 import { cliEnv, runCli } from './run-cli';
 import { breakThenFixTurns, nodeOrders } from '../../fakes/language-fixes';
+import { errorLogEvent } from '../../fakes/datadog-shapes';
+import { BUGGY_FILE } from '../../fakes/scripted-fix';
 
 /**
  * Records the histories that test/workflows/replay.test.ts replays, each through the CLI's
@@ -213,6 +215,33 @@ describe.skipIf(!process.env.RECORD_HISTORIES)('record replay histories', () => 
               throw new Error('could not apply the diff');
             },
           },
+        },
+      ),
+    180_000,
+  );
+
+  it(
+    'ROLLBACK_POLICY=auto: the fix causes a new error; the revert is merged, deployed and verified by the pipeline',
+    () =>
+      scenario(
+        { VERIFY_WINDOW: '5s', ROLLBACK_POLICY: 'auto', ROLLBACK_MERGE: 'on', ROLLBACK_DEPLOY: 'on' },
+        async (e) => {
+          const id = await startRun(e, 'evt-rec-rollback');
+          await e.click('approve', id);
+          await mergeAndDeploy(e, id);
+          await e.waitForStage(id, 'verifying', 60_000);
+          e.datadog.addLog(
+            errorLogEvent({
+              service: SERVICE,
+              kind: 'RangeError',
+              message: 'Invalid shipping label',
+              stack: `RangeError: Invalid shipping label\n    at shippingLabel (/app/${BUGGY_FILE}:15:11)`,
+            }),
+          );
+          const byPipeline = () => e.github.deployments().find((d) => d.creator.login === 'bugfix-bot');
+          await expect.poll(byPipeline, { timeout: 60_000 }).toBeDefined();
+          e.github.setDeploymentState(byPipeline()!.id, 'success');
+          await record(e, id, 'rollback-auto-reverted', 'reverted');
         },
       ),
     180_000,

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
     });
     expect(c.api.port).toBe(3000);
     expect(c.approval).toEqual({ timeoutMs: 24 * 3_600_000, reminderIntervalMs: 4 * 3_600_000 });
+    expect(c.cli).toEqual({ timeoutMs: 10_000 });
+    expect(loadConfig(shipped, { BUGFIX_CLI_TIMEOUT: '3s' }).cli).toEqual({ timeoutMs: 3_000 });
   });
 
   it('environment overrides the file; TEMPORAL_ADDRESS means an external cluster, so no dev server', () => {
@@ -89,6 +91,25 @@ describe('loadConfig', () => {
       'SLACK_API_URL',
       'APPROVAL_TIMEOUT',
     ]);
+  });
+
+  it('the admin listener: loopback on 3001 by default, its own port and public URL when set', () => {
+    expect(loadConfig(shipped, {}).api.admin).toEqual({
+      port: 3001,
+      host: '127.0.0.1',
+      publicUrl: 'http://127.0.0.1:3001',
+    });
+    // An ephemeral port has no address to link to until it listens.
+    expect(loadConfig(shipped, { ADMIN_PORT: '0' }).api.admin).toEqual({ port: 0, host: '127.0.0.1' });
+    expect(
+      loadConfig(shipped, { ADMIN_PORT: '9100', ADMIN_HOST: '0.0.0.0', ADMIN_PUBLIC_URL: 'https://admin.acme.test/' })
+        .api.admin,
+    ).toEqual({ port: 9100, host: '0.0.0.0', publicUrl: 'https://admin.acme.test' });
+    const problems = problemsOf(() =>
+      loadConfig(shipped, { PORT: '4000', ADMIN_PORT: '4000', ADMIN_PUBLIC_URL: 'admin.acme.test' }),
+    );
+    expect(problems.map((p) => p.split('=')[0])).toEqual(['ADMIN_PORT', 'ADMIN_PUBLIC_URL']);
+    expect(problemsOf(() => loadConfig(shipped, { ADMIN_PORT: '70000' }))[0]).toMatch(/^ADMIN_PORT="70000": expected/);
   });
 
   it('parses durations and approver lists', () => {

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2E, alertPayload, type E2E } from '../../support/e2e';
+import { DECISION_DEADLINE_MS } from '../../../api/slack/deliver-decision';
+
+/**
+ * An approver clicks while the worker is away (restarting, or just stopped): Temporal still lists it
+ * as polling, so the decision is sent. Not taken within the deadline, the clicker hears it is not
+ * confirmed, and the decision must still reach the run once a worker is back, not be dropped.
+ */
+describe('a Slack decision while the worker is away', () => {
+  let e: E2E;
+  let id: string;
+  beforeAll(async () => {
+    e = await startE2E();
+    const res = await e.sendAlert(alertPayload({ id: 'evt-worker-away' }));
+    id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
+    await e.waitFor(id, (s) => s.stage === 'awaiting-approval' && s.slack !== undefined, 90_000);
+  }, 120_000);
+  afterAll(() => e?.close());
+
+  it('is said to be unconfirmed, then taken when the worker is back, and the clicker is told', async () => {
+    await e.pipeline.stopWorker();
+    const replies = () => e.slack.responses(`${id}-U0APPROVER`);
+    expect((await e.click('approve', id)).status).toBe(200);
+    await expect.poll(() => replies().length, { timeout: DECISION_DEADLINE_MS + 15_000, interval: 500 }).toBe(1);
+    expect(replies()[0]!.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/^Your decision was not confirmed within 30 s: .* clicking again is safe/),
+    });
+    expect((await e.status(id).catch(() => undefined))?.stage).not.toBe('approved');
+
+    await e.pipeline.startWorker();
+    const s = await e.waitFor(id, (st) => st.decision !== undefined, 60_000);
+    expect(s.decision).toMatchObject({ approved: true, userId: 'U0APPROVER', via: 'slack' });
+    await expect.poll(() => replies().length, { timeout: 15_000 }).toBe(2);
+    expect(replies()[1]!.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/^Your approval was recorded/),
+    });
+  }, 150_000);
+});
