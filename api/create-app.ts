@@ -14,6 +14,7 @@ import { createIngressMetrics, type IngressMetrics } from './metrics/ingress-met
 import { metricsRoute, observeDatadogWebhook } from './metrics/metrics-route';
 import { WakeUps } from './wake-ups';
 import { entryLogger } from '../infra/platform/observability/logger';
+import type { DecisionDeliveries } from './slack/decision-deliveries';
 
 export interface AppDeps {
   client: Client;
@@ -23,6 +24,8 @@ export interface AppDeps {
   metrics?: IngressMetrics;
   /** The in-process Temporal runtime's Prometheus endpoint, appended to GET /metrics. */
   runtimeMetricsUrl?: string;
+  /** Slack decisions still being sent; the caller drains them at shutdown. */
+  deliveries?: DecisionDeliveries;
 }
 
 /** The thin ingress: authenticate, translate to Temporal, answer fast. All state lives in the workflows. */
@@ -33,6 +36,7 @@ export function createApp({
   log = entryLogger(),
   metrics = createIngressMetrics(),
   runtimeMetricsUrl,
+  deliveries,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -44,7 +48,9 @@ export function createApp({
   app.use(observeDatadogWebhook(metrics));
   const wakeUps = new WakeUps(client);
   app.use(datadogWebhookRoute({ client, config, log, wakeUps }));
-  app.use(slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), log }));
+  app.use(
+    slackInteractionsRoute({ client, config, ...(slack ? { slack } : {}), ...(deliveries ? { deliveries } : {}), log }),
+  );
   app.use(githubWebhookRoute({ client, config, log, wakeUps }));
   app.use(cursorWebhookRoute({ client, config, log, wakeUps }));
   app.use(jiraWebhookRoute({ client, config, log, wakeUps }));

@@ -6,6 +6,7 @@ import { createClient } from '../infra/platform/temporal-connection';
 import { createSlackClient } from '../activities/slack/client';
 import { createApp } from './create-app';
 import { createAdminApp } from './admin/create-admin-app';
+import { DecisionDeliveries } from './slack/decision-deliveries';
 
 /**
  * Starts the ingress and the admin listener (the report page, on ADMIN_HOST:ADMIN_PORT); resolves
@@ -17,9 +18,11 @@ export async function startApi(
 ): Promise<{ server: Server; url: string; adminUrl: string; close(): Promise<void> }> {
   const client = await createClient(config.temporal);
   const slack = config.slack.botToken ? createSlackClient(config.slack) : undefined;
+  const deliveries = new DecisionDeliveries();
   const app = createApp({
     client,
     config,
+    deliveries,
     ...(slack ? { slack } : {}),
     ...(opts.runtimeMetricsUrl ? { runtimeMetricsUrl: opts.runtimeMetricsUrl } : {}),
   });
@@ -40,7 +43,8 @@ export async function startApi(
     url: urlOf(server, config.api.host),
     adminUrl: urlOf(admin, config.api.admin.host),
     async close() {
-      await Promise.all([stop(server), stop(admin)]);
+      // Decisions still on their way to a worker get a short grace; the rest are stopped and their clickers told.
+      await Promise.all([stop(server), stop(admin), deliveries.drain()]);
       await client.connection.close();
     },
   };

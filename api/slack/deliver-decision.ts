@@ -27,11 +27,13 @@ export async function deliverDecision(
     taskQueue: string;
     log: (entry: Record<string, unknown>) => void;
     say: (text: string) => Promise<void>;
+    /** Aborted when the ingress shuts down before a worker took the decision. */
+    stopping?: AbortSignal;
   },
   workflowId: string,
   decision: Decision,
 ): Promise<void> {
-  const { client, log, say } = deps;
+  const { client, log, say, stopping = new AbortController().signal } = deps;
   const who = { workflowId, userId: decision.userId };
   const worker = await workerPresence(client, deps.taskQueue, { deadlineMs: PRESENCE_DEADLINE_MS }).catch(
     () => undefined,
@@ -45,8 +47,10 @@ export async function deliverDecision(
   }
   const clicked = Date.now();
   const outcome: Promise<Outcome> = client
-    .withDeadline(clicked + DECISION_GIVE_UP_MS, () =>
-      client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] }),
+    .withAbortSignal(stopping, () =>
+      client.withDeadline(clicked + DECISION_GIVE_UP_MS, () =>
+        client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [decision] }),
+      ),
     )
     .then(
       () => ({ taken: true }) as const,
@@ -59,7 +63,7 @@ export async function deliverDecision(
 
   if (first !== 'late') {
     if (first.taken) return log({ msg: 'decision delivered', ...who, approved: decision.approved });
-    return say(notApplied(first.err, log, who));
+    return say(notApplied(first.err, stopping, log, who));
   }
   log({ msg: 'decision not confirmed in time', ...who });
   await say(
@@ -73,15 +77,28 @@ export async function deliverDecision(
     log({ msg: 'decision delivered', ...who, approved: decision.approved, afterSeconds: after });
     return say(`Your ${decision.approved ? 'approval' : 'rejection'} was recorded, ${after} s after your click.`);
   }
-  return say(notApplied(final.err, log, who));
+  return say(notApplied(final.err, stopping, log, who));
 }
 
-function notApplied(err: unknown, log: (entry: Record<string, unknown>) => void, who: object): string {
+function notApplied(
+  err: unknown,
+  stopping: AbortSignal,
+  log: (entry: Record<string, unknown>) => void,
+  who: object,
+): string {
+  if (stopping.aborted) {
+    log({ msg: 'decision not taken before the ingress stopped', ...who });
+    return (
+      'The ingress was shut down (a restart or a deploy) before a worker confirmed your decision, so it may not be ' +
+      'recorded. Click again in a moment (safe: a run takes one decision).'
+    );
+  }
   if (notTaken(err)) {
     log({ msg: 'decision not taken', ...who });
     return (
-      'No worker took your decision, so nothing was recorded: click again once a worker runs ' +
-      '(`bugfix status <workflowId>` says whether one polls; on-call starts it with `npm run worker`).'
+      'No worker confirmed your decision, so it may not be recorded. ' +
+      'Click again once a worker runs (safe: a run takes one decision); `bugfix status <workflowId>` says whether ' +
+      'one polls and what the run recorded, and on-call starts one with `npm run worker`.'
     );
   }
   const why = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;

@@ -19,6 +19,7 @@ import { ERROR_CATEGORIES, type ErrorCategory } from '../../workflows/domain/tri
 import { OccurrenceSender } from '../datadog/occurrence-sender';
 import { startDebtFix } from './fix-debt';
 import { deliverDecision } from './deliver-decision';
+import { DecisionDeliveries } from './decision-deliveries';
 
 interface SlackUser {
   id: string;
@@ -46,6 +47,8 @@ export interface InteractionDeps {
   /** Opens the "reason for rejecting" modal; absent when no bot token is configured. */
   slack?: WebClient;
   log: (entry: Record<string, unknown>) => void;
+  /** Decisions still being sent, drained when the ingress shuts down. */
+  deliveries?: DecisionDeliveries;
 }
 
 /**
@@ -53,7 +56,13 @@ export interface InteractionDeps {
  * body; the answer goes back at once (Slack allows 3 s) and the decision is delivered to
  * the run as an update, whose validator makes a double click decide only once.
  */
-export function slackInteractionsRoute({ client, config, slack, log }: InteractionDeps): Router {
+export function slackInteractionsRoute({
+  client,
+  config,
+  slack,
+  log,
+  deliveries = new DecisionDeliveries(),
+}: InteractionDeps): Router {
   const router = Router();
   const sender = new OccurrenceSender(client, config.temporal.taskQueue);
   router.post('/slack/interactions', express.raw({ type: () => true, limit: '256kb' }), async (req, res, next) => {
@@ -192,7 +201,10 @@ export function slackInteractionsRoute({ client, config, slack, log }: Interacti
       ...(d.correction ? { correction: d.correction } : {}),
     };
     const tell = (text: string) => say(responseUrl, text);
-    await deliverDecision({ client, taskQueue: config.temporal.taskQueue, log, say: tell }, workflowId, decision);
+    const { stopping } = deliveries;
+    await deliveries.track(
+      deliverDecision({ client, taskQueue: config.temporal.taskQueue, log, say: tell, stopping }, workflowId, decision),
+    );
   }
 
   async function refuseDecision(workflowId: string, user: SlackUser, why: string, responseUrl?: string): Promise<void> {

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
 
 import type { Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { loadConfig, type Config } from '../../infra/platform/config/load-config';
 import { repoRoot } from '../../infra/platform/config/read-config';
 import { createClient } from '../../infra/platform/temporal-connection';
@@ -23,14 +24,20 @@ let runtime: Promise<{ metricsUrl?: string }> | undefined;
  * expected when tests end.
  */
 export function testRuntime(): Promise<{ metricsUrl?: string }> {
-  return (runtime ??= freePort().then((port) =>
-    installObservedRuntime({
+  return (runtime ??= freePort().then(async (port) => {
+    const installed = installObservedRuntime({
       logger: quietLogger,
       shutdownSignals: [],
       coreLogLevel: 'ERROR',
       metricsAddress: `127.0.0.1:${port}`,
-    }),
-  ));
+    });
+    // The SDK shuts its runtime down when the last worker and native connection close, and builds it
+    // again, binding the same metrics port, for the next: by then another process may hold that port
+    // (a CI failure). One connection held for the process's life keeps the runtime and its port.
+    const address = inject('temporalAddress');
+    if (address) await NativeConnection.connect({ address });
+    return installed;
+  }));
 }
 
 export interface Pipeline {
@@ -42,6 +49,8 @@ export interface Pipeline {
   /** The admin listener (the report page), on an ephemeral loopback port. */
   adminUrl: string;
   workRoot: string;
+  /** Shuts the ingress down as a deploy does (in-flight Slack decisions drained) and starts it again on a new port. */
+  restartApi(): Promise<void>;
   /** Stops the in-process worker (graceful) — for tests that bring their own worker. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -92,15 +101,24 @@ export async function startPipeline(
     await w.close();
   };
   if (opts.worker !== false) await startWorker();
-  const api = await startApi(config, metricsUrl ? { runtimeMetricsUrl: metricsUrl } : {});
+  const apiOptions = metricsUrl ? { runtimeMetricsUrl: metricsUrl } : {};
+  let api = await startApi(config, apiOptions);
 
   return {
     config,
     env: fullEnv,
     client,
-    apiUrl: api.url,
-    adminUrl: api.adminUrl,
+    get apiUrl() {
+      return api.url;
+    },
+    get adminUrl() {
+      return api.adminUrl;
+    },
     workRoot,
+    async restartApi() {
+      await api.close();
+      api = await startApi(config, apiOptions);
+    },
     startWorker,
     stopWorker,
     async close() {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, alertPayload, type E2E } from '../../support/e2e';
 import { DECISION_DEADLINE_MS } from '../../../api/slack/deliver-decision';
+import { DECISION_DRAIN_MS } from '../../../api/slack/decision-deliveries';
 
 /**
  * An approver clicks while the worker is away (restarting, or just stopped): Temporal still lists it
@@ -37,5 +38,44 @@ describe('a Slack decision while the worker is away', () => {
       response_type: 'ephemeral',
       text: expect.stringMatching(/^Your approval was recorded/),
     });
+  }, 150_000);
+});
+
+/**
+ * The ingress is redeployed while a decision is still waiting for a worker: the decision lives only in
+ * the ingress until a worker takes it, so the clicker must hear it was not recorded, and the click
+ * made again on the new ingress is what the run records.
+ */
+describe('a Slack decision when the ingress shuts down before a worker took it', () => {
+  let e: E2E;
+  let id: string;
+  beforeAll(async () => {
+    e = await startE2E();
+    const res = await e.sendAlert(alertPayload({ id: 'evt-ingress-restart' }));
+    id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
+    await e.waitFor(id, (s) => s.stage === 'awaiting-approval' && s.slack !== undefined, 90_000);
+  }, 120_000);
+  afterAll(() => e?.close());
+
+  it('tells the clicker to click again, and the second click is recorded', async () => {
+    await e.pipeline.stopWorker();
+    const replies = () => e.slack.responses(`${id}-U0APPROVER`);
+    expect((await e.click('approve', id)).status).toBe(200);
+    const restarting = Date.now();
+    await e.pipeline.restartApi();
+    // The shutdown waited out its grace for the decision, then stopped it and said so.
+    expect(Date.now() - restarting).toBeGreaterThanOrEqual(DECISION_DRAIN_MS - 1_000);
+    expect(replies()).toHaveLength(1);
+    expect(replies()[0]!.body).toMatchObject({
+      response_type: 'ephemeral',
+      text: expect.stringMatching(/^The ingress was shut down .* so it may not be recorded\. Click again/),
+    });
+
+    // Temporal may still hand the admitted first update to the worker when it returns (it did here), so
+    // the reply says "may not be recorded"; the second click it asks for is safe either way.
+    await e.pipeline.startWorker();
+    expect((await e.click('approve', id)).status).toBe(200);
+    const s = await e.waitFor(id, (st) => st.decision !== undefined, 60_000);
+    expect(s.decision).toMatchObject({ approved: true, userId: 'U0APPROVER', via: 'slack' });
   }, 150_000);
 });
