@@ -3,6 +3,15 @@ import { startE2E, alertPayload, type E2E } from '../../support/e2e';
 import { DECISION_DEADLINE_MS } from '../../../api/slack/deliver-decision';
 import { DECISION_DRAIN_MS } from '../../../api/slack/decision-deliveries';
 
+/** A pipeline whose run asks for approval in Slack. */
+async function awaitingApproval(eventId: string): Promise<{ e: E2E; id: string }> {
+  const e = await startE2E();
+  const res = await e.sendAlert(alertPayload({ id: eventId }));
+  const id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
+  await e.waitFor(id, (s) => s.stage === 'awaiting-approval' && s.slack !== undefined, 90_000);
+  return { e, id };
+}
+
 /**
  * An approver clicks while the worker is away (restarting, or just stopped): Temporal still lists it
  * as polling, so the decision is sent. Not taken within the deadline, the clicker hears it is not
@@ -12,10 +21,7 @@ describe('a Slack decision while the worker is away', () => {
   let e: E2E;
   let id: string;
   beforeAll(async () => {
-    e = await startE2E();
-    const res = await e.sendAlert(alertPayload({ id: 'evt-worker-away' }));
-    id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
-    await e.waitFor(id, (s) => s.stage === 'awaiting-approval' && s.slack !== undefined, 90_000);
+    ({ e, id } = await awaitingApproval('evt-worker-away'));
   }, 120_000);
   afterAll(() => e?.close());
 
@@ -50,10 +56,7 @@ describe('a Slack decision when the ingress shuts down before a worker took it',
   let e: E2E;
   let id: string;
   beforeAll(async () => {
-    e = await startE2E();
-    const res = await e.sendAlert(alertPayload({ id: 'evt-ingress-restart' }));
-    id = ((await res.json()) as { workflows: { workflowId: string }[] }).workflows[0]!.workflowId;
-    await e.waitFor(id, (s) => s.stage === 'awaiting-approval' && s.slack !== undefined, 90_000);
+    ({ e, id } = await awaitingApproval('evt-ingress-restart'));
   }, 120_000);
   afterAll(() => e?.close());
 
