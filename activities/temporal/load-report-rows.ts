@@ -3,6 +3,7 @@ import { reportRowOf, type ReportRow } from '../../workflows/domain/report/repor
 import type { RunStatus } from '../../workflows/domain/run-status';
 import { CATEGORY, COST_USD, ERROR_TYPE, SERVICE, STAGE, queryString } from '../../workflows/domain/search-attributes';
 import { ERROR_CATEGORIES } from '../../workflows/domain/triage';
+import { DEBT_ERROR_TYPE } from '../../workflows/domain/debt';
 import { FINAL_STAGES, type Stage } from '../../workflows/domain/types';
 
 export interface LoadReportRowsOptions {
@@ -75,7 +76,9 @@ async function rowOf(client: Client, w: WorkflowExecutionInfo): Promise<ReportRo
     (w.status.name === 'COMPLETED' ? await resultRow(client, w) : undefined) ??
     visibilityRow(w);
   const ended = ENDED[w.status.name];
-  return ended && !FINAL_STAGES.includes(row.stage) ? { ...row, ended } : row;
+  const marked = ended && !FINAL_STAGES.includes(row.stage) ? { ...row, ended } : row;
+  // Fix-this runs from before rows carried `debt` are known by the error type their item was given.
+  return marked.errorType === DEBT_ERROR_TYPE && !marked.debt ? { ...marked, debt: true } : marked;
 }
 
 /** The row the run wrote into its memo, if it looks like one. */

@@ -97,6 +97,9 @@ beforeAll(async () => {
       result: null,
     })
   ).result();
+  // A Fix-this run from before rows carried `debt`: known by its error type.
+  const debtFix = { ...row(id('debt-fix'), 'awaiting-deploy', now), errorType: 'TechnicalDebt' };
+  await (await start(id('debt-fix'), { memo: { report: debtFix } })).result();
   // Another deployment's run on the same namespace: not ours to report.
   await (await start(`x${prefix}-shop-api-other`, { memo: { report: row('other', 'verified-fixed', now) } })).result();
 }, 120_000);
@@ -119,7 +122,7 @@ describe('loadReportRows (real dev server)', () => {
     const rows = await eventually(async () => {
       const r = await loadReportRows(client, { prefix, since });
       expect(r.map((x) => x.workflowId).sort()).toEqual(
-        [id('continued'), id('legacy'), id('stopped'), id('waiting')].sort(),
+        [id('continued'), id('debt-fix'), id('legacy'), id('stopped'), id('waiting')].sort(),
       );
       return r;
     });
@@ -134,6 +137,8 @@ describe('loadReportRows (real dev server)', () => {
     // Terminated before an outcome: ended; continued as new: one row, the latest execution's.
     expect(by[id('stopped')]).toEqual({ ...row(id('stopped'), 'awaiting-approval', now), ended: 'terminated' });
     expect(by[id('continued')]).toEqual(row(id('continued'), 'verified-fixed', now));
+    expect(by[id('debt-fix')]).toMatchObject({ errorType: 'TechnicalDebt', debt: true });
+    expect(by[id('legacy')]!.debt).toBeUndefined();
 
     const report = computeReport(rows, { since: '2000-01-01T00:00:00.000Z', now: new Date().toISOString() });
     expect(report.outcomes).toEqual([
@@ -142,11 +147,12 @@ describe('loadReportRows (real dev server)', () => {
       { outcome: 'ended', runs: 1 },
       { outcome: 'open', runs: 1 },
     ]);
+    expect(report.debtFixes).toMatchObject({ runs: 1 });
   });
 
   it('is bounded, newest first, and filters by service', async () => {
     const two = await loadReportRows(client, { prefix, since, limit: 2 });
-    expect(two.map((r) => r.workflowId)).toEqual([id('continued'), id('stopped')]);
+    expect(two.map((r) => r.workflowId)).toEqual([id('debt-fix'), id('continued')]);
     expect(await loadReportRows(client, { prefix, since, service: 'billing' })).toEqual([]);
     expect(reportQuery({ prefix: 'p', since: new Date(0), service: 'a"b' })).toBe(
       `WorkflowType = 'bugfixWorkflow' AND WorkflowId STARTS_WITH "p-" AND StartTime > "1970-01-01T00:00:00.000Z" AND BugfixService = "a\\"b"`,
