@@ -87,7 +87,7 @@ export async function bugfixWorkflow(input: BugfixInput): Promise<RunStatus> {
   setHandler(decideUpdate, (d) => run.answer(d), {
     validator: (d) => {
       const refused = run.refuseDecision(d);
-      if (refused) throw new Error(refused);
+      if (refused) throw refused;
     },
   });
 

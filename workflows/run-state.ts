@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -9,6 +10,7 @@ import {
 import type { bugfixWorkflow } from './bugfix';
 import { CATEGORY, COST_USD, MERGE_COMMIT, OCCURRENCES, PULL_REQUEST, STAGE } from './domain/search-attributes';
 import type { RelatedError } from './domain/triage';
+import { DecisionRefusalType } from './domain/failures';
 import { runUrl, type BugfixInput, type QuestionKind, type RunRecord, type RunStatus } from './domain/run-status';
 import type { Decision, ExternalEvent, RecordedDecision, Stage } from './domain/types';
 import { OccurrenceLedger } from './occurrence-ledger';
@@ -115,8 +117,24 @@ export class Run {
     });
   }
 
-  /** Why a decision cannot be taken now, or undefined when the open question awaits it. */
-  refuseDecision(d: Decision): string | undefined {
+  /**
+   * Why a decision cannot be taken now, as the failure the update's validator throws (typed, with the
+   * answer it came after when there is one), or undefined when the open question awaits it.
+   */
+  refuseDecision(d: Decision): ApplicationFailure | undefined {
+    const why = this.refusal(d);
+    if (why === undefined) return undefined;
+    // `refusal` asks for the user before it looks at an earlier answer.
+    const answered = d.userId ? this.record.question?.answer : undefined;
+    return ApplicationFailure.create({
+      message: why,
+      type: answered ? DecisionRefusalType.AlreadyAnswered : DecisionRefusalType.Refused,
+      nonRetryable: true,
+      details: answered ? [answered] : [],
+    });
+  }
+
+  private refusal(d: Decision): string | undefined {
     const q = this.record.question;
     if (!d.userId) return 'A decision needs the deciding user';
     if (q?.answer)

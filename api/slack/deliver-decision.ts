@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import { decideUpdate } from '../../workflows/domain/messages';
-import type { Decision } from '../../workflows/domain/types';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Decision, RecordedDecision } from '../../workflows/domain/types';
+import { DecisionRefusalType } from '../../workflows/domain/failures';
 import { workerPresence } from '../../infra/platform/worker-presence';
 import { grpcCause, noPollerSeen } from '../../infra/platform/grpc-status';
 
@@ -63,7 +65,7 @@ export async function deliverDecision(
 
   if (first !== 'late') {
     if (first.taken) return log({ msg: 'decision delivered', ...who, approved: decision.approved });
-    return say(notApplied(first.err, stopping, log, who));
+    return say(notApplied(first.err, decision, stopping, log, who));
   }
   log({ msg: 'decision not confirmed in time', ...who });
   await say(
@@ -77,11 +79,12 @@ export async function deliverDecision(
     log({ msg: 'decision delivered', ...who, approved: decision.approved, afterSeconds: after });
     return say(`Your ${decision.approved ? 'approval' : 'rejection'} was recorded, ${after} s after your click.`);
   }
-  return say(notApplied(final.err, stopping, log, who));
+  return say(notApplied(final.err, decision, stopping, log, who));
 }
 
 function notApplied(
   err: unknown,
+  decision: Decision,
   stopping: AbortSignal,
   log: (entry: Record<string, unknown>) => void,
   who: object,
@@ -101,9 +104,23 @@ function notApplied(
       'one polls and what the run recorded, and on-call starts one with `npm run worker`.'
     );
   }
+  const mine = ownAnswer(err, decision);
+  if (mine) {
+    log({ msg: 'decision already recorded', ...who, at: mine.at });
+    return `Your ${mine.approved ? 'approval' : 'rejection'} is recorded (at ${mine.at}); nothing more to do.`;
+  }
   const why = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : (err as Error).message;
   log({ msg: 'decision not applied', ...who, reason: why });
   return `Your decision was not applied: ${why}`;
+}
+
+/** The run had this clicker's same answer already (a click made again, or delivered late): no refusal to them. */
+function ownAnswer(err: unknown, decision: Decision): RecordedDecision | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== DecisionRefusalType.AlreadyAnswered) return undefined;
+  const answered = cause.details?.[0] as RecordedDecision | undefined;
+  return answered?.userId === decision.userId && answered.approved === decision.approved ? answered : undefined;
 }
 
 /**

@@ -148,3 +148,10 @@ export function causeMessage(err: unknown): string {
   while (e instanceof Error && e.cause instanceof Error) e = e.cause;
   return e instanceof Error ? e.message : String(e);
 }
+
+/** The `decide` update's validator: why a decision is refused, for the caller to tell apart. */
+export const DecisionRefusalType = {
+  /** The question was answered already; the details carry that answer (a RecordedDecision). */
+  AlreadyAnswered: 'DecisionAlreadyAnswered',
+  Refused: 'DecisionRefused',
+} as const;

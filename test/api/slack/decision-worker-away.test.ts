@@ -44,6 +44,13 @@ describe('a Slack decision while the worker is away', () => {
       response_type: 'ephemeral',
       text: expect.stringMatching(/^Your approval was recorded/),
     });
+
+    // A click made again by the same approver is told the approval stands, not that it was refused.
+    expect((await e.click('approve', id)).status).toBe(200);
+    await expect.poll(() => replies().length, { timeout: 15_000 }).toBe(3);
+    expect(replies()[2]!.body).toMatchObject({
+      text: `Your approval is recorded (at ${s.decision!.at}); nothing more to do.`,
+    });
   }, 150_000);
 });
 
@@ -80,5 +87,9 @@ describe('a Slack decision when the ingress shuts down before a worker took it',
     expect((await e.click('approve', id)).status).toBe(200);
     const s = await e.waitFor(id, (st) => st.decision !== undefined, 60_000);
     expect(s.decision).toMatchObject({ approved: true, userId: 'U0APPROVER', via: 'slack' });
+    // Whichever click the run took, the other one is not reported to the clicker as a refusal.
+    await new Promise((r) => setTimeout(r, 2_000));
+    for (const reply of replies().slice(1))
+      expect(reply.body.text).toBe(`Your approval is recorded (at ${s.decision!.at}); nothing more to do.`);
   }, 150_000);
 });
