@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 
 import type { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig, type Config } from '../../infra/platform/config/load-config';
+import { ConfigError, loadConfig, type Config } from '../../infra/platform/config/load-config';
 import { repoRoot } from '../../infra/platform/config/read-config';
 import { createClient } from '../../infra/platform/temporal-connection';
 import { createWorker, type PipelineWorker } from '../../workers/create-worker';
@@ -24,20 +24,26 @@ let runtime: Promise<{ metricsUrl?: string }> | undefined;
  * expected when tests end.
  */
 export function testRuntime(): Promise<{ metricsUrl?: string }> {
-  return (runtime ??= freePort().then(async (port) => {
-    const installed = installObservedRuntime({
-      logger: quietLogger,
-      shutdownSignals: [],
-      coreLogLevel: 'ERROR',
-      metricsAddress: `127.0.0.1:${port}`,
-    });
+  return (runtime ??= (async () => {
+    const installed = await installOnFreePort();
     // The SDK shuts its runtime down when the last worker and native connection close, and builds it
     // again, binding the same metrics port, for the next: by then another process may hold that port
     // (a CI failure). One connection held for the process's life keeps the runtime and its port.
     const address = inject('temporalAddress');
     if (address) await NativeConnection.connect({ address });
     return installed;
-  }));
+  })());
+}
+
+/** Another process may take the port chosen free before the runtime binds it: choose again. */
+async function installOnFreePort(attempt = 1): Promise<{ metricsUrl?: string }> {
+  const metricsAddress = `127.0.0.1:${await freePort()}`;
+  try {
+    return installObservedRuntime({ logger: quietLogger, shutdownSignals: [], coreLogLevel: 'ERROR', metricsAddress });
+  } catch (err) {
+    if (attempt >= 3 || !(err instanceof ConfigError)) throw err;
+    return installOnFreePort(attempt + 1);
+  }
 }
 
 export interface Pipeline {
