@@ -202,9 +202,11 @@ describe('triage and escalation (real CLI, real server, fakes)', () => {
     ]);
     const incident = pagerDuty.incident(`bugfix/${id}`);
     expect(incident).toMatchObject({ status: 'triggered', severity: 'warning', alerts: 1 });
-    const thread = threadOf(s).join('\n');
-    expect(thread).toMatch(/Escalated to <!subteam\^S0SECOND> \(level 1\): no answer/);
-    expect(thread).toMatch(/Escalated to PagerDuty \(shop-api\) \(level 2\): no answer/);
+    // The thread's reply is posted after the run records the escalation: wait for it.
+    await expect
+      .poll(() => threadOf(s).join('\n'), { timeout: 15_000 })
+      .toMatch(/Escalated to PagerDuty \(shop-api\) \(level 2\): no answer/);
+    expect(threadOf(s).join('\n')).toMatch(/Escalated to <!subteam\^S0SECOND> \(level 1\): no answer/);
 
     // On-call sees the same from the CLI.
     const cli = await runCli(['status', id], cliEnv(e));
