@@ -4,7 +4,13 @@
  * escaped, since service names, error types and reasons come from production and from people.
  */
 import { OUTCOMES, type Outcome, type Report, type Timing } from '../../workflows/domain/report/compute-report';
-import { debtFixesText, formatPercent, formatSpan, formatUsd } from '../../workflows/domain/report/report-text';
+import {
+  debtFixesText,
+  formatPercent,
+  formatSpan,
+  formatUsd,
+  serviceCells,
+} from '../../workflows/domain/report/report-text';
 import { dataName, el, escapeHtml } from './html';
 import { barChart, impactChart, stackedBarChart } from './svg-charts';
 
@@ -147,18 +153,7 @@ function serviceTable(r: Report): string {
       el(
         'tr',
         { 'data-service': s.service, 'data-runs': s.runs, 'data-verified': s.verified, 'data-cost': s.costUsd },
-        ...[
-          s.service,
-          String(s.runs),
-          String(s.verified),
-          String(s.regressed),
-          String(s.reverted),
-          String(s.rejected),
-          String(s.open),
-          usd(s.costUsd),
-          usd(s.costPerVerifiedFixUsd),
-          duration(s.medianToVerifiedMs),
-        ].map((c) => el('td', {}, escapeHtml(c))),
+        ...serviceCells(s).map((c) => el('td', {}, escapeHtml(c))),
       ),
     ),
   );

@@ -1,5 +1,5 @@
 import type { Report, Timing } from '../../workflows/domain/report/compute-report';
-import { debtFixesText, formatUsd as formatCost } from '../../workflows/domain/report/report-text';
+import { debtFixesText, formatUsd as formatCost, serviceCells } from '../../workflows/domain/report/report-text';
 import { fields, formatDuration, table } from './format';
 
 /** Production text (service names, reasons) without control characters: it must not drive the terminal. */
@@ -51,18 +51,7 @@ export function reportText(r: Report, period: string): string {
       '',
       table(
         ['SERVICE', 'RUNS', 'VERIFIED', 'REGRESSED', 'REVERTED', 'REJECTED', 'OPEN', 'COST', 'PER FIX', 'TO VERIFIED'],
-        r.services.map((s) => [
-          printable(s.service),
-          String(s.runs),
-          String(s.verified),
-          String(s.regressed),
-          String(s.reverted),
-          String(s.rejected),
-          String(s.open),
-          formatCost(s.costUsd),
-          formatCost(s.costPerVerifiedFixUsd),
-          ms(s.medianToVerifiedMs),
-        ]),
+        r.services.map((s) => serviceCells({ ...s, service: printable(s.service) }, ms)),
       ),
     );
   if (r.rejectionReasons.length)

@@ -1,5 +1,5 @@
 /** How the report's figures read, the same on the admin page and in Slack. */
-import type { DebtFixFigures } from './compute-report';
+import type { DebtFixFigures, ServiceFigures } from './compute-report';
 
 /** "45s", "12m", "3h05m", "2d04h"; "-" for none (as the CLI prints durations). */
 export function formatSpan(ms: number | undefined): string {
@@ -35,4 +35,20 @@ export function periodOf(ms: number): string {
 /** "2 from the debt digest: 1 approved, 1 merged, 1 deployed, $0.0840 (not in the error figures)". */
 export function debtFixesText(d: DebtFixFigures): string {
   return `${d.runs} from the debt digest: ${d.approved} approved, ${d.merged} merged, ${d.deployed} deployed, ${formatUsd(d.costUsd)} (not in the error figures)`;
+}
+
+/** One service's row of the report's per-service table (admin page and CLI), in its columns' order. */
+export function serviceCells(s: ServiceFigures, span: (ms: number | undefined) => string = formatSpan): string[] {
+  return [
+    s.service,
+    String(s.runs),
+    String(s.verified),
+    String(s.regressed),
+    String(s.reverted),
+    String(s.rejected),
+    String(s.open),
+    formatUsd(s.costUsd),
+    formatUsd(s.costPerVerifiedFixUsd),
+    span(s.medianToVerifiedMs),
+  ];
 }
