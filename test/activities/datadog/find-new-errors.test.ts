@@ -1,26 +1,19 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatadogActivities } from '../../../activities/datadog';
 import { findNewErrors, type FindNewErrorsInput } from '../../../activities/datadog/find-new-errors';
 import { fingerprintError } from '../../../workflows/domain/identity/fingerprint';
 import { MAX_NEW_ERRORS } from '../../../workflows/domain/impact';
-import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
+import type { DatadogFake } from '../../fakes/datadog-fake';
+import { datadogFakePerTest } from '../../support/datadog-per-test';
 import { errorLogEvent, type ProductionError } from '../../fakes/datadog-shapes';
 import { sampleError, sampleErrorMessage, unrelatedError } from '../../fakes/scripted-fix';
 import { failureOf } from '../../support/failure-of';
 
 let fake: DatadogFake;
-beforeAll(async () => {
-  fake = await startDatadogFake();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
-let n = 0;
 let service: string;
-beforeEach(() => {
-  service = `new-errors-${++n}`;
-  fake.requests.length = 0;
+datadogFakePerTest('new-errors', (f, s) => {
+  fake = f;
+  service = s;
 });
 
 const MIN = 60_000;

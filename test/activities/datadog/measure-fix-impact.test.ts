@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatadogActivities } from '../../../activities/datadog';
 import { createDatadogMetricsApi, type DatadogConfig } from '../../../activities/datadog/client';
 import { MAX_IMPACT_POINTS } from '../../../workflows/domain/impact';
-import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
+import type { DatadogFake } from '../../fakes/datadog-fake';
+import { datadogFakePerTest } from '../../support/datadog-per-test';
 import { failureOf } from '../../support/failure-of';
 
 let fake: DatadogFake;
-beforeAll(async () => {
-  fake = await startDatadogFake();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
-// Each test has its own service, so the errors of one never count in another's metric.
-let n = 0;
 let service: string;
-beforeEach(() => {
-  service = `impact-svc-${++n}`;
-  fake.requests.length = 0;
+datadogFakePerTest('impact-svc', (f, s) => {
+  fake = f;
+  service = s;
 });
 
 const MIN = 60_000;

@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatadogLogsApi } from '../../../activities/datadog/client';
 import { searchErrorLogs } from '../../../activities/datadog/search-error-logs';
-import { startDatadogFake, type DatadogFake } from '../../fakes/datadog-fake';
+import type { DatadogFake } from '../../fakes/datadog-fake';
+import { datadogFakePerTest } from '../../support/datadog-per-test';
 
 let fake: DatadogFake;
-beforeAll(async () => {
-  fake = await startDatadogFake();
-});
-afterAll(async () => {
-  await fake.close();
-});
-
-// Each test uses its own service name so the logs of one do not leak into another's query.
-let n = 0;
 let service: string;
-beforeEach(() => {
-  service = `svc-${++n}`;
-  fake.requests.length = 0;
+datadogFakePerTest('svc', (f, s) => {
+  fake = f;
+  service = s;
 });
 
 const api = () =>
